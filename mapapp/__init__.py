@@ -1,0 +1,18 @@
+"""mapapp: an offline-first, time-aware map of the Great Purge (1934–1953).
+
+The package is a pure core (no Streamlit, no argv): tables are read and validated
+(:mod:`mapapp.tables`, :mod:`mapapp.validate`), towns are resolved through GeoNames
+(:mod:`mapapp.gazetteer`), :mod:`mapapp.build` writes ``geodata/``, and the app reads it
+back through :mod:`mapapp.model` and :mod:`mapapp.timeline`.
+"""
+
+from pathlib import Path
+
+__version__ = "0.1.0"
+
+#: The repository root when running from a checkout or an editable install.
+REPO_ROOT = Path(__file__).resolve().parent.parent
+#: Curated tables edited by hand.
+DATA_DIR = REPO_ROOT / "data"
+#: Build output read by the app.
+GEODATA_DIR = REPO_ROOT / "geodata"

@@ -1,0 +1,75 @@
+"""Command line: ``mapapp build [--data DIR] [--out DIR] [--check]``.
+
+Exit status: 0 built (or up to date), 1 ``--check`` found ``geodata/`` stale,
+2 the tables have problems (all printed to stderr; nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import DATA_DIR, GEODATA_DIR
+from .build import OUTPUT_FILES, build
+from .problems import DataError
+
+EXIT_OK, EXIT_STALE, EXIT_PROBLEMS = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mapapp", description="Build the map's data from the curated tables.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    b = commands.add_parser("build", help="validate data/*.csv and write geodata/*.geojson")
+    b.add_argument("--data", type=Path, default=DATA_DIR, help=f"curated tables (default: {DATA_DIR})")
+    b.add_argument("--out", type=Path, default=GEODATA_DIR, help=f"output folder (default: {GEODATA_DIR})")
+    b.add_argument("--check", action="store_true",
+                   help="build into a temporary folder and exit 1 if --out differs (is stale)")
+    return parser
+
+
+def stale_files(built: Path, committed: Path) -> list[str]:
+    """Names of output files in ``committed`` that differ from (or lack) those in ``built``."""
+    stale = []
+    for name in OUTPUT_FILES:
+        target = committed / name
+        if not target.is_file() or target.read_bytes() != (built / name).read_bytes():
+            stale.append(name)
+    return stale
+
+
+def run_build(data: Path, out: Path, check: bool) -> int:
+    """Run ``mapapp build``; return the exit status."""
+    try:
+        if check:
+            with tempfile.TemporaryDirectory(prefix="mapapp-check-") as tmp:
+                result = build(data, Path(tmp))
+                stale = stale_files(Path(tmp), out)
+            if stale:
+                print(f"{out} is stale: {', '.join(stale)} differ from a fresh build. "
+                      "Fix: run `mapapp build` and commit the result.", file=sys.stderr)
+                return EXIT_STALE
+            print(f"{out} is up to date ({result.n_places} places, {result.n_events} events).")
+            return EXIT_OK
+        result = build(data, out)
+    except DataError as exc:
+        print(exc.report(), file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"Wrote {result.places_path} ({result.n_places} places) and {result.events_path} "
+          f"({result.n_events} events).")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``mapapp`` console script."""
+    args = _parser().parse_args(argv)
+    if args.command == "build":
+        return run_build(args.data, args.out, args.check)
+    raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown commands
+
+
+if __name__ == "__main__":
+    sys.exit(main())

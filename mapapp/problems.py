@@ -1,0 +1,57 @@
+"""Problems found in the curated tables, each pointing at a cell and saying how to fix it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a table: where (file, row, field), what (value, message), and the fix.
+
+    ``row`` counts the header as row 1, as a spreadsheet does; ``None`` means the whole file
+    (or its header). ``field`` is ``None`` when the problem concerns a whole row.
+    """
+
+    file: str
+    row: int | None
+    field: str | None
+    value: str | None
+    message: str
+    fix: str
+
+    def location(self) -> str:
+        """``events.csv row 12, field 'start'`` (or less, when row/field are unknown)."""
+        where = self.file
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.field is not None:
+            where += f"{',' if self.row is not None else ''} field '{self.field}'"
+        return where
+
+    def __str__(self) -> str:
+        """One line: ``events.csv row 12, field 'start': '1937-02-30' is not a real date. Fix: …``."""
+        what = f"'{self.value}' {self.message}" if self.value else self.message
+        fix = self.fix if self.fix.endswith((".", "!", "?")) else self.fix + "."
+        return f"{self.location()}: {what}. Fix: {fix}"
+
+
+def sort_key(problem: Problem) -> tuple[str, int, str, str]:
+    """Order problems by file, row, field and message, so reports are stable."""
+    return (problem.file, problem.row or 0, problem.field or "", problem.message)
+
+
+class DataError(Exception):
+    """The curated tables have problems; :attr:`problems` holds every one of them."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: list[Problem] = sorted(problems, key=sort_key)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        """Every problem on its own line, then a count."""
+        lines = [str(p) for p in self.problems]
+        n = len(self.problems)
+        lines.append(f"{n} problem{'s' if n != 1 else ''} found.")
+        return "\n".join(lines)
