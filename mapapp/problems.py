@@ -31,10 +31,14 @@ class Problem:
         return where
 
     def __str__(self) -> str:
-        """One line: ``events.csv row 12, field 'start': '1937-02-30' is not a real date. Fix: …``."""
-        what = f"'{self.value}' {self.message}" if self.value else self.message
+        """One line: ``events.csv row 12, field 'start': '1937-02-30' is not a real date. Fix: …``.
+
+        Without a value it reads ``events.csv row 12, field 'title_en' is empty. Fix: …``.
+        """
         fix = self.fix if self.fix.endswith((".", "!", "?")) else self.fix + "."
-        return f"{self.location()}: {what}. Fix: {fix}"
+        if self.value:
+            return f"{self.location()}: '{self.value}' {self.message}. Fix: {fix}"
+        return f"{self.location()} {self.message}. Fix: {fix}"
 
 
 def sort_key(problem: Problem) -> tuple[str, int, str, str]:

@@ -78,6 +78,7 @@ def parse_table(name: str, text: str) -> tuple[Table, list[Problem]]:
         if column in seen:
             problems.append(Problem(name, 1, None, column, "appears twice in the header",
                                     "keep one column of that name"))
+            continue
         seen.add(column)
         if column not in expected:
             problems.append(Problem(name, 1, None, column, f"is not a column of {name}",

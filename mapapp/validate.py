@@ -208,7 +208,12 @@ def check_places(table: Table, problems: list[Problem]) -> dict[str, Row]:
         _check_uncertainty(c, row)
         has_coords = bool(row["lat"] or row["lon"])
         has_query = bool(row["geonames_query"])
-        if has_coords and has_query:
+        curated_kind = row["kind"] in PLACE_KINDS and row["kind"] not in GAZETTEER_KINDS
+        if has_query and curated_kind:
+            c.add(row, "geonames_query", row["geonames_query"],
+                  f"is given, but a {row['kind']} needs curated coordinates",
+                  "give lat/lon and coord_source; only cities, towns and villages use the gazetteer")
+        elif has_coords and has_query:
             c.add(row, "geonames_query", row["geonames_query"], "is given together with lat/lon",
                   "give either lat/lon (curated) or geonames_query + geonames_id (gazetteer), not both")
         elif not has_coords and not has_query:
@@ -218,13 +223,9 @@ def check_places(table: Table, problems: list[Problem]) -> dict[str, Row]:
         if row["kind"] in GAZETTEER_KINDS and has_coords and not has_query:
             c.add(row, "lat", row["lat"], f"is curated, but a {row['kind']} must come from the gazetteer",
                   "empty lat/lon and give geonames_query and geonames_id")
-        if row["kind"] in PLACE_KINDS and row["kind"] not in GAZETTEER_KINDS and has_query:
-            c.add(row, "geonames_query", row["geonames_query"],
-                  f"is given, but a {row['kind']} needs curated coordinates",
-                  "give lat/lon and coord_source; only cities, towns and villages use the gazetteer")
-        if has_query:
+        if has_query and not has_coords:
             _check_gazetteer_columns(c, row)
-        else:
+        elif not has_query:
             for field in ("admin1", "geonames_id"):
                 if row[field]:
                     c.add(row, field, row[field], "is given without a geonames_query",
@@ -309,6 +310,7 @@ def check_names(table: Table, places: Mapping[str, Row], sources: Mapping[str, R
                 problems: list[Problem]) -> None:
     c = _Checker(problems)
     periods: dict[str, list[tuple[Row, PartialDate | None, PartialDate | None]]] = {}
+    unchainable: set[str] = set()
     for row in table.rows:
         c.required(row, "name_en", "name_ru")
         place_id = row["place_id"]
@@ -324,10 +326,13 @@ def check_names(table: Table, places: Mapping[str, Row], sources: Mapping[str, R
                   "'to' is the first date of the next name: make it later than 'from'")
             bad_dates = True
         c.citation(row, sources, required=False)
-        if place_id in places and not bad_dates:
+        if place_id in places:
             periods.setdefault(place_id, []).append((row, start, end))
+            if bad_dates:
+                unchainable.add(place_id)
     for place_id, rows in periods.items():
-        _check_chain(c, place_id, rows, places[place_id])
+        if place_id not in unchainable:  # fix the dates first; the chain is checked afterwards
+            _check_chain(c, place_id, rows, places[place_id])
 
 
 def _check_chain(c: _Checker, place_id: str, rows: list[tuple[Row, PartialDate | None, PartialDate | None]],

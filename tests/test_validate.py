@@ -320,3 +320,17 @@ def test_random_csv_text_only_ever_gives_problems(text: str) -> None:
     table, problems = parse_table("events.csv", text)
     assert all(isinstance(p, Problem) for p in problems)
     assert all(set(r.cells) <= set(table.header) for r in table.rows)
+
+
+def test_duplicate_header_column_is_reported_once() -> None:
+    header = "id,name_en,name_ru,aliases,born,died,description_en,note,note"
+    _, problems = parse_table("people.csv", header + "\n")
+    assert [str(p) for p in problems] == [
+        "people.csv row 1: 'note' appears twice in the header. Fix: keep one column of that name."]
+
+
+def test_empty_file_is_reported() -> None:
+    _, problems = parse_table("sources.csv", "")
+    assert [str(p) for p in problems] == [
+        "sources.csv is empty. Fix: start it with the header row: "
+        "id,kind,title,author,year,path,line_count,citation_en,citation_ru."]
