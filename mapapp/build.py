@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,19 +207,19 @@ def render(tables: Mapping[str, Table], cities: Mapping[str, City], gazetteer_la
 def write_atomically(out_dir: Path, files: Mapping[str, str]) -> None:
     """Write every file to a temp file in ``out_dir``, then move all into place."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    temps: dict[str, str] = {}
+    temps: dict[str, Path] = {}
     try:
         for name, text in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            # open(..., "x") rather than mkstemp: the file gets the usual umask permissions, not 0600
+            tmp = out_dir / f".{name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
             temps[name] = tmp
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            with open(tmp, "x", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
         for name, tmp in temps.items():
             os.replace(tmp, out_dir / name)
     finally:
         for tmp in temps.values():
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+            tmp.unlink(missing_ok=True)
 
 
 def build(data_dir: Path, out_dir: Path, gazetteer: Gazetteer | None = None) -> BuildResult:

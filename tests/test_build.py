@@ -180,3 +180,14 @@ def test_text_sources_line_count_matches_the_text_when_present() -> None:
         checked += 1
     if checked == 0:
         pytest.skip("no source text found beside the repository")
+
+
+def test_output_files_get_normal_permissions(data_dir: Path, tmp_path: Path, test_gazetteer: Gazetteer) -> None:
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    os.umask(umask)
+    result = build(data_dir, tmp_path / "out", test_gazetteer)
+    for path in (result.places_path, result.events_path):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
