@@ -1,0 +1,54 @@
+"""The app's loaders read back exactly what the build wrote."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import needs_real_data, write_tables, edited
+from mapapp.build import build
+from mapapp.dates import PartialDate
+from mapapp.gazetteer import Gazetteer
+from mapapp.model import load_events, load_people, load_places
+from mapapp.problems import DataError
+from mapapp.timeline import name_at
+
+
+def test_round_trip(data_dir: Path, tmp_path: Path, test_gazetteer: Gazetteer) -> None:
+    result = build(data_dir, tmp_path / "out", test_gazetteer)
+    places = load_places(result.places_path)
+    events = load_events(result.events_path)
+    assert sorted(places) == ["kirov_city", "lubyanka", "smolny"]
+    kirov = places["kirov_city"]
+    assert (kirov.lon, kirov.lat, kirov.geonames_id) == (49.66007, 58.59665, 548408)
+    assert kirov.names[1].start == PartialDate(1780) and kirov.names[1].end == PartialDate(1934, 12, 5)
+    assert name_at(kirov, date(1934, 12, 1)) == "Vyatka"
+    assert [e.id for e in events] == ["kirov_murder", "vyatka_renamed", "yezhovshchina"]  # by start
+    era = events[2]
+    assert (era.start_min, era.end_max, era.approximate) == (date(1937, 1, 1), date(1938, 12, 31), True)
+    assert events[1].coordinates == ((49.66007, 58.59665), (30.39583, 59.94611))
+
+
+def test_load_people(data_dir: Path) -> None:
+    people = load_people(data_dir / "people.csv")
+    yezhov = people["yezhov"]
+    assert yezhov.aliases == ("Ezhov", "Ejov")
+    assert (yezhov.born, yezhov.died) == (PartialDate(1895), PartialDate(1940, 2, 4))
+
+
+def test_load_people_reports_unreadable_file(tmp_path: Path) -> None:
+    folder = write_tables(tmp_path, edited("people.csv", 0))
+    (folder / "people.csv").write_text("id,name\n", encoding="utf-8")
+    with pytest.raises(DataError, match="people.csv row 1: 'name_en' is missing from the header"):
+        load_people(folder / "people.csv")
+
+
+@needs_real_data
+@pytest.mark.realdata
+def test_default_paths_load_the_committed_geodata() -> None:
+    places, events, people = load_places(), load_events(), load_people()
+    assert places and events and people
+    assert all(pid in places for e in events for pid in e.place_ids)
+    assert all(p in people for e in events for p in e.people)
