@@ -1,7 +1,8 @@
-"""Command line: ``mapapp build [--data DIR] [--out DIR] [--check]``.
+"""Command line: ``mapapp build [--data DIR] [--out DIR] [--check]`` and ``mapapp assets [--root DIR]``.
 
-Exit status: 0 built (or up to date), 1 ``--check`` found ``geodata/`` stale,
+Exit status of ``build``: 0 built (or up to date), 1 ``--check`` found ``geodata/`` stale,
 2 the tables have problems (all printed to stderr; nothing written).
+Exit status of ``assets``: 0 ``static/`` written, 2 a file is missing from ``node_modules/`` (nothing written).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import DATA_DIR, GEODATA_DIR
+from . import DATA_DIR, GEODATA_DIR, REPO_ROOT
+from .assets import MissingAssetError, install_static
 from .build import OUTPUT_FILES, build
 from .problems import DataError
 
@@ -20,13 +22,17 @@ EXIT_OK, EXIT_STALE, EXIT_PROBLEMS = 0, 1, 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mapapp", description="Build the map's data from the curated tables.")
+    parser = argparse.ArgumentParser(prog="mapapp",
+                                     description="Build the map's data and install its browser assets.")
     commands = parser.add_subparsers(dest="command", required=True)
     b = commands.add_parser("build", help="validate data/*.csv and write geodata/*.geojson")
     b.add_argument("--data", type=Path, default=DATA_DIR, help=f"curated tables (default: {DATA_DIR})")
     b.add_argument("--out", type=Path, default=GEODATA_DIR, help=f"output folder (default: {GEODATA_DIR})")
     b.add_argument("--check", action="store_true",
                    help="build into a temporary folder and exit 1 if --out differs (is stale)")
+    a = commands.add_parser("assets", help="copy browser assets from node_modules/ and mapapp/web/ into static/")
+    a.add_argument("--root", type=Path, default=REPO_ROOT,
+                   help=f"repository holding node_modules/ and static/ (default: {REPO_ROOT})")
     return parser
 
 
@@ -63,11 +69,25 @@ def run_build(data: Path, out: Path, check: bool) -> int:
     return EXIT_OK
 
 
+def run_assets(root: Path) -> int:
+    """Run ``mapapp assets``; return the exit status."""
+    try:
+        written = install_static(root)
+    except MissingAssetError as exc:
+        print(exc, file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"Wrote {len(written)} files into {Path(root).resolve() / 'static'}.")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mapapp`` console script."""
     args = _parser().parse_args(argv)
     if args.command == "build":
         return run_build(args.data, args.out, args.check)
+    if args.command == "assets":
+        return run_assets(args.root)
     raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown commands
 
 

@@ -1,0 +1,158 @@
+"""Browser assets served by Streamlit from ``static/`` at ``/app/static/...``.
+
+Third-party files come from npm (``package.json`` pins them, ``npm ci`` fetches them into
+``node_modules/``); :func:`install_static` copies the ones the map uses into ``static/vendor/``
+and our own ``mapapp/web/*`` into ``static/mapapp/``. ``static/`` is generated and gitignored:
+nothing is committed from it and nothing is fetched at run time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+#: Where Streamlit (``[server] enableStaticServing = true``) serves ``static/``.
+STATIC_URL = "/app/static"
+#: The generated folder beside ``streamlit_app.py``.
+STATIC_DIRNAME = "static"
+#: Our own JavaScript and CSS, copied into ``static/mapapp/``.
+WEB_DIR = Path("mapapp") / "web"
+
+#: ``(path under node_modules/, path under static/vendor/)``; a directory copies its files.
+VENDOR_FILES: tuple[tuple[str, str], ...] = (
+    ("leaflet/dist/leaflet.js", "leaflet/leaflet.js"),
+    ("leaflet/dist/leaflet.css", "leaflet/leaflet.css"),
+    ("leaflet/dist/images", "leaflet/images"),
+    ("leaflet.markercluster/dist/leaflet.markercluster.js", "markercluster/leaflet.markercluster.js"),
+    ("leaflet.markercluster/dist/MarkerCluster.css", "markercluster/MarkerCluster.css"),
+    ("leaflet.markercluster/dist/MarkerCluster.Default.css", "markercluster/MarkerCluster.Default.css"),
+    ("topojson-client/dist/topojson-client.min.js", "topojson-client/topojson-client.min.js"),
+    ("world-atlas/countries-50m.json", "world-atlas/countries-50m.json"),
+    ("world-atlas/land-50m.json", "world-atlas/land-50m.json"),
+    ("world-atlas/countries-110m.json", "world-atlas/countries-110m.json"),
+)
+
+#: ``(name, path under static/)`` in load order.
+JS_FILES: tuple[tuple[str, str], ...] = (
+    ("leaflet", "vendor/leaflet/leaflet.js"),
+    ("markercluster", "vendor/markercluster/leaflet.markercluster.js"),
+    ("topojson-client", "vendor/topojson-client/topojson-client.min.js"),
+    ("mapapp", "mapapp/mapapp.js"),
+)
+CSS_FILES: tuple[tuple[str, str], ...] = (
+    ("leaflet", "vendor/leaflet/leaflet.css"),
+    ("markercluster", "vendor/markercluster/MarkerCluster.css"),
+    ("markercluster-default", "vendor/markercluster/MarkerCluster.Default.css"),
+    ("mapapp", "mapapp/mapapp.css"),
+)
+
+
+class MissingAssetError(FileNotFoundError):
+    """A file :func:`install_static` needs is not in ``node_modules/``."""
+
+
+def missing_message(path: Path, repo_root: Path) -> str:
+    """The error text for a missing ``node_modules`` file: what is missing and the fix."""
+    return (f"{path} is missing: the browser assets are not installed. "
+            f"Fix: run `npm ci` in {repo_root} (scripts/app.sh and scripts/test.sh do it), "
+            "then `mapapp assets`.")
+
+
+def asset_links(base: str = STATIC_URL) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """``(js, css)``: ``(name, url)`` pairs under ``base``, each list in load order."""
+    base = base.rstrip("/")
+    return ([(name, f"{base}/{rel}") for name, rel in JS_FILES],
+            [(name, f"{base}/{rel}") for name, rel in CSS_FILES])
+
+
+def _vendor_sources(repo_root: Path) -> list[tuple[Path, Path]]:
+    """Every ``(source file, path under static/)`` from node_modules; raises on the first missing one."""
+    node_modules = repo_root / "node_modules"
+    pairs: list[tuple[Path, Path]] = []
+    for src_rel, dest_rel in VENDOR_FILES:
+        src = node_modules / src_rel
+        dest = Path("vendor") / dest_rel
+        if src.is_dir():
+            files = sorted(p for p in src.iterdir() if p.is_file())
+            if not files:
+                raise MissingAssetError(missing_message(src / "*", repo_root))
+            pairs.extend((f, dest / f.name) for f in files)
+        elif src.is_file():
+            pairs.append((src, dest))
+        else:
+            raise MissingAssetError(missing_message(src, repo_root))
+    return pairs
+
+
+def _web_sources(repo_root: Path) -> list[tuple[Path, Path]]:
+    """Our own files under ``mapapp/web/`` (none yet is fine), skipping hidden files and caches."""
+    web = repo_root / WEB_DIR
+    if not web.is_dir():
+        return []
+    return [(p, Path("mapapp") / p.relative_to(web)) for p in sorted(web.rglob("*"))
+            if p.is_file() and not any(part.startswith(".") or part == "__pycache__"
+                                       for part in p.relative_to(web).parts)]
+
+
+@contextlib.contextmanager
+def _locked(repo_root: Path) -> Iterator[None]:
+    """Serialise concurrent installs (app.sh and test.sh at once) where ``fcntl`` exists."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    with open(repo_root / f".{STATIC_DIRNAME}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    """Replace the folder ``target`` by ``new`` (two renames); on failure put the old one back."""
+    if not target.exists():
+        os.rename(new, target)
+        return
+    graveyard = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    old = graveyard / target.name
+    os.rename(target, old)
+    try:
+        os.rename(new, target)
+    except BaseException:
+        os.rename(old, target)
+        raise
+    finally:
+        shutil.rmtree(graveyard, ignore_errors=True)
+
+
+def install_static(repo_root: Path) -> list[Path]:
+    """Rebuild ``repo_root/static/`` from ``node_modules/`` and ``mapapp/web/``; return the files written.
+
+    The tree is assembled in a temporary folder beside it and renamed into place, so a server
+    never sees a half-copied tree and a failure leaves the old ``static/`` as it was. Anything
+    else in ``static/`` is removed: the folder is generated. Raises :class:`MissingAssetError`
+    (naming the file and the fix) before touching anything when ``node_modules`` lacks a file.
+    """
+    repo_root = Path(repo_root).resolve()
+    pairs = _vendor_sources(repo_root) + _web_sources(repo_root)  # raises before touching anything
+    target = repo_root / STATIC_DIRNAME
+    with _locked(repo_root):
+        tmp = Path(tempfile.mkdtemp(prefix=f".{STATIC_DIRNAME}.new-", dir=repo_root))
+        try:
+            for src, rel in pairs:
+                dest = tmp / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, dest)
+                os.chmod(dest, 0o644)
+            for d in [tmp, *(p for p in tmp.rglob("*") if p.is_dir())]:
+                os.chmod(d, 0o755)  # mkdtemp makes 0700: unreadable to a web server or other users
+            _swap_in(tmp, target)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)  # already gone after a successful swap
+    return [target / rel for _, rel in pairs]
