@@ -45,8 +45,24 @@ def normalise_lines(text: str) -> str:
     return ";".join(str(a) if a == b else f"{a}-{b}" for a, b in parse_lines(text))
 
 
+_WORDED = re.compile(r"\{lines:([^|{}]*)\|([^|{}]*)\}")
+
+
+def has_lines_placeholder(template: str) -> bool:
+    """Whether ``template`` says where line numbers go (``{lines}`` or ``{lines:word|words}``)."""
+    return "{lines}" in template or _WORDED.search(template) is not None
+
+
 def cite(template: str, lines: str) -> str:
-    """Fill a source's ``citation_en``/``citation_ru`` template with formatted line numbers."""
+    """Fill a source's ``citation_en``/``citation_ru`` template with formatted line numbers.
+
+    ``{lines}`` becomes the numbers alone; ``{lines:line|lines}`` puts the singular word before
+    a single line and the plural before several ("line 34", "lines 220–225", "строки 81, 199").
+    """
     if not lines:
         return template
-    return template.replace("{lines}", format_lines(parse_lines(lines)))
+    ranges = parse_lines(lines)
+    numbers = format_lines(ranges)
+    single = len(ranges) == 1 and ranges[0][0] == ranges[0][1]
+    worded = _WORDED.sub(lambda m: f"{m.group(1) if single else m.group(2)} {numbers}", template)
+    return worded.replace("{lines}", numbers)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from .citations import LINES_FIX, LinesError, parse_lines
+from .citations import LINES_FIX, LinesError, has_lines_placeholder, parse_lines
 from .countries import COUNTRY_BOUNDS
 from .dates import DATE_FIX, PartialDate
 from .problems import Problem, sort_key
@@ -178,16 +178,16 @@ def check_sources(table: Table, problems: list[Problem]) -> dict[str, Row]:
                 c.add(row, "line_count", row["line_count"], "is not a positive whole number",
                       "give the number of lines of the text")
             for field in ("citation_en", "citation_ru"):
-                if row[field] and "{lines}" not in row[field]:
+                if row[field] and not has_lines_placeholder(row[field]):
                     c.add(row, field, row[field], "has no {lines} placeholder",
-                          "write {lines} where the line numbers go")
+                          "write {lines} (or {lines:line|lines}) where the line numbers go")
         elif row["kind"] == "general":
             for field in ("path", "line_count"):
                 if row[field]:
                     c.add(row, field, row[field], "must be empty for a general-knowledge source",
                           "empty the cell (general knowledge is not cited by line)")
             for field in ("citation_en", "citation_ru"):
-                if "{lines}" in row[field]:
+                if has_lines_placeholder(row[field]):
                     c.add(row, field, row[field], "has a {lines} placeholder, but a general source has no lines",
                           "remove {lines}")
     return sources

@@ -186,7 +186,7 @@ CASES = [
      "Fix: give the number of lines of the text."),
     ("sources.csv", 0, {"citation_en": "Crawford 2014"},
      "sources.csv row 2, field 'citation_en': 'Crawford 2014' has no {lines} placeholder. "
-     "Fix: write {lines} where the line numbers go."),
+     "Fix: write {lines} (or {lines:line|lines}) where the line numbers go."),
     ("sources.csv", 1, {"line_count": "10"},
      "sources.csv row 3, field 'line_count': '10' must be empty for a general-knowledge source. "
      "Fix: empty the cell (general knowledge is not cited by line)."),
