@@ -1,47 +1,98 @@
-"""Smoke tests of the Streamlit page with streamlit.testing's AppTest."""
+"""The Streamlit page, driven by streamlit.testing's AppTest (no browser: it runs no JavaScript)."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import needs_real_data
-from mapapp import GEODATA_DIR, REPO_ROOT
+from mapapp import REPO_ROOT
 from mapapp.build import build
 from mapapp.gazetteer import Gazetteer
 
 APP = str(REPO_ROOT / "streamlit_app.py")
-TITLE = "mapapp — the Great Purge, 1934–1953"
 
 
-def test_app_shows_counts_from_fixture_geodata(data_dir: Path, tmp_path: Path, test_gazetteer: Gazetteer,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def map_args(at: AppTest) -> dict[str, Any]:
+    """The arguments the page passed to st_folium (the map script, feature groups, asset links)."""
+    components = at.get("component_instance")
+    assert len(components) == 1, "the page should hold exactly one map"
+    return json.loads(components[0].proto.json_args)
+
+
+def payload(args: dict[str, Any]) -> dict[str, Any]:
+    """The JSON payload handed to mapapp.init inside the map script."""
+    match = re.search(r"mapapp\.init\(\w+, ", args["script"])
+    assert match, "the map script should call mapapp.init with the payload"
+    data, _ = json.JSONDecoder().raw_decode(args["script"], match.end())
+    return data
+
+
+@pytest.fixture
+def fixture_app(data_dir: Path, tmp_path: Path, test_gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     build(data_dir, tmp_path / "geo", test_gazetteer)
     monkeypatch.setenv("MAPAPP_GEODATA", str(tmp_path / "geo"))
-    at = AppTest.from_file(APP, default_timeout=30).run()
-    assert not at.exception
-    assert at.title[0].value == TITLE
-    assert {m.label: m.value for m in at.metric} == {"Places": "3", "Events": "3"}
-    assert len(at.dataframe) == 1
+    return AppTest.from_file(APP, default_timeout=60).run()
 
 
-def test_app_without_geodata_explains_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MAPAPP_GEODATA", str(tmp_path / "nothing"))
-    at = AppTest.from_file(APP, default_timeout=30).run()
+def test_page_shows_the_map_with_local_assets_only(fixture_app: AppTest) -> None:
+    at = fixture_app
     assert not at.exception
-    assert at.title[0].value == TITLE
-    assert "run `mapapp build`" in at.warning[0].value
+    assert at.title[0].value == "The Great Purge, 1934–1953: a map"
+    args = map_args(at)
+    links = args["js_links"] + args["css_links"]
+    assert links and all(link.startswith("/app/static/") for link in links)
+    assert "http://" not in args["script"] and "https://" not in args["script"]
+    data = payload(args)
+    assert {p["id"] for p in data["places"]} == {"smolny", "kirov_city", "lubyanka"}
+    assert data["strings"]["play"] == "Play"
+
+
+def test_language_switch_rebuilds_the_map_in_russian(fixture_app: AppTest) -> None:
+    at = fixture_app
+    at.radio(key="lang").set_value("ru").run()
+    assert not at.exception
+    assert at.title[0].value == "Большой террор, 1934–1953: карта"
+    data = payload(map_args(at))
+    assert data["lang"] == "ru" and data["strings"]["play"] == "Пуск"
+    assert "Смольный" in {p["name"] for p in data["places"]}
+    assert [b.label for b in at.get("download_button")] == ["GeoJSON", "CSV"]
+
+
+@pytest.mark.parametrize(("query", "hit_id", "focus"), [
+    ("vyatka", "kirov_city", '["kirov_city"]'),
+    ("ВЯТКА", "kirov_city", '["kirov_city"]'),
+    ("Smolny", "smolny", '["smolny"]'),
+    ("kostrikov", "kirov", '["smolny"]'),  # a person: the places of their events
+    ("ezhov", "yezhov", '["lubyanka"]'),  # found under another spelling
+])
+def test_search_finds_historic_names_and_focuses_the_map(fixture_app: AppTest, query: str, hit_id: str,
+                                                         focus: str) -> None:
+    at = fixture_app
+    at.text_input(key="query").input(query).run()
+    assert not at.exception
+    assert at.selectbox(key="hit").value.id == hit_id
+    group = map_args(at)["feature_group"]
+    assert f"focus({focus})" in group
+
+
+def test_unknown_search_says_so(fixture_app: AppTest) -> None:
+    at = fixture_app
+    at.text_input(key="query").input("zzzz-nowhere").run()
+    assert "Nothing found." in [i.value for i in at.info]
+    assert "focus(" not in (map_args(at)["feature_group"] or "")
 
 
 @needs_real_data
 @pytest.mark.realdata
-def test_app_with_committed_geodata(monkeypatch: pytest.MonkeyPatch) -> None:
-    if not (GEODATA_DIR / "places.geojson").is_file():
-        pytest.fail("geodata/ is missing: run `mapapp build` and commit it")
+def test_page_runs_on_the_committed_geodata(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MAPAPP_GEODATA", raising=False)
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    metrics = {m.label: int(m.value) for m in at.metric}
-    assert metrics["Places"] > 0 and metrics["Events"] > 0
+    data = payload(map_args(at))
+    assert len(data["places"]) > 50 and len(data["events"]) > 100

@@ -1,0 +1,62 @@
+"""The events of the map's current window as files a visitor can take away, with citations."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .mapview import Dataset, visible_place_ids
+from .model import Event
+from .timeline import events_in_window
+from .viewstate import MapState
+
+CITE = ("mapapp, a map of the Great Purge. Data CC BY 4.0; events cite Peter Crawford, 'Joseph Stalin – The "
+        "Great Purge' (2014) by line, or general knowledge where marked; places from GeoNames (CC BY 4.0).")
+CSV_COLUMNS = ("id", "date", "start", "end", "approximate", "category", "title", "places", "place_ids",
+               "latitude", "longitude", "people", "summary", "note", "citation")
+
+
+def window_events(ds: Dataset, state: MapState) -> list[Event]:
+    """Events in the window at a visible place, by date — what the map's event list shows."""
+    start, end = state.window(ds.span[0])
+    shown = set(visible_place_ids(ds, state))
+    return [e for e in events_in_window(ds.events, start, end) if shown & set(e.place_ids)]
+
+
+def _fields(ds: Dataset, event: Event, lang: str) -> dict[str, object]:
+    en = lang == "en"
+    places = [ds.places[pid] for pid in event.place_ids]
+    return {
+        "id": event.id, "date": event.date_label_en if en else event.date_label_ru,
+        "start": event.start.isoformat(), "end": event.end.isoformat() if event.end else "",
+        "approximate": event.approximate,
+        "category": event.category, "title": event.title_en if en else event.title_ru,
+        "places": "; ".join(p.name_en if en else p.name_ru for p in places),
+        "place_ids": ";".join(event.place_ids), "latitude": places[0].lat, "longitude": places[0].lon,
+        "people": "; ".join(event.people_names_en if en else event.people_names_ru),
+        "summary": event.summary_en if en else event.summary_ru, "note": event.note or "",
+        "citation": event.citation_en if en else event.citation_ru,
+    }
+
+
+def window_geojson(ds: Dataset, state: MapState) -> str:
+    """A GeoJSON FeatureCollection (one Point per event, at its main place) with the citation."""
+    features = [{"type": "Feature", "id": e.id,
+                 "geometry": {"type": "Point", "coordinates": list(e.coordinates[0])},
+                 "properties": _fields(ds, e, state.lang)} for e in window_events(ds, state)]
+    start, end = state.window(ds.span[0])
+    collection = {"type": "FeatureCollection", "features": features,
+                  "mapapp": {"window": [start.isoformat(), end.isoformat()], "layers": list(state.layers),
+                             "citation": CITE}}
+    return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
+
+
+def window_csv(ds: Dataset, state: MapState) -> str:
+    """The same events as CSV, one row per event, each with its citation."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for event in window_events(ds, state):
+        writer.writerow(_fields(ds, event, state.lang))
+    return out.getvalue()

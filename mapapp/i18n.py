@@ -1,0 +1,111 @@
+"""Interface text in English and Russian; data text comes from the tables, not from here."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["en", "ru"]
+LANGS: tuple[Lang, ...] = ("en", "ru")
+#: Languages are offered by name, never by flag.
+LANG_NAMES: dict[Lang, str] = {"en": "English", "ru": "Русский"}
+
+STRINGS: dict[str, dict[Lang, str]] = {
+    "title": {"en": "The Great Purge, 1934–1953: a map", "ru": "Большой террор, 1934–1953: карта"},
+    "intro": {
+        "en": "Places of arrest, trial, execution, burial and exile named in the source text, with every dated "
+              "event and its citation. Drag the years; touch a place.",
+        "ru": "Места арестов, процессов, расстрелов, захоронений и ссылки, названные в исходном тексте, — с каждым "
+              "датированным событием и ссылкой на источник. Передвигайте годы, нажмите на место.",
+    },
+    "play": {"en": "Play", "ru": "Пуск"},
+    "pause": {"en": "Pause", "ru": "Пауза"},
+    "step_back": {"en": "One month back", "ru": "На месяц назад"},
+    "step_forward": {"en": "One month forward", "ru": "На месяц вперёд"},
+    "speed": {"en": "Speed", "ru": "Скорость"},
+    "speed_slow": {"en": "slow", "ru": "медленно"},
+    "speed_normal": {"en": "normal", "ru": "обычно"},
+    "speed_fast": {"en": "fast", "ru": "быстро"},
+    "mode_window": {"en": "Period", "ru": "Период"},
+    "mode_asof": {"en": "As of", "ru": "На дату"},
+    "from": {"en": "From", "ru": "С"},
+    "to": {"en": "To", "ru": "По"},
+    "asof_date": {"en": "Date", "ru": "Дата"},
+    "layers": {"en": "Layers", "ru": "Слои"},
+    "views": {"en": "View", "ru": "Вид"},
+    "events_in_window": {"en": "Events in this period", "ru": "События за период"},
+    "no_events": {"en": "No events in this period.", "ru": "За этот период событий нет."},
+    "no_events_here": {"en": "No events here in this period.", "ru": "Здесь за этот период событий нет."},
+    "today": {"en": "today", "ru": "сегодня"},
+    "other_names": {"en": "Other names", "ru": "Другие названия"},
+    "until": {"en": "until", "ru": "до"},
+    "since": {"en": "since", "ru": "с"},
+    "people": {"en": "People", "ru": "Люди"},
+    "note": {"en": "Note", "ru": "Примечание"},
+    "location": {"en": "Location", "ru": "Местоположение"},
+    "precision_site": {"en": "exact site", "ru": "точное место"},
+    "precision_locality": {"en": "locality, within {r}", "ru": "населённый пункт, в пределах {r}"},
+    "precision_region": {"en": "region only, within {r}", "ru": "только регион, в пределах {r}"},
+    "precision_country": {"en": "country only, not a location", "ru": "только страна, без точного места"},
+    "uncertain": {"en": "location uncertain", "ru": "местоположение приблизительно"},
+    "places_shown": {"en": "places shown", "ru": "мест на карте"},
+    "borders_note": {"en": "Basemap: Natural Earth (public domain), today's borders.",
+                     "ru": "Основа: Natural Earth (общественное достояние), современные границы."},
+    "language": {"en": "Language", "ru": "Язык"},
+    "search": {"en": "Search people and places", "ru": "Поиск людей и мест"},
+    "search_help": {"en": "Any spelling: Yezhov or Ezhov, Vyatka or Kirov, Киров…",
+                    "ru": "Любое написание: Ежов или Yezhov, Вятка или Киров…"},
+    "search_results": {"en": "Results", "ru": "Результаты"},
+    "no_results": {"en": "Nothing found.", "ru": "Ничего не найдено."},
+    "person": {"en": "person", "ru": "человек"},
+    "place": {"en": "place", "ru": "место"},
+    "download": {"en": "Download the events of this period", "ru": "Скачать события за период"},
+    "download_geojson": {"en": "GeoJSON", "ru": "GeoJSON"},
+    "download_csv": {"en": "CSV", "ru": "CSV"},
+    "sources": {
+        "en": "Sources: Peter Crawford, 'Joseph Stalin – The Great Purge' (2014), cited by line; general "
+              "historical knowledge where marked. Places: GeoNames (CC BY 4.0). Basemap: Natural Earth "
+              "(public domain). Data: CC BY 4.0.",
+        "ru": "Источники: Peter Crawford, «Joseph Stalin – The Great Purge» (2014), со ссылками на строки; "
+              "общеизвестные сведения там, где отмечено. Места: GeoNames (CC BY 4.0). Основа карты: Natural Earth "
+              "(общественное достояние). Данные: CC BY 4.0.",
+    },
+}
+
+CATEGORY_LABELS: dict[str, dict[Lang, str]] = {
+    "arrest": {"en": "arrest", "ru": "арест"},
+    "trial": {"en": "trial", "ru": "суд"},
+    "sentence": {"en": "sentence", "ru": "приговор"},
+    "execution": {"en": "execution", "ru": "расстрел"},
+    "burial": {"en": "burial", "ru": "захоронение"},
+    "death_in_custody": {"en": "death in custody", "ru": "гибель в заключении"},
+    "suicide": {"en": "suicide", "ru": "самоубийство"},
+    "assassination": {"en": "killing", "ru": "убийство"},
+    "exile": {"en": "exile", "ru": "ссылка"},
+    "deportation": {"en": "deportation", "ru": "высылка"},
+    "imprisonment": {"en": "imprisonment", "ru": "заключение"},
+    "renaming": {"en": "renaming", "ru": "переименование"},
+    "decree": {"en": "decree", "ru": "постановление"},
+    "mass_operation": {"en": "mass operation", "ru": "массовая операция"},
+    "party_purge": {"en": "party purge", "ru": "партийная чистка"},
+    "appointment": {"en": "appointment", "ru": "назначение"},
+    "dismissal": {"en": "dismissal", "ru": "отставка"},
+    "rehabilitation": {"en": "rehabilitation", "ru": "реабилитация"},
+    "speech": {"en": "speech", "ru": "выступление"},
+    "meeting": {"en": "meeting", "ru": "заседание"},
+    "famine": {"en": "famine", "ru": "голод"},
+    "construction": {"en": "forced-labour construction", "ru": "принудительное строительство"},
+    "memorial": {"en": "remembrance", "ru": "память"},
+    "birth": {"en": "birth", "ru": "рождение"},
+    "death": {"en": "death", "ru": "смерть"},
+    "other": {"en": "event", "ru": "событие"},
+}
+
+
+def t(key: str, lang: Lang) -> str:
+    """The interface string ``key`` in ``lang`` (KeyError for an unknown key: a bug, not data)."""
+    return STRINGS[key][lang]
+
+
+def strings(lang: Lang) -> dict[str, str]:
+    """Every interface string in ``lang``, for the browser."""
+    return {key: value[lang] for key, value in STRINGS.items()}

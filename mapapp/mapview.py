@@ -1,0 +1,171 @@
+"""The interactive map: one :func:`build_map` for the app, the exports and the tests.
+
+Python decides *what* the map holds (places with their layer, names over time and events,
+all interface text) and hands it to the browser as one JSON payload; ``web/mapapp.js``
+draws it and runs the time slider, layers, popups and event list client-side, so moving
+the slider never reloads the map. :func:`visible_place_ids` is the reference for what the
+browser must show for a window; the end-to-end tests hold the browser to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+
+from . import DATA_DIR, GEODATA_DIR
+from .assets import STATIC_URL, asset_links
+from .dates import MONTHS_EN, MONTHS_RU
+from .i18n import CATEGORY_LABELS, Lang, strings
+from .layers import LAYERS, layer_of
+from .model import Event, Person, Place, load_events, load_people, load_places
+from .timeline import events_in_window
+from .viewstate import VIEWS, VIEWS_BY_ID, MapState
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything the map draws: places, events (sorted by start) and people."""
+
+    places: Mapping[str, Place]
+    events: tuple[Event, ...]
+    people: Mapping[str, Person]
+
+    @property
+    def span(self) -> tuple[date, date]:
+        """First and last day covered by any event."""
+        return min(e.start_min for e in self.events), max(e.end_max for e in self.events)
+
+    def events_of(self, place_id: str) -> list[Event]:
+        """The events at ``place_id``, by date."""
+        return [e for e in self.events if place_id in e.place_ids]
+
+    def layer(self, place_id: str) -> str:
+        """The layer id of a place."""
+        return layer_of(self.places[place_id], self.events_of(place_id))
+
+
+def load_dataset(geodata: Path = GEODATA_DIR, people_csv: Path = DATA_DIR / "people.csv") -> Dataset:
+    """Read the build output (and the people table) into a :class:`Dataset`."""
+    return Dataset(load_places(geodata / "places.geojson"), tuple(load_events(geodata / "events.geojson")),
+                   load_people(people_csv))
+
+
+def visible_place_ids(ds: Dataset, state: MapState) -> list[str]:
+    """Places the map shows for ``state``: in a chosen layer and with an event in the window.
+
+    Cities renamed after Kirov stay visible while their layer is on: they existed
+    throughout, and their name is the point.
+    """
+    start, end = state.window(ds.span[0])
+    active = {pid for e in events_in_window(ds.events, start, end) for pid in e.place_ids}
+    chosen = set(state.layers)
+    return sorted(pid for pid in ds.places
+                  if ds.layer(pid) in chosen and (pid in active or ds.layer(pid) == "renamed"))
+
+
+def _month(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def _place_json(ds: Dataset, place: Place, lang: Lang) -> dict[str, Any]:
+    names = [{"from": p.start.earliest().isoformat() if p.start else None,
+              "to": p.end.earliest().isoformat() if p.end else None,
+              "name": p.name_en if lang == "en" else p.name_ru}
+             for p in sorted(place.names, key=lambda p: p.start.earliest() if p.start else date.min)]
+    return {
+        "id": place.id, "lat": place.lat, "lon": place.lon, "layer": ds.layer(place.id),
+        "name": place.name_en if lang == "en" else place.name_ru, "names": names,
+        "description": (place.description_en if lang == "en" else place.description_ru) or "",
+        "precision": place.precision, "uncertainty_m": place.uncertainty_m,
+        "coord_source": place.coord_source, "note": place.note or "",
+    }
+
+
+def _event_json(event: Event, lang: Lang) -> dict[str, Any]:
+    en = lang == "en"
+    return {
+        "id": event.id, "title": event.title_en if en else event.title_ru,
+        "date": event.date_label_en if en else event.date_label_ru,
+        "start": event.start_min.isoformat(), "end": event.end_max.isoformat(),
+        "category": CATEGORY_LABELS[event.category][lang], "places": list(event.place_ids),
+        "people": list(event.people_names_en if en else event.people_names_ru),
+        "summary": event.summary_en if en else event.summary_ru,
+        "citation": event.citation_en if en else event.citation_ru, "note": event.note or "",
+    }
+
+
+def payload(ds: Dataset, state: MapState) -> dict[str, Any]:
+    """The JSON the browser needs to draw ``ds`` in ``state`` — data only, never markup."""
+    lang = state.lang
+    first, last = ds.span
+    return {
+        "lang": lang,
+        "span": {"start": _month(first), "end": _month(last)},
+        "state": state.as_dict(),
+        "layers": [{"id": la.id, "label": la.label_en if lang == "en" else la.label_ru,
+                    "colour": la.colour, "shape": la.shape} for la in LAYERS],
+        "views": [{"id": v.id, "label": v.label_en if lang == "en" else v.label_ru,
+                   "center": list(v.center), "zoom": v.zoom} for v in VIEWS],
+        "places": [_place_json(ds, p, lang) for p in sorted(ds.places.values(), key=lambda p: p.id)],
+        "events": [_event_json(e, lang) for e in ds.events],
+        "months": list(MONTHS_EN if lang == "en" else MONTHS_RU),
+        "strings": strings(lang),
+    }
+
+
+class MapappLayer(MacroElement):
+    """Hands the payload to ``mapapp.init``; data reaches JavaScript only as JSON."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.mapappApi = mapapp.init({{ this._parent.get_name() }}, {{ this.data|tojson }},
+                                       {{ this.basemap_url|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: dict[str, Any], basemap_url: str) -> None:
+        super().__init__()
+        self._name = "MapappLayer"
+        self.data = data
+        self.basemap_url = basemap_url
+
+
+class Focus(MacroElement):
+    """Asks the drawn map to show one or more places and open the first one's popup."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        if (window.mapappApi) { window.mapappApi.focus({{ this.place_ids|tojson }}); }
+        {% endmacro %}
+    """)
+
+    def __init__(self, place_ids: list[str]) -> None:
+        super().__init__()
+        self._name = "Focus"
+        self.place_ids = place_ids
+
+
+def focus_group(place_ids: list[str]) -> folium.FeatureGroup:
+    """A feature group that, added to the drawn map, centres it on ``place_ids``."""
+    group = folium.FeatureGroup(name="focus", control=False)
+    group.add_child(Focus(list(place_ids)))
+    return group
+
+
+def build_map(ds: Dataset, state: MapState, *, static_url: str = STATIC_URL) -> folium.Map:
+    """The folium map of ``ds`` in ``state``, loading every asset from ``static_url`` (no CDN, no tiles)."""
+    view = VIEWS_BY_ID[state.view]
+    fmap = folium.Map(location=list(view.center), zoom_start=view.zoom, tiles=None, control_scale=True,
+                      min_zoom=2, max_zoom=16, world_copy_jump=False)
+    js, css = asset_links(static_url)
+    fmap.default_js = js
+    fmap.default_css = css
+    fmap.add_child(MapappLayer(payload(ds, state), f"{static_url}/vendor/world-atlas/countries-50m.json"))
+    return fmap

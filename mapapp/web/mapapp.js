@@ -1,0 +1,426 @@
+/* mapapp: draws the payload made by mapapp/mapview.py on a Leaflet map and runs the time
+ * slider, layers, popups and event list in the browser, so nothing reloads while the year
+ * changes. All data text is inserted with textContent: it is never parsed as HTML.
+ * The visibility rule mirrors mapapp.mapview.visible_place_ids (the tests compare both). */
+(function () {
+  "use strict";
+
+  var SHAPES = {
+    square: "M5 5H17V17H5Z",
+    diamond: "M11 2L20 11L11 20L2 11Z",
+    triangle: "M11 3L20 19H2Z",
+    "triangle-down": "M2 4H20L11 20Z",
+    hexagon: "M6 3H16L21 11L16 19H6L1 11Z",
+    circle: "M11 3A8 8 0 1 1 10.99 3Z",
+    dot: "M11 6A5 5 0 1 1 10.99 6Z"
+  };
+  var SPEEDS = { slow: 3, normal: 12, fast: 36 }; // months per second
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function monthIndex(ym) { var p = ym.split("-"); return Number(p[0]) * 12 + Number(p[1]) - 1; }
+  function monthText(i) { var y = Math.floor(i / 12), m = i % 12 + 1; return y + "-" + (m < 10 ? "0" : "") + m; }
+  function lastDay(i) {
+    var y = Math.floor(i / 12), m = i % 12 + 1, d = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    return monthText(i) + "-" + (d < 10 ? "0" : "") + d;
+  }
+  function symbol(layer, uncertain) {
+    var colour = /^#[0-9a-fA-F]{6}$/.test(layer.colour) ? layer.colour : "#777777";
+    var path = SHAPES[layer.shape] || SHAPES.circle;
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 22 22");
+    svg.setAttribute("width", "22");
+    svg.setAttribute("height", "22");
+    svg.setAttribute("aria-hidden", "true");
+    var shape = document.createElementNS(ns, "path");
+    shape.setAttribute("d", path);
+    shape.setAttribute("fill", colour);
+    shape.setAttribute("stroke", "#1f1f1f");
+    shape.setAttribute("stroke-width", "1.4");
+    if (uncertain) shape.setAttribute("stroke-dasharray", "2.5 2");
+    svg.appendChild(shape);
+    return svg;
+  }
+  // Natural Earth rings that cross the antimeridian jump from +180 to -180; Leaflet would
+  // draw that jump as a stripe across the world, so continue them past 180 instead.
+  function unwrapRing(ring) {
+    for (var i = 1; i < ring.length; i++) {
+      var d = ring[i][0] - ring[i - 1][0];
+      if (Math.abs(d) > 180) ring[i][0] -= 360 * Math.round(d / 360);
+    }
+  }
+  function unwrap(geojson) {
+    geojson.features.forEach(function (f) {
+      var g = f.geometry;
+      if (!g) return;
+      var polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+      polys.forEach(function (poly) { poly.forEach(unwrapRing); });
+    });
+    return geojson;
+  }
+  function stopMap(node) {
+    L.DomEvent.disableClickPropagation(node);
+    L.DomEvent.disableScrollPropagation(node);
+  }
+
+  function init(map, data, basemapUrl) {
+    var S = data.strings, months = data.months;
+    var spanMin = monthIndex(data.span.start), spanMax = monthIndex(data.span.end);
+    var st = {
+      start: Math.max(spanMin, Math.min(spanMax, monthIndex(data.state.start))),
+      end: Math.max(spanMin, Math.min(spanMax, monthIndex(data.state.end))),
+      mode: data.state.mode, layers: {}, view: data.state.view
+    };
+    data.state.layers.forEach(function (id) { st.layers[id] = true; });
+    var layersById = {}, placesById = {}, markers = {}, timer = null, speed = "normal", openPlace = null;
+    data.layers.forEach(function (l) { layersById[l.id] = l; });
+    data.places.forEach(function (p) { placesById[p.id] = p; });
+
+    function label(i) { return months[i % 12] + " " + Math.floor(i / 12); }
+    function windowDates() {
+      var first = st.mode === "asof" ? spanMin : st.start;
+      return [monthText(first) + "-01", lastDay(st.end)];
+    }
+    function nameAt(place, day) {
+      var names = place.names;
+      if (!names.length) return place.name;
+      for (var k = 0; k < names.length; k++) {
+        var n = names[k];
+        if ((n.from === null || n.from <= day) && (n.to === null || day < n.to)) return n.name;
+      }
+      return day < (names[0].from || "") ? names[0].name : names[names.length - 1].name;
+    }
+    function eventsInWindow() {
+      var w = windowDates();
+      return data.events.filter(function (e) { return e.start <= w[1] && e.end >= w[0]; });
+    }
+    function visiblePlaceIds() {
+      var active = {};
+      eventsInWindow().forEach(function (e) { e.places.forEach(function (id) { active[id] = true; }); });
+      return data.places.filter(function (p) {
+        return st.layers[p.layer] && (active[p.id] || p.layer === "renamed");
+      }).map(function (p) { return p.id; }).sort();
+    }
+
+    // No tile layer sets a zoom range, and marker clustering needs one.
+    map.setMinZoom(2);
+    map.setMaxZoom(16);
+
+    // --- basemap: Natural Earth countries from a local TopoJSON file, drawn under everything
+    map.createPane("basemap");
+    map.getPane("basemap").style.zIndex = 150;
+    map.getContainer().classList.add("mapapp-map");
+    fetch(basemapUrl).then(function (r) {
+      if (!r.ok) throw new Error("basemap " + basemapUrl + ": HTTP " + r.status);
+      return r.json();
+    }).then(function (topo) {
+      L.geoJSON(unwrap(topojson.feature(topo, topo.objects.countries)), {
+        pane: "basemap", interactive: false,
+        style: { fillColor: "#f2efe8", fillOpacity: 1, color: "#a9a59b", weight: 0.6 }
+      }).addTo(map);
+    }).catch(function (err) { console.error("mapapp:", err); });
+    map.attributionControl.setPrefix("Leaflet");
+    map.attributionControl.addAttribution(S.borders_note);
+
+    // --- markers
+    var cluster = L.markerClusterGroup({
+      maxClusterRadius: 26, showCoverageOnHover: false, spiderfyOnMaxZoom: true, disableClusteringAtZoom: 13
+    });
+    map.addLayer(cluster);
+    var halo = null;
+    data.places.forEach(function (p) {
+      var uncertain = p.precision !== "site";
+      var holder = el("div");
+      holder.appendChild(symbol(layersById[p.layer], uncertain));
+      var icon = L.divIcon({
+        className: "mapapp-marker mapapp-layer-" + p.layer + (uncertain ? " mapapp-uncertain" : ""),
+        html: holder.innerHTML, iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -10]
+      });
+      var m = L.marker([p.lat, p.lon], { icon: icon, keyboard: true, riseOnHover: true });
+      m.placeId = p.id;
+      m.bindTooltip("", { direction: "right", offset: [10, 0], permanent: p.layer === "renamed",
+                          className: "mapapp-label" });
+      m.bindPopup(function () { return popupContent(p); }, { maxWidth: 380, minWidth: 260, autoPanPadding: [40, 40] });
+      m.on("popupopen", function () {
+        openPlace = p.id;
+        halo = L.circle([p.lat, p.lon], { radius: p.uncertainty_m, className: "mapapp-uncertainty",
+                                          interactive: false }).addTo(map);
+      });
+      m.on("popupclose", function () {
+        openPlace = null;
+        if (halo) { map.removeLayer(halo); halo = null; }
+      });
+      markers[p.id] = m;
+    });
+
+    function precisionText(p) {
+      var km = p.uncertainty_m >= 1000 ? Math.round(p.uncertainty_m / 1000) + " km" : p.uncertainty_m + " m";
+      return (S["precision_" + p.precision] || "").replace("{r}", km);
+    }
+    function popupContent(p) {
+      var day = windowDates()[1], box = el("div", "mapapp-popup"), current = nameAt(p, day);
+      box.appendChild(el("h3", null, current));
+      if (current !== p.name) box.appendChild(el("p", "mapapp-today", S.today + ": " + p.name));
+      var others = p.names.filter(function (n) { return n.name !== current; });
+      if (others.length) {
+        var ul = el("p", "mapapp-names", S.other_names + ": ");
+        ul.appendChild(document.createTextNode(others.map(function (n) {
+          var span = n.from && n.to ? n.from.slice(0, 4) + "–" + n.to.slice(0, 4)
+            : n.to ? S.until + " " + n.to.slice(0, 4) : n.from ? S.since + " " + n.from.slice(0, 4) : "";
+          return n.name + (span ? " (" + span + ")" : "");
+        }).join("; ")));
+        box.appendChild(ul);
+      }
+      if (p.description) box.appendChild(el("p", "mapapp-description", p.description));
+      var loc = el("p", "mapapp-location" + (p.precision !== "site" ? " mapapp-uncertain-text" : ""),
+                   S.location + ": " + precisionText(p) + ". " + p.coord_source);
+      box.appendChild(loc);
+      if (p.note) box.appendChild(el("p", "mapapp-note", S.note + ": " + p.note));
+      var evs = eventsInWindow().filter(function (e) { return e.places.indexOf(p.id) >= 0; });
+      if (!evs.length) box.appendChild(el("p", "mapapp-empty", S.no_events_here));
+      var list = el("ol", "mapapp-events");
+      evs.forEach(function (e) {
+        var li = el("li", "mapapp-event");
+        li.appendChild(el("div", "mapapp-date", e.date + " · " + e.category));
+        li.appendChild(el("strong", "mapapp-title", e.title));
+        if (e.people.length) li.appendChild(el("div", "mapapp-people", S.people + ": " + e.people.join(", ")));
+        li.appendChild(el("p", "mapapp-summary", e.summary));
+        if (e.note) li.appendChild(el("p", "mapapp-note", S.note + ": " + e.note));
+        li.appendChild(el("p", "mapapp-citation", e.citation));
+        list.appendChild(li);
+      });
+      box.appendChild(list);
+      return box;
+    }
+
+    // --- controls
+    var Panel = L.Control.extend({ onAdd: function () { return this.options.node; } });
+    function addPanel(position, cls) {
+      var node = el("div", "mapapp-panel " + cls);
+      stopMap(node);
+      new Panel({ position: position, node: node }).addTo(map);
+      return node;
+    }
+
+    var viewsNode = addPanel("topleft", "mapapp-views");
+    viewsNode.setAttribute("role", "group");
+    viewsNode.setAttribute("aria-label", S.views);
+    data.views.forEach(function (v) {
+      var b = el("button", "mapapp-button", v.label);
+      b.type = "button";
+      b.dataset.view = v.id;
+      b.addEventListener("click", function () { st.view = v.id; map.setView(v.center, v.zoom); report(); });
+      viewsNode.appendChild(b);
+    });
+
+    var legend = addPanel("topright", "mapapp-legend");
+    legend.appendChild(el("h4", null, S.layers));
+    data.layers.forEach(function (l) {
+      var row = el("label", "mapapp-layer-row");
+      var box = el("input");
+      box.type = "checkbox";
+      box.checked = !!st.layers[l.id];
+      box.dataset.layer = l.id;
+      box.addEventListener("change", function () { st.layers[l.id] = box.checked; refresh(); });
+      row.appendChild(box);
+      row.appendChild(symbol(l, false));
+      row.appendChild(el("span", null, l.label));
+      legend.appendChild(row);
+    });
+    var uncertainRow = el("div", "mapapp-layer-row mapapp-legend-note");
+    uncertainRow.appendChild(symbol({ colour: "#ffffff", shape: "circle" }, true));
+    uncertainRow.appendChild(el("span", null, S.uncertain));
+    legend.appendChild(uncertainRow);
+    var countNode = el("p", "mapapp-count");
+    legend.appendChild(countNode);
+
+    var listNode = addPanel("topright", "mapapp-list");
+    var listHead = el("h4");
+    var listBody = el("ol", "mapapp-list-items");
+    listNode.appendChild(listHead);
+    listNode.appendChild(listBody);
+
+    var time = addPanel("bottomleft", "mapapp-time");
+    var rowA = el("div", "mapapp-time-row"), rowB = el("div", "mapapp-time-row");
+    time.appendChild(rowA);
+    time.appendChild(rowB);
+    function button(text, cls, title) {
+      var b = el("button", "mapapp-button " + cls, text);
+      b.type = "button";
+      if (title) { b.title = title; b.setAttribute("aria-label", title); }
+      rowA.appendChild(b);
+      return b;
+    }
+    var playBtn = button(S.play, "mapapp-play");
+    var backBtn = button("◀", "mapapp-step-back", S.step_back);
+    var fwdBtn = button("▶", "mapapp-step-forward", S.step_forward);
+    var modeWin = button(S.mode_window, "mapapp-mode-window");
+    var modeAsof = button(S.mode_asof, "mapapp-mode-asof");
+    var speedSel = el("select", "mapapp-speed");
+    speedSel.setAttribute("aria-label", S.speed);
+    ["slow", "normal", "fast"].forEach(function (k) {
+      var o = el("option", null, S.speed + ": " + S["speed_" + k]);
+      o.value = k;
+      if (k === speed) o.selected = true;
+      speedSel.appendChild(o);
+    });
+    rowA.appendChild(speedSel);
+    var yearNode = el("span", "mapapp-year");
+    var rangeNode = el("span", "mapapp-range");
+    rowA.appendChild(yearNode);
+    rowA.appendChild(rangeNode);
+    function slider(name, labelText) {
+      var wrap = el("label", "mapapp-slider mapapp-slider-" + name);
+      wrap.appendChild(el("span", null, labelText));
+      var input = el("input");
+      input.type = "range";
+      input.min = spanMin;
+      input.max = spanMax;
+      input.step = 1;
+      input.setAttribute("aria-label", labelText);
+      wrap.appendChild(input);
+      rowB.appendChild(wrap);
+      return input;
+    }
+    var fromIn = slider("from", S.from), toIn = slider("to", S.to);
+    var toLabel = toIn.parentNode.firstChild;
+
+    fromIn.addEventListener("input", function () {
+      st.start = Number(fromIn.value);
+      if (st.start > st.end) st.end = st.start;
+      refresh();
+    });
+    toIn.addEventListener("input", function () {
+      st.end = Number(toIn.value);
+      if (st.end < st.start) st.start = st.end;
+      refresh();
+    });
+    function step(delta) {
+      var width = st.end - st.start;
+      if (st.mode === "window") {
+        st.start = Math.max(spanMin, Math.min(spanMax - width, st.start + delta));
+        st.end = st.start + width;
+      } else {
+        st.end = Math.max(spanMin, Math.min(spanMax, st.end + delta));
+      }
+      refresh();
+    }
+    backBtn.addEventListener("click", function () { pause(); step(-1); });
+    fwdBtn.addEventListener("click", function () { pause(); step(1); });
+    modeWin.addEventListener("click", function () { st.mode = "window"; refresh(); });
+    modeAsof.addEventListener("click", function () { st.mode = "asof"; refresh(); });
+    speedSel.addEventListener("change", function () { speed = speedSel.value; if (timer) { pause(); play(); } });
+    function play() {
+      if (timer) return;
+      if (st.end >= spanMax) { var w = st.end - st.start; st.end = st.mode === "window" ? spanMin + w : spanMin; st.start = spanMin; }
+      timer = setInterval(function () {
+        if (st.end >= spanMax) { pause(); return; }
+        step(1);
+      }, 1000 / SPEEDS[speed]);
+      playBtn.textContent = S.pause;
+      playBtn.setAttribute("aria-pressed", "true");
+    }
+    function pause() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      playBtn.textContent = S.play;
+      playBtn.setAttribute("aria-pressed", "false");
+    }
+    playBtn.addEventListener("click", function () { if (timer) pause(); else play(); });
+
+    // --- refresh everything that depends on the window or the layers
+    var reportTimer = null;
+    function report() {
+      clearTimeout(reportTimer);
+      reportTimer = setTimeout(function () {
+        var g = window.__GLOBAL_DATA__;
+        if (!g) return; // standalone HTML: nobody to tell
+        g.selected_tags = [JSON.stringify(api.state())];
+        map.fire("moveend");
+      }, 300);
+    }
+    function refresh() {
+      var w = windowDates(), day = w[1];
+      fromIn.value = st.start;
+      toIn.value = st.end;
+      fromIn.parentNode.style.display = st.mode === "asof" ? "none" : "";
+      toLabel.textContent = st.mode === "asof" ? S.asof_date : S.to;
+      modeWin.setAttribute("aria-pressed", String(st.mode === "window"));
+      modeAsof.setAttribute("aria-pressed", String(st.mode === "asof"));
+      yearNode.textContent = String(Math.floor(st.end / 12));
+      rangeNode.textContent = st.mode === "asof" ? S.mode_asof + " " + label(st.end)
+        : label(st.start) + " – " + label(st.end);
+      var ids = visiblePlaceIds(), keep = {};
+      ids.forEach(function (id) { keep[id] = true; });
+      var add = [], drop = [];
+      Object.keys(markers).forEach(function (id) {
+        var m = markers[id], on = cluster.hasLayer(m);
+        m.setTooltipContent(nameAt(placesById[id], day));
+        if (keep[id] && !on) add.push(m);
+        if (!keep[id] && on) drop.push(m);
+      });
+      if (drop.length) cluster.removeLayers(drop);
+      if (add.length) cluster.addLayers(add);
+      countNode.textContent = ids.length + " " + S.places_shown;
+      var evs = eventsInWindow().filter(function (e) {
+        return e.places.some(function (id) { return keep[id]; });
+      });
+      listHead.textContent = S.events_in_window + " (" + evs.length + ")";
+      listBody.textContent = "";
+      if (!evs.length) listBody.appendChild(el("li", "mapapp-empty", S.no_events));
+      evs.forEach(function (e) {
+        var li = el("li"), b = el("button", "mapapp-list-item");
+        b.type = "button";
+        b.dataset.event = e.id;
+        b.appendChild(el("span", "mapapp-date", e.date));
+        b.appendChild(el("span", "mapapp-title", e.title));
+        b.appendChild(el("span", "mapapp-place", e.places.filter(function (id) { return keep[id]; })
+          .map(function (id) { return nameAt(placesById[id], day); }).join(", ")));
+        b.addEventListener("click", function () {
+          focus(e.places.filter(function (id) { return keep[id]; }));
+        });
+        li.appendChild(b);
+        listBody.appendChild(li);
+      });
+      if (openPlace && markers[openPlace].isPopupOpen()) markers[openPlace].setPopupContent(popupContent(placesById[openPlace]));
+      report();
+    }
+
+    function focus(ids) {
+      ids = (ids || []).filter(function (id) { return markers[id]; });
+      if (!ids.length) return;
+      ids.forEach(function (id) {
+        var p = placesById[id];
+        if (!st.layers[p.layer]) { st.layers[p.layer] = true; legend.querySelector("[data-layer='" + p.layer + "']").checked = true; }
+      });
+      refresh();
+      var first = markers[ids[0]];
+      if (!cluster.hasLayer(first)) { // outside the window: show it anyway, with its popup saying so
+        cluster.addLayer(first);
+      }
+      if (ids.length > 1) map.fitBounds(L.latLngBounds(ids.map(function (id) { return markers[id].getLatLng(); })).pad(0.3));
+      cluster.zoomToShowLayer(first, function () { first.openPopup(); });
+    }
+
+    var api = {
+      state: function () {
+        var layers = data.layers.filter(function (l) { return st.layers[l.id]; }).map(function (l) { return l.id; });
+        return { start: monthText(st.start), end: monthText(st.end), mode: st.mode, layers: layers, view: st.view };
+      },
+      visiblePlaceIds: visiblePlaceIds,
+      setWindow: function (start, end) { st.start = monthIndex(start); st.end = monthIndex(end); refresh(); },
+      setMode: function (mode) { st.mode = mode; refresh(); },
+      focus: focus, play: play, pause: pause,
+      playing: function () { return timer !== null; }
+    };
+    refresh();
+    return api;
+  }
+
+  window.mapapp = { init: init };
+})();

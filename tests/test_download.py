@@ -1,0 +1,46 @@
+"""Downloads of the current window: the same events the map lists, each with its citation."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from mapapp.download import CSV_COLUMNS, window_csv, window_events, window_geojson
+from mapapp.mapview import Dataset, load_dataset
+from mapapp.viewstate import MapState
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return load_dataset()
+
+
+def test_geojson_holds_the_window_with_citations(ds: Dataset) -> None:
+    state = MapState(start="1934-12", end="1934-12")
+    collection = json.loads(window_geojson(ds, state))
+    ids = [f["id"] for f in collection["features"]]
+    assert ids == [e.id for e in window_events(ds, state)]
+    assert "kirov_assassination" in ids and "butovo_shootings" not in ids
+    murder = next(f for f in collection["features"] if f["id"] == "kirov_assassination")
+    assert murder["geometry"]["coordinates"] == list(ds.places["smolny"].lon for _ in [0]) + [ds.places["smolny"].lat]
+    assert murder["properties"]["citation"].startswith("Source: The Great Purge (Crawford, 2014), lines")
+    assert collection["mapapp"]["window"] == ["1934-12-01", "1934-12-31"]
+    assert "CC BY 4.0" in collection["mapapp"]["citation"]
+
+
+def test_csv_in_russian_has_one_row_per_event(ds: Dataset) -> None:
+    state = MapState(lang="ru", start="1937-01", end="1938-12")
+    rows = list(csv.DictReader(io.StringIO(window_csv(ds, state))))
+    assert tuple(rows[0].keys()) == CSV_COLUMNS
+    assert len(rows) == len(window_events(ds, state)) > 40
+    assert all(r["citation"] for r in rows)
+    assert "Бутовский полигон" in {r["places"] for r in rows}
+
+
+def test_hidden_layers_are_not_downloaded(ds: Dataset) -> None:
+    state = MapState(start="1937-01", end="1938-12", layers=("nkvd",))
+    events = window_events(ds, state)
+    assert events and all(any(ds.layer(p) == "nkvd" for p in e.place_ids) for e in events)

@@ -1,0 +1,128 @@
+"""The folium map and its payload: what is on the map for a window, and that it is offline and escaped."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from mapapp import GEODATA_DIR
+from mapapp.layers import LAYER_IDS
+from mapapp.mapview import Dataset, build_map, focus_group, load_dataset, payload, visible_place_ids
+from mapapp.viewstate import MapState
+
+HOSTILE = '<img src=x onerror="alert(1)">'
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return load_dataset()
+
+
+def html_of(ds: Dataset, state: MapState) -> str:
+    return build_map(ds, state).get_root().render()
+
+
+@pytest.mark.parametrize(("start", "end", "present", "absent"), [
+    ("1934-01", "1934-12", {"smolny", "kirov", "cherdyn"}, {"butovo", "katyn", "coyoacan"}),
+    ("1937-01", "1938-12", {"butovo", "sandarmokh", "house_of_unions", "lefortovo"}, {"katyn", "pruszkow"}),
+    ("1940-04", "1940-08", {"katyn", "coyoacan"}, {"butovo", "pruszkow"}),
+    ("1945-03", "1945-06", {"pruszkow", "lubyanka", "london"}, {"butovo", "smolny"}),
+])
+def test_visible_places_follow_the_window(ds: Dataset, start: str, end: str, present: set[str],
+                                          absent: set[str]) -> None:
+    shown = set(visible_place_ids(ds, MapState(start=start, end=end)))
+    assert present <= shown
+    assert not absent & shown
+
+
+def test_renamed_cities_stay_visible_without_events(ds: Dataset) -> None:
+    shown = set(visible_place_ids(ds, MapState(start="1950-01", end="1950-12")))
+    assert {"kirov", "ganja", "vanadzor", "kropyvnytskyi"} <= shown
+    assert "smolny" not in shown
+
+
+def test_as_of_mode_accumulates_from_the_start_of_the_data(ds: Dataset) -> None:
+    window = set(visible_place_ids(ds, MapState(start="1937-12", end="1937-12")))
+    asof = set(visible_place_ids(ds, MapState(start="1937-12", end="1937-12", mode="asof")))
+    assert window < asof
+    assert "smolny" in asof and "smolny" not in window  # Kirov's murder, 1934
+
+
+@pytest.mark.parametrize("layer", LAYER_IDS)
+def test_switching_a_layer_off_hides_exactly_its_places(ds: Dataset, layer: str) -> None:
+    every = MapState(start="1918-01", end="2016-12")
+    without = replace(every, layers=tuple(x for x in LAYER_IDS if x != layer))
+    hidden = set(visible_place_ids(ds, every)) - set(visible_place_ids(ds, without))
+    assert hidden and all(ds.layer(pid) == layer for pid in hidden)
+
+
+@pytest.mark.parametrize(("place", "layer"), [
+    ("butovo", "killing"), ("kommunarka", "killing"), ("donskoye", "killing"), ("lubyanka", "nkvd"),
+    ("butyrka", "nkvd"), ("vtoraya_rechka", "camps"), ("cherdyn", "camps"), ("white_sea_canal", "camps"),
+    ("house_of_unions", "power"), ("smolny", "power"), ("kirov", "renamed"), ("kirovsk_belarus", "renamed"),
+    ("coyoacan", "abroad"), ("pruszkow", "abroad"), ("moscow", "other"), ("leningrad", "other"),
+])
+def test_layer_of_each_kind_of_place(ds: Dataset, place: str, layer: str) -> None:
+    assert ds.layer(place) == layer
+
+
+def test_payload_carries_places_events_names_and_citations(ds: Dataset) -> None:
+    data = payload(ds, MapState())
+    kirov = next(p for p in data["places"] if p["id"] == "kirov")
+    assert [n["name"] for n in kirov["names"]] == ["Vyatka", "Kirov"]
+    assert kirov["names"][1]["from"] == "1934-12-05"
+    murder = next(e for e in data["events"] if e["id"] == "kirov_assassination")
+    assert murder["date"] == "1 Dec 1934" and murder["places"] == ["smolny"]
+    assert murder["citation"].startswith("Source: The Great Purge (Crawford, 2014), lines ")
+    assert len(data["events"]) == len(ds.events) and len(data["places"]) == len(ds.places)
+
+
+def test_payload_in_russian(ds: Dataset) -> None:
+    data = payload(ds, MapState(lang="ru"))
+    kirov = next(p for p in data["places"] if p["id"] == "kirov")
+    assert [n["name"] for n in kirov["names"]] == ["Вятка", "Киров"]
+    assert data["strings"]["play"] == "Пуск"
+    assert next(e for e in data["events"] if e["id"] == "kirov_assassination")["date"] == "1 дек. 1934"
+
+
+def test_map_html_loads_nothing_from_the_network(ds: Dataset) -> None:
+    html = html_of(ds, MapState())
+    urls = re.findall(r"""(?:src|href)=["']([^"']+)["']""", html)
+    assert urls, "the map should link its local assets"
+    assert all(u.startswith("/app/static/") for u in urls), urls
+    assert not re.search(r"https?://(?!www\.w3\.org)", html)  # the SVG namespace is an identifier, not a request
+    assert "L.tileLayer" not in html  # no online tiles by default
+
+
+def test_hostile_text_reaches_the_page_only_as_json(ds: Dataset, tmp_path: Path) -> None:
+    events = json.loads((GEODATA_DIR / "events.geojson").read_text(encoding="utf-8"))
+    places = json.loads((GEODATA_DIR / "places.geojson").read_text(encoding="utf-8"))
+    events["features"][0]["properties"]["title_en"] = HOSTILE
+    places["features"][0]["properties"]["name_en"] = "</script><script>alert(2)</script>"
+    (tmp_path / "events.geojson").write_text(json.dumps(events), encoding="utf-8")
+    (tmp_path / "places.geojson").write_text(json.dumps(places), encoding="utf-8")
+    hostile = load_dataset(tmp_path)
+    html = html_of(hostile, MapState())
+    assert HOSTILE not in html and "<img" not in html
+    assert "</script><script>alert(2)" not in html
+    assert "\\u003cimg src=x onerror=" in html  # present, but as inert JSON text
+    data = payload(hostile, MapState())
+    assert HOSTILE in {e["title"] for e in data["events"]}
+
+
+def test_the_same_state_gives_the_same_map(ds: Dataset) -> None:
+    first, second = html_of(ds, MapState()), html_of(ds, MapState())
+    strip = lambda h: re.sub(r"_[0-9a-f]{32}", "_ID", h)  # folium's random element ids
+    assert strip(first) == strip(second)
+
+
+def test_focus_group_names_the_places(ds: Dataset) -> None:
+    group = focus_group(["kirov", "smolny"])
+    import folium
+    fmap = folium.Map(tiles=None)
+    group.add_to(fmap)
+    assert 'window.mapappApi.focus(["kirov", "smolny"])' in fmap.get_root().render()
