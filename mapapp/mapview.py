@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -46,9 +47,14 @@ class Dataset:
         """The events at ``place_id``, by date."""
         return [e for e in self.events if place_id in e.place_ids]
 
+    @cached_property
+    def layers(self) -> dict[str, str]:
+        """Layer id of every place, worked out once."""
+        return {pid: layer_of(place, self.events_of(pid)) for pid, place in self.places.items()}
+
     def layer(self, place_id: str) -> str:
         """The layer id of a place."""
-        return layer_of(self.places[place_id], self.events_of(place_id))
+        return self.layers[place_id]
 
 
 def load_dataset(geodata: Path = GEODATA_DIR, people_csv: Path = DATA_DIR / "people.csv") -> Dataset:
