@@ -105,6 +105,19 @@ def popup_h3(frame: Frame) -> str:
     return h3.inner_text()
 
 
+def wait_popup_shown(frame: Frame) -> None:
+    """Wait for the popup's fade-in to finish (before a screenshot)."""
+    frame.wait_for_function("() => { const p = document.querySelector('.leaflet-popup');"
+                            " return p !== null && getComputedStyle(p).opacity === '1'; }")
+
+
+def shoot(page: Page, path: Path) -> None:
+    """Screenshot with the whole map in the window (focusing a control can scroll the page)."""
+    page.locator(IFRAME).evaluate("el => el.scrollIntoView({block: 'center'})")
+    time.sleep(0.2)
+    page.screenshot(path=str(path))
+
+
 def assert_offline(page: Page) -> None:
     assert page.external_requests == []  # type: ignore[attr-defined]
     assert page.failed_requests == []  # type: ignore[attr-defined]
@@ -130,7 +143,7 @@ def test_markers_match_python_for_window(open_app: Callable[..., Page], dataset:
     counts = settle(frame)
     assert counts["markers"] + counts["clusters"] == len(expected), counts
     assert frame.locator(".mapapp-count").inner_text().startswith(f"{len(expected)} ")
-    page.screenshot(path=str(artifacts_dir / f"map-ussr-{window[0]}-{window[1]}.png"))
+    shoot(page, artifacts_dir / f"map-ussr-{window[0]}-{window[1]}.png")
     assert_offline(page)
 
 
@@ -175,7 +188,8 @@ def test_moscow_view_with_open_popup(open_app: Callable[..., Page], dataset: Dat
     frame.locator(".mapapp-marker").nth(index).click()
     assert popup_h3(frame) == place.name_en
     assert frame.locator(".leaflet-popup-content .mapapp-event").count() >= 1
-    page.screenshot(path=str(artifacts_dir / "map-moscow-popup.png"))
+    wait_popup_shown(frame)
+    shoot(page, artifacts_dir / "map-moscow-popup.png")
     assert_offline(page)
 
 
@@ -300,7 +314,8 @@ def test_russian_interface(open_app: Callable[..., Page], artifacts_dir: Path) -
     move_sliders(frame, "1937-01", "1937-12")
     frame.evaluate("() => mapappApi.focus(['leningrad'])")
     assert popup_h3(frame) == "Ленинград"
-    page.screenshot(path=str(artifacts_dir / "map-russian.png"))
+    wait_popup_shown(frame)
+    shoot(page, artifacts_dir / "map-russian.png")
     assert_offline(page)
 
 
@@ -368,5 +383,5 @@ def test_data_text_is_never_html(page: Page, hostile_app_url: str, artifacts_dir
     assert frame.locator(".mapapp-list img, .mapapp-list b").count() == 0
     assert frame.evaluate("() => window.__xss") is None
     assert page.evaluate("() => window.__xss") is None
-    page.screenshot(path=str(artifacts_dir / "map-hostile.png"))
+    shoot(page, artifacts_dir / "map-hostile.png")
     assert_offline(page)
