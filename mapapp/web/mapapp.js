@@ -107,6 +107,11 @@
       }).map(function (p) { return p.id; }).sort();
     }
 
+    // Leaflet focuses the map on mousedown; inside a page taller than the window that scrolls
+    // the page, and the click lands elsewhere. Focus without scrolling.
+    var container = map.getContainer(), nativeFocus = container.focus;
+    container.focus = function () { nativeFocus.call(container, { preventScroll: true }); };
+
     // No tile layer sets a zoom range, and marker clustering needs one.
     map.setMinZoom(2);
     map.setMaxZoom(16);
@@ -364,8 +369,14 @@
         if (keep[id] && !on) add.push(m);
         if (!keep[id] && on) drop.push(m);
       });
+      // Re-clustering takes markers off the map for a moment, which closes an open popup:
+      // reopen it if its place is still shown, so a popup follows the slider.
+      var reopen = openPlace;
       if (drop.length) cluster.removeLayers(drop);
       if (add.length) cluster.addLayers(add);
+      if (reopen && keep[reopen] && !markers[reopen].isPopupOpen()) {
+        cluster.zoomToShowLayer(markers[reopen], function () { markers[reopen].openPopup(); });
+      }
       countNode.textContent = ids.length + " " + S.places_shown;
       var evs = eventsInWindow().filter(function (e) {
         return e.places.some(function (id) { return keep[id]; });

@@ -210,9 +210,6 @@ def test_kirov_is_vyatka_before_december_1934(open_app: Callable[..., Page]) -> 
     assert_offline(page)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG mapapp.js refresh(): cluster.addLayers() briefly removes the marker "
-                   "whose popup is open (markercluster re-clusters it), which closes the popup, so "
-                   "the popup does not follow the slider as refresh() intends")
 def test_open_popup_follows_the_slider(open_app: Callable[..., Page]) -> None:
     page, frame = open_map(open_app)
     move_sliders(frame, "1933-01", "1933-12")
@@ -223,9 +220,6 @@ def test_open_popup_follows_the_slider(open_app: Callable[..., Page]) -> None:
     assert_offline(page)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Leaflet's keyboard handler focuses the map container on mousedown; "
-                   "when the 720-px iframe is not wholly in view the Streamlit page scrolls, mouseup lands "
-                   "elsewhere and the marker click is lost (no popup)")
 def test_marker_click_when_map_is_partly_below_the_fold(open_app: Callable[..., Page]) -> None:
     page, frame = open_map(open_app)
     frame_box = page.locator(IFRAME).bounding_box()
