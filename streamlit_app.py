@@ -76,9 +76,12 @@ elif hits:
                        + ("" if h.matched in (h.label_en, h.label_ru) else f" — {h.matched}"))
     focus = focus_ids(ds, hit.kind, hit.id)
 
-out = st_folium(folium_map(folder, seed), key=f"map-{lang}", height=720, use_container_width=True,
-                returned_objects=["selected_tags"],
-                feature_group_to_add=focus_group(focus) if focus else None)
+# A container keyed by language makes Streamlit mount a fresh map frame on a language switch,
+# instead of handing the new map to the old frame.
+with st.container(key=f"map-box-{lang}"):
+    out = st_folium(folium_map(folder, seed), key=f"map-{lang}", height=720, use_container_width=True,
+                    returned_objects=["selected_tags"],
+                    feature_group_to_add=focus_group(focus) if focus else None)
 tags = (out or {}).get("selected_tags") or []
 state = replace(state.with_report(tags[0] if tags else None), lang=lang)
 st.session_state["state"] = state

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import socket
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, sync_playwright
+from playwright.sync_api import Browser, Page, Request, Response, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -78,17 +79,20 @@ def artifacts_dir() -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def app_url(artifacts_dir: Path) -> Iterator[str]:
-    """Serve ``streamlit_app.py`` on a free port for the whole session; yield its base URL."""
+@contextmanager
+def serve_app(log_stem: str, artifacts_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run ``streamlit run streamlit_app.py`` on a free port until the block ends; yield its base URL.
+
+    Fails the test with the server's stderr if it exits or does not answer its health check in time.
+    """
     if not STATIC_PROBE.is_file():
         pytest.fail(f"{STATIC_PROBE} is missing: the browser assets are not installed. "
                     "Fix: run `bash scripts/test.sh` (or `npm ci && .venv/bin/mapapp assets`).", pytrace=False)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    stdout_log = artifacts_dir / "streamlit.stdout.log"
-    stderr_log = artifacts_dir / "streamlit.stderr.log"
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(extra_env or {})}
+    stdout_log = artifacts_dir / f"{log_stem}.stdout.log"
+    stderr_log = artifacts_dir / f"{log_stem}.stderr.log"
     with open(stdout_log, "wb") as out, open(stderr_log, "wb") as err:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1",
@@ -111,6 +115,13 @@ def app_url(artifacts_dir: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def app_url(artifacts_dir: Path) -> Iterator[str]:
+    """Serve ``streamlit_app.py`` on a free port for the whole session; yield its base URL."""
+    with serve_app("streamlit", artifacts_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -146,10 +157,20 @@ def page(browser: Browser) -> Iterator[Page]:
             external.append(request.url)
 
     def on_failed(request: Request) -> None:
+        # Streamlit replaces the map's component frame on a language switch, and the frame being
+        # replaced aborts its own page and bundle: not a missing asset. Everything else counts.
+        if (request.failure == "net::ERR_ABORTED" and not is_external(request.url)
+                and "/component/streamlit_folium." in request.url):
+            return
         failed.append((request.url, request.failure or ""))
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400:  # a 404 for an asset is a response, not a requestfailed event
+            failed.append((response.url, f"HTTP {response.status}"))
 
     context.on("request", on_request)
     context.on("requestfailed", on_failed)
+    context.on("response", on_response)
     page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: console_errors.append(f"uncaught: {exc}"))
     page.external_requests = external  # type: ignore[attr-defined]

@@ -8,10 +8,7 @@ nothing left the machine and no request failed.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,7 +21,7 @@ from mapapp.layers import LAYER_IDS
 from mapapp.mapview import Dataset, load_dataset, visible_place_ids
 from mapapp.viewstate import VIEWS_BY_ID, MapState, parse_month
 
-from .conftest import REPO, STARTUP_TIMEOUT_S, _health_ok, free_port, wait_for_app
+from .conftest import serve_app, wait_for_app
 
 IFRAME = "iframe[title*='st_folium']"
 HOSTILE_HTML = '<img src=x onerror="window.__xss=1">'
@@ -57,7 +54,9 @@ def month_index(ym: str) -> int:
 
 def map_frame(page: Page, timeout_ms: float = 30_000) -> Frame:
     """The folium iframe's frame, once ``mapappApi`` exists and the first marker or cluster is drawn."""
-    handle = page.wait_for_selector(IFRAME, timeout=timeout_ms)
+    page.wait_for_selector(IFRAME, timeout=timeout_ms)
+    # While Streamlit reruns, the old map may linger beside the new one: the new one is last.
+    handle = page.locator(IFRAME).last.element_handle(timeout=timeout_ms)
     frame = handle.content_frame()
     assert frame is not None
     frame.wait_for_function("() => window.mapappApi !== undefined", timeout=timeout_ms)
@@ -302,6 +301,8 @@ def test_layer_toggle_survives_slider_moves(open_app: Callable[..., Page], datas
 def test_russian_interface(open_app: Callable[..., Page], artifacts_dir: Path) -> None:
     page, _ = open_map(open_app)
     page.get_by_text("Русский", exact=True).click()
+    # The English frame is replaced by a new one: wait on a locator that re-finds the iframe.
+    expect(page.frame_locator(IFRAME).last.locator("button.mapapp-play")).to_have_text("Пуск", timeout=30_000)
     wait_for_app(page)
     frame = map_frame(page)
     expect(frame.locator("button.mapapp-play")).to_have_text("Пуск")
@@ -333,30 +334,8 @@ def hostile_app_url(tmp_path_factory: pytest.TempPathFactory, artifacts_dir: Pat
             feature["properties"]["name_en"] = HOSTILE_NAME
     (folder / "places.geojson").write_text(json.dumps(places, ensure_ascii=False), encoding="utf-8")
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "MAPAPP_GEODATA": str(folder)}
-    log = artifacts_dir / "streamlit-hostile.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--server.headless", "true"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while not _health_ok(f"{url}/_stcore/health"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"hostile streamlit server did not start; see {log}:\n{log.read_text(errors='replace')}",
-                            pytrace=False)
-            time.sleep(0.25)
+    with serve_app("streamlit-hostile", artifacts_dir, {"MAPAPP_GEODATA": str(folder)}) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_data_text_is_never_html(page: Page, hostile_app_url: str, artifacts_dir: Path) -> None:
