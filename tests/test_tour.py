@@ -51,9 +51,11 @@ def test_real_tour_validates_against_real_places() -> None:
 
 
 def test_good_row_and_default_duration(tmp_path: Path) -> None:
-    steps = load_tour(write(tmp_path, GOOD, "ussr_view,1937-08,1938-11,ussr,,Order 00447.,Приказ 00447.,"), PLACES)
+    view_row = "ussr_view,1937-08,1938-11,ussr,,Order 00447.,Приказ 00447.,"
+    steps = load_tour(write(tmp_path, GOOD, view_row), PLACES)
     assert steps == (
-        TourStep("kirov", "1934-12", "1934-12", None, ("smolny", "kirov_city"), "Kirov is shot.", "Киров убит.", 10),
+        TourStep("kirov", "1934-12", "1934-12", None, ("smolny", "kirov_city"), "Kirov is shot.", "Киров убит.",
+                 10),
         TourStep("ussr_view", "1937-08", "1938-11", "ussr", (), "Order 00447.", "Приказ 00447.", 12),
     )
     assert steps[0].caption("ru") == "Киров убит." and steps[1].as_dict()["places"] == []
