@@ -1,24 +1,29 @@
 """mapapp's Streamlit page: a thin shell wiring widgets to the pure core in ``mapapp/``.
 
-The map itself (time slider, layers, popups, event list) runs in the browser; this page
-chooses the language, finds people and places, and offers the current window's events
-as files. Run with `bash scripts/app.sh`. MAPAPP_GEODATA overrides the data folder (tests).
+The map itself (time slider, layers, popups, event list, the kiosk's tour) runs in the
+browser. For visitors this page chooses the language, finds people and places, and offers
+the current window's events as files; in kiosk mode (a setting of the config, see
+kiosk.toml) it shows only the language choice and the map. MAPAPP_CONFIG names the config
+file and MAPAPP_GEODATA overrides the data folder.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapapp import GEODATA_DIR
+from mapapp import REPO_ROOT
+from mapapp.assets import STATIC_URL
+from mapapp.config import AppConfig, config_from_env
 from mapapp.download import window_csv, window_geojson
-from mapapp.i18n import LANG_NAMES, LANGS, t
+from mapapp.i18n import LANG_NAMES, LANGS, Lang, t
+from mapapp.kioskview import kiosk_payload, page_script
 from mapapp.mapview import Dataset, build_map, focus_group, load_dataset
 from mapapp.search import SearchIndex, build_index
+from mapapp.tour import TourStep, load_tour
 from mapapp.viewstate import MapState
 
 
@@ -36,9 +41,16 @@ def search_index(folder: str) -> SearchIndex:
 
 
 @st.cache_resource
-def folium_map(folder: str, seed: MapState):
+def tour(path: str, folder: str) -> tuple[TourStep, ...]:
+    """The attract tour, validated against the places (config_from_env has checked the file exists)."""
+    return load_tour(Path(path), set(dataset(folder).places))
+
+
+@st.cache_resource
+def folium_map(_cfg: AppConfig, folder: str, seed: MapState, kiosk: bool):
     """One map per (data, language, starting state): the same object on every rerun, so no reload."""
-    return build_map(dataset(folder), seed)
+    block = kiosk_payload(_cfg.kiosk, tour(str(_cfg.kiosk.tour), folder), seed.lang) if kiosk else None
+    return build_map(dataset(folder), seed, kiosk=block)
 
 
 def focus_ids(ds: Dataset, kind: str, item_id: str) -> list[str]:
@@ -52,44 +64,61 @@ def focus_ids(ds: Dataset, kind: str, item_id: str) -> list[str]:
     return ids
 
 
+def show_map(cfg: AppConfig, lang: Lang, start: MapState, focus: list[str] | None, height: int) -> MapState:
+    """Draw the map and return its state as the browser last reported it."""
+    folder = str(cfg.geodata)
+    state: MapState = st.session_state.get("state", start)
+    seed: MapState | None = st.session_state.get("seed")
+    if seed is None or seed.lang != lang:  # rebuilt only on a language change, from the window last seen
+        seed = st.session_state["seed"] = replace(state, lang=lang)
+    # A container keyed by language makes Streamlit mount a fresh map frame on a language switch,
+    # instead of handing the new map to the old frame.
+    with st.container(key=f"map-box-{lang}"):
+        out = st_folium(folium_map(cfg, folder, seed, cfg.kiosk.enabled), key=f"map-{lang}", height=height,
+                        use_container_width=True, returned_objects=["selected_tags"],
+                        feature_group_to_add=focus_group(focus) if focus else None)
+    tags = (out or {}).get("selected_tags") or []
+    state = st.session_state["state"] = replace(state.with_report(tags[0] if tags else None), lang=lang)
+    return state
+
+
+def visitor_page(cfg: AppConfig) -> None:
+    """Language, search, the map, and the window's events to download."""
+    ds = dataset(str(cfg.geodata))
+    lang = st.radio("Language / Язык", LANGS, format_func=LANG_NAMES.get, horizontal=True, key="lang")
+    st.title(t("title", lang))
+    st.caption(t("intro", lang))
+    query = st.text_input(t("search", lang), help=t("search_help", lang), key="query")
+    hits = search_index(str(cfg.geodata)).search(query) if query else []
+    focus = None
+    if query and not hits:
+        st.info(t("no_results", lang))
+    elif hits:
+        hit = st.selectbox(t("search_results", lang), hits, key="hit",
+                           format_func=lambda h: f"{h.label_en if lang == 'en' else h.label_ru} ({t(h.kind, lang)})"
+                           + ("" if h.matched in (h.label_en, h.label_ru) else f" — {h.matched}"))
+        focus = focus_ids(ds, hit.kind, hit.id)
+    state = show_map(cfg, lang, MapState(lang=lang), focus, height=720)
+    st.subheader(t("download", lang))
+    left, right = st.columns(2)
+    stem = f"mapapp-{state.start}-{state.end}" if state.mode == "window" else f"mapapp-asof-{state.end}"
+    left.download_button(t("download_geojson", lang), window_geojson(ds, state), file_name=f"{stem}.geojson",
+                         mime="application/geo+json")
+    right.download_button(t("download_csv", lang), window_csv(ds, state), file_name=f"{stem}.csv",
+                          mime="text/csv")
+    st.caption(t("sources", lang))
+
+
+def kiosk_page(cfg: AppConfig) -> None:
+    """Only the language choice (as words) and the map; idle reset and the tour run in the browser."""
+    k = cfg.kiosk
+    st.html(f"<style>{(REPO_ROOT / 'mapapp' / 'web' / 'kiosk-page.css').read_text(encoding='utf-8')}</style>")
+    lang = st.radio("Language / Язык", k.languages, index=k.languages.index(k.start.lang),
+                    format_func=LANG_NAMES.get, horizontal=True, key="lang")
+    show_map(cfg, lang, k.start, None, height=900)
+    st.html(page_script(k, lang, f"{STATIC_URL}/mapapp/kiosk.js"), unsafe_allow_javascript=True)
+
+
 st.set_page_config(page_title="mapapp", layout="wide")
-folder = os.environ.get("MAPAPP_GEODATA", str(GEODATA_DIR))
-ds = dataset(folder)
-lang = st.radio("Language / Язык", LANGS, format_func=LANG_NAMES.get, horizontal=True, key="lang")
-st.title(t("title", lang))
-st.caption(t("intro", lang))
-
-# The map is rebuilt only when the language changes, starting from the window last seen.
-state: MapState = st.session_state.get("state", MapState())
-seed: MapState | None = st.session_state.get("seed")
-if seed is None or seed.lang != lang:
-    seed = st.session_state["seed"] = replace(state, lang=lang)
-
-query = st.text_input(t("search", lang), help=t("search_help", lang), key="query")
-hits = search_index(folder).search(query) if query else []
-focus = None
-if query and not hits:
-    st.info(t("no_results", lang))
-elif hits:
-    hit = st.selectbox(t("search_results", lang), hits, key="hit",
-                       format_func=lambda h: f"{h.label_en if lang == 'en' else h.label_ru} ({t(h.kind, lang)})"
-                       + ("" if h.matched in (h.label_en, h.label_ru) else f" — {h.matched}"))
-    focus = focus_ids(ds, hit.kind, hit.id)
-
-# A container keyed by language makes Streamlit mount a fresh map frame on a language switch,
-# instead of handing the new map to the old frame.
-with st.container(key=f"map-box-{lang}"):
-    out = st_folium(folium_map(folder, seed), key=f"map-{lang}", height=720, use_container_width=True,
-                    returned_objects=["selected_tags"],
-                    feature_group_to_add=focus_group(focus) if focus else None)
-tags = (out or {}).get("selected_tags") or []
-state = replace(state.with_report(tags[0] if tags else None), lang=lang)
-st.session_state["state"] = state
-
-st.subheader(t("download", lang))
-left, right = st.columns(2)
-stem = f"mapapp-{state.start}-{state.end}" if state.mode == "window" else f"mapapp-asof-{state.end}"
-left.download_button(t("download_geojson", lang), window_geojson(ds, state), file_name=f"{stem}.geojson",
-                     mime="application/geo+json")
-right.download_button(t("download_csv", lang), window_csv(ds, state), file_name=f"{stem}.csv", mime="text/csv")
-st.caption(t("sources", lang))
+config = config_from_env()
+(kiosk_page if config.kiosk.enabled else visitor_page)(config)

@@ -69,6 +69,11 @@ STRINGS: dict[str, dict[Lang, str]] = {
               "общеизвестные сведения там, где отмечено. Места: GeoNames (CC BY 4.0). Основа карты: Natural Earth "
               "(общественное достояние). Данные: CC BY 4.0.",
     },
+    "kiosk_hint": {"en": "Drag the year. Touch a place.", "ru": "Передвиньте год. Нажмите на место."},
+    "still_there": {"en": "Are you still there?", "ru": "Вы ещё здесь?"},
+    "restarting_in": {"en": "Starting again in {n} s", "ru": "Начнём заново через {n} с"},
+    "continue": {"en": "Continue", "ru": "Продолжить"},
+    "start_again": {"en": "Start again", "ru": "Начать заново"},
 }
 
 CATEGORY_LABELS: dict[str, dict[Lang, str]] = {

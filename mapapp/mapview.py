@@ -107,8 +107,12 @@ def _event_json(event: Event, lang: Lang) -> dict[str, Any]:
     }
 
 
-def payload(ds: Dataset, state: MapState) -> dict[str, Any]:
-    """The JSON the browser needs to draw ``ds`` in ``state`` — data only, never markup."""
+def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON the browser needs to draw ``ds`` in ``state`` — data only, never markup.
+
+    ``kiosk`` (text scale and attract tour, from :func:`mapapp.kiosk.kiosk_payload`) turns on the
+    kiosk behaviour; None for the ordinary map.
+    """
     lang = state.lang
     first, last = ds.span
     return {
@@ -123,6 +127,7 @@ def payload(ds: Dataset, state: MapState) -> dict[str, Any]:
         "events": [_event_json(e, lang) for e in ds.events],
         "months": list(MONTHS_EN if lang == "en" else MONTHS_RU),
         "strings": strings(lang),
+        "kiosk": dict(kiosk) if kiosk is not None else None,
     }
 
 
@@ -165,7 +170,8 @@ def focus_group(place_ids: list[str]) -> folium.FeatureGroup:
     return group
 
 
-def build_map(ds: Dataset, state: MapState, *, static_url: str = STATIC_URL) -> folium.Map:
+def build_map(ds: Dataset, state: MapState, *, static_url: str = STATIC_URL,
+              kiosk: Mapping[str, Any] | None = None) -> folium.Map:
     """The folium map of ``ds`` in ``state``, loading every asset from ``static_url`` (no CDN, no tiles)."""
     view = VIEWS_BY_ID[state.view]
     fmap = folium.Map(location=list(view.center), zoom_start=view.zoom, tiles=None, control_scale=True,
@@ -173,5 +179,5 @@ def build_map(ds: Dataset, state: MapState, *, static_url: str = STATIC_URL) -> 
     js, css = asset_links(static_url)
     fmap.default_js = js
     fmap.default_css = css
-    fmap.add_child(MapappLayer(payload(ds, state), f"{static_url}/vendor/world-atlas/countries-50m.json"))
+    fmap.add_child(MapappLayer(payload(ds, state, kiosk), f"{static_url}/vendor/world-atlas/countries-50m.json"))
     return fmap

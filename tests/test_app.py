@@ -96,3 +96,43 @@ def test_page_runs_on_the_committed_geodata(monkeypatch: pytest.MonkeyPatch) -> 
     assert not at.exception
     data = payload(map_args(at))
     assert len(data["places"]) > 50 and len(data["events"]) > 100
+
+
+@pytest.fixture
+def kiosk_app(data_dir: Path, tmp_path: Path, test_gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    build(data_dir, tmp_path / "geo", test_gazetteer)
+    (tmp_path / "tour.csv").write_text(
+        "id,start,end,view,places,caption_en,caption_ru,duration_s\n"
+        "murder,1934-12,1934-12,,smolny,Kirov is shot.,Кирова убивают.,6\n"
+        "hq,1937-01,1938-12,moscow,lubyanka,The NKVD headquarters.,Здание НКВД.,8\n", encoding="utf-8")
+    (tmp_path / "kiosk.toml").write_text(
+        f'[kiosk]\nenabled = true\nidle_timeout_s = 45\ntour = "{tmp_path / "tour.csv"}"\n'
+        'languages = ["ru", "en"]\n[kiosk.start]\nlang = "ru"\nstart = "1937-01"\nend = "1938-12"\n'
+        'view = "moscow"\n', encoding="utf-8")
+    monkeypatch.setenv("MAPAPP_GEODATA", str(tmp_path / "geo"))
+    monkeypatch.setenv("MAPAPP_CONFIG", str(tmp_path / "kiosk.toml"))
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def test_kiosk_page_is_only_the_language_and_the_map(kiosk_app: AppTest) -> None:
+    at = kiosk_app
+    assert not at.exception
+    assert not at.text_input and not at.get("download_button") and not at.title
+    radio = at.radio(key="lang")
+    assert radio.options == ["Русский", "English"] and radio.value == "ru"
+    data = payload(map_args(at))
+    assert data["lang"] == "ru"
+    assert (data["state"]["start"], data["state"]["end"], data["state"]["view"]) == ("1937-01", "1938-12", "moscow")
+    assert [s["caption"] for s in data["kiosk"]["tour"]] == ["Кирова убивают.", "Здание НКВД."]
+
+
+def test_kiosk_language_switch_keeps_the_tour_in_step(kiosk_app: AppTest) -> None:
+    at = kiosk_app
+    at.radio(key="lang").set_value("en").run()
+    data = payload(map_args(at))
+    assert [s["caption"] for s in data["kiosk"]["tour"]] == ["Kirov is shot.", "The NKVD headquarters."]
+    assert data["strings"]["play"] == "Play"
+
+
+def test_visitor_page_has_no_kiosk_behaviour(fixture_app: AppTest) -> None:
+    assert payload(map_args(fixture_app))["kiosk"] is None

@@ -150,7 +150,12 @@
       m.placeId = p.id;
       m.bindTooltip("", { direction: "right", offset: [10, 0], permanent: p.layer === "renamed",
                           className: "mapapp-label" });
-      m.bindPopup(function () { return popupContent(p); }, { maxWidth: 380, minWidth: 260, autoPanPadding: [40, 40] });
+      // In the kiosk the tour's caption sits at the top: keep popups clear of it.
+      m.bindPopup(function () { return popupContent(p); }, {
+        maxWidth: data.kiosk ? 560 : 380, minWidth: 260, autoPanPadding: [40, 40],
+        autoPanPaddingTopLeft: data.kiosk ? [40, 300] : [40, 40],
+        autoPanPaddingBottomRight: data.kiosk ? [40, 220] : [40, 40]
+      });
       m.on("popupopen", function () {
         openPlace = p.id;
         halo = L.circle([p.lat, p.lon], { radius: p.uncertainty_m, className: "mapapp-uncertainty",
@@ -418,7 +423,60 @@
       cluster.zoomToShowLayer(first, function () { first.openPopup(); });
     }
 
+    // --- kiosk: large controls, no context menu or page zoom, and the attract tour
+    var tourTimer = null, tourIndex = 0, caption = null;
+    function stopTour() {
+      if (tourTimer) clearTimeout(tourTimer);
+      tourTimer = null;
+      if (caption) caption.style.display = "none";
+    }
+    function showStep() {
+      var steps = data.kiosk.tour, s = steps[tourIndex % steps.length];
+      map.closePopup();
+      st.mode = "window";
+      st.start = Math.max(spanMin, monthIndex(s.start));
+      st.end = Math.min(spanMax, monthIndex(s.end));
+      if (s.view) {
+        var v = data.views.filter(function (x) { return x.id === s.view; })[0];
+        if (v) { st.view = v.id; map.setView(v.center, v.zoom); }
+      }
+      refresh();
+      if (s.places.length) focus(s.places);
+      caption.textContent = s.caption;
+      caption.style.display = "";
+      tourIndex += 1;
+      tourTimer = setTimeout(showStep, s.duration_s * 1000);
+    }
+    function runTour() {
+      if (!data.kiosk || !data.kiosk.tour.length) return;
+      stopTour();
+      pause();
+      tourIndex = 0;
+      showStep();
+    }
+    if (data.kiosk) {
+      var root = map.getContainer();
+      root.classList.add("mapapp-kiosk");
+      root.style.setProperty("--mapapp-scale", String(data.kiosk.text_scale));
+      caption = el("div", "mapapp-caption");
+      caption.setAttribute("role", "status");
+      caption.style.display = "none";
+      root.appendChild(caption);
+      var block = function (e) { e.preventDefault(); };
+      document.addEventListener("contextmenu", block);
+      document.addEventListener("wheel", function (e) { if (e.ctrlKey) e.preventDefault(); }, { passive: false });
+      document.addEventListener("keydown", function (e) {
+        if ((e.ctrlKey || e.metaKey) && ["+", "-", "=", "0"].indexOf(e.key) >= 0) e.preventDefault();
+      });
+      // Any touch hands control back to the visitor.
+      ["pointerdown", "keydown", "wheel"].forEach(function (type) {
+        document.addEventListener(type, function () { if (tourTimer) stopTour(); }, true);
+      });
+    }
+
     var api = {
+      runTour: runTour, stopTour: stopTour,
+      touring: function () { return tourTimer !== null; },
       state: function () {
         var layers = data.layers.filter(function (l) { return st.layers[l.id]; }).map(function (l) { return l.id; });
         return { start: monthText(st.start), end: monthText(st.end), mode: st.mode, layers: layers, view: st.view };
