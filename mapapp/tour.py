@@ -6,8 +6,8 @@ Columns (UTF-8 CSV with a header row, as the other tables in ``data/``):
 id          stable step id, ``[a-z0-9_]+``, unique
 start, end  the map's time window for the step, months ``YYYY-MM`` (``end`` not before ``start``)
 view        a view id of :data:`mapapp.viewstate.VIEWS_BY_ID` (``ussr``, ``karelia``…), or empty
-places      ``;``-separated place ids; the map centres on them (unless a view is given) and opens
-            the first one's popup. A step needs a view, places, or both.
+places      ``;``-separated place ids; the map centres on them (after moving to the view, if one is
+            given) and opens the first one's popup. A step needs a view, places, or both.
 caption_en  one or two sober sentences in English; numbers say where they come from
 caption_ru  the same in Russian (Cyrillic)
 duration_s  seconds the step stays on screen, 4..120; empty = 12
