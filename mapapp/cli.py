@@ -1,8 +1,11 @@
-"""Command line: ``mapapp build [--data DIR] [--out DIR] [--check]`` and ``mapapp assets [--root DIR]``.
+"""Command line: ``mapapp build [--data DIR] [--out DIR] [--check]``, ``mapapp assets [--root DIR]`` and
+``mapapp kiosk [--config FILE] [--port N] [--no-browser]``.
 
 Exit status of ``build``: 0 built (or up to date), 1 ``--check`` found ``geodata/`` stale,
 2 the tables have problems (all printed to stderr; nothing written).
 Exit status of ``assets``: 0 ``static/`` written, 2 a file is missing from ``node_modules/`` (nothing written).
+Exit status of ``kiosk``: 0 stopped (Ctrl-C, SIGTERM, browser closed), 1 the server failed, 2 the config, the
+tour or the port has problems (all printed to stderr; nothing started).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import DATA_DIR, GEODATA_DIR, REPO_ROOT
+from . import DATA_DIR, GEODATA_DIR, REPO_ROOT, kiosk
 from .assets import MissingAssetError, install_static
 from .build import OUTPUT_FILES, build
 from .problems import DataError
@@ -23,7 +26,7 @@ EXIT_OK, EXIT_STALE, EXIT_PROBLEMS = 0, 1, 2
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mapapp",
-                                     description="Build the map's data and install its browser assets.")
+                                     description="Build the map's data, install its browser assets, run a kiosk.")
     commands = parser.add_subparsers(dest="command", required=True)
     b = commands.add_parser("build", help="validate data/*.csv and write geodata/*.geojson")
     b.add_argument("--data", type=Path, default=DATA_DIR, help=f"curated tables (default: {DATA_DIR})")
@@ -33,6 +36,13 @@ def _parser() -> argparse.ArgumentParser:
     a = commands.add_parser("assets", help="copy browser assets from node_modules/ and mapapp/web/ into static/")
     a.add_argument("--root", type=Path, default=REPO_ROOT,
                    help=f"repository holding node_modules/ and static/ (default: {REPO_ROOT})")
+    k = commands.add_parser("kiosk", help="validate the kiosk config, serve the app and show it full screen")
+    k.add_argument("--config", type=Path, default=kiosk.DEFAULT_CONFIG,
+                   help=f"kiosk settings, TOML (default: {kiosk.DEFAULT_CONFIG})")
+    k.add_argument("--port", type=int, default=kiosk.DEFAULT_PORT,
+                   help=f"port on 127.0.0.1 (default: {kiosk.DEFAULT_PORT})")
+    k.add_argument("--no-browser", dest="browser", action="store_false",
+                   help="serve only; do not start Chromium")
     return parser
 
 
@@ -88,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_build(args.data, args.out, args.check)
     if args.command == "assets":
         return run_assets(args.root)
+    if args.command == "kiosk":
+        return kiosk.serve(args.config, args.port, args.browser)
     raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown commands
 
 
