@@ -80,15 +80,16 @@ def artifacts_dir() -> Path:
 
 
 @contextmanager
-def serve_app(log_stem: str, artifacts_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run ``streamlit run streamlit_app.py`` on a free port until the block ends; yield its base URL.
+def serve_app(log_stem: str, artifacts_dir: Path, extra_env: dict[str, str] | None = None,
+              port: int | None = None) -> Iterator[str]:
+    """Run ``streamlit run streamlit_app.py`` on ``port`` (default: a free one) until the block ends; yield its URL.
 
     Fails the test with the server's stderr if it exits or does not answer its health check in time.
     """
     if not STATIC_PROBE.is_file():
         pytest.fail(f"{STATIC_PROBE} is missing: the browser assets are not installed. "
                     "Fix: run `bash scripts/test.sh` (or `npm ci && .venv/bin/mapapp assets`).", pytrace=False)
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(extra_env or {})}
     stdout_log = artifacts_dir / f"{log_stem}.stdout.log"
