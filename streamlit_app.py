@@ -17,7 +17,7 @@ from streamlit_folium import st_folium
 
 from mapapp import REPO_ROOT
 from mapapp.assets import STATIC_URL
-from mapapp.config import AppConfig, config_from_env
+from mapapp.config import AppConfig, ConfigError, config_from_env
 from mapapp.download import window_csv, window_geojson
 from mapapp.i18n import LANG_NAMES, LANGS, Lang, t
 from mapapp.kioskview import kiosk_payload, page_script
@@ -120,5 +120,9 @@ def kiosk_page(cfg: AppConfig) -> None:
 
 
 st.set_page_config(page_title="mapapp", layout="wide")
-config = config_from_env()
+try:
+    config = config_from_env()
+except ConfigError as error:  # shown, not swallowed: the page cannot run without a valid config
+    st.error(f"The configuration has problems:\n\n{error}")
+    st.stop()
 (kiosk_page if config.kiosk.enabled else visitor_page)(config)

@@ -110,7 +110,7 @@ def _event_json(event: Event, lang: Lang) -> dict[str, Any]:
 def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The JSON the browser needs to draw ``ds`` in ``state`` — data only, never markup.
 
-    ``kiosk`` (text scale and attract tour, from :func:`mapapp.kiosk.kiosk_payload`) turns on the
+    ``kiosk`` (text scale and attract tour, from :func:`mapapp.kioskview.kiosk_payload`) turns on the
     kiosk behaviour; None for the ordinary map.
     """
     lang = state.lang

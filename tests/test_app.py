@@ -136,3 +136,13 @@ def test_kiosk_language_switch_keeps_the_tour_in_step(kiosk_app: AppTest) -> Non
 
 def test_visitor_page_has_no_kiosk_behaviour(fixture_app: AppTest) -> None:
     assert payload(map_args(fixture_app))["kiosk"] is None
+
+
+def test_a_bad_config_is_reported_on_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "kiosk.toml").write_text("[kiosk]\nenabled = \"yes\"\nidle_timout_s = 45\n", encoding="utf-8")
+    monkeypatch.setenv("MAPAPP_CONFIG", str(tmp_path / "kiosk.toml"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "kiosk.enabled" in message and "idle_timout_s" in message  # every problem, together
+    assert not at.get("component_instance")
