@@ -120,7 +120,7 @@ def open_kiosk(page: Page, kiosk: Kiosk, query: str = "") -> Frame:
     """Load the kiosk page as the kiosk browser does (embedded, no loading screen); return the map frame."""
     page.goto(f"{kiosk.url}{RESET_URL}{query}")
     wait_for_app(page)
-    page.wait_for_function("() => window.__mapappKiosk === true", timeout=30_000)
+    page.wait_for_function("() => !!window.__mapappKiosk", timeout=30_000)
     return map_frame(page)
 
 
