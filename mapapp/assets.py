@@ -44,10 +44,12 @@ JS_FILES: tuple[tuple[str, str], ...] = (
     ("mapapp", "mapapp/mapapp.js"),
 )
 CSS_FILES: tuple[tuple[str, str], ...] = (
-    ("leaflet", "vendor/leaflet/leaflet.css"),
-    ("markercluster", "vendor/markercluster/MarkerCluster.css"),
-    ("markercluster-default", "vendor/markercluster/MarkerCluster.Default.css"),
-    ("mapapp", "mapapp/mapapp.css"),
+    # Names differ from the scripts': folium keys the page head by name, and a stylesheet
+    # named like a script would replace it.
+    ("leaflet-css", "vendor/leaflet/leaflet.css"),
+    ("markercluster-css", "vendor/markercluster/MarkerCluster.css"),
+    ("markercluster-default-css", "vendor/markercluster/MarkerCluster.Default.css"),
+    ("mapapp-css", "mapapp/mapapp.css"),
 )
 
 

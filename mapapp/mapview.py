@@ -9,6 +9,8 @@ browser must show for a window; the end-to-end tests hold the browser to it.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -131,21 +133,37 @@ def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None
     }
 
 
+_TEMPLATE_OPENER = re.compile(r"\{(?=[{%#])")
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside a <script> and inside a Jinja template.
+
+    ``<``, ``>``, ``&`` and ``'`` are escaped as for HTML; and because branca renders a
+    macro's output as a template once more, a ``{`` opening ``{{``, ``{%`` or ``{#`` (which
+    can only occur inside a string) is escaped too, so data text is never evaluated.
+    """
+    text = json.dumps(value, ensure_ascii=False)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(char, escaped)
+    return _TEMPLATE_OPENER.sub(lambda _: "\\u007b", text)
+
+
 class MapappLayer(MacroElement):
     """Hands the payload to ``mapapp.init``; data reaches JavaScript only as JSON."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        window.mapappApi = mapapp.init({{ this._parent.get_name() }}, {{ this.data|tojson }},
-                                       {{ this.basemap_url|tojson }});
+        window.mapappApi = mapapp.init({{ this._parent.get_name() }}, {{ this.data_json }},
+                                       {{ this.basemap_json }});
         {% endmacro %}
     """)
 
     def __init__(self, data: dict[str, Any], basemap_url: str) -> None:
         super().__init__()
         self._name = "MapappLayer"
-        self.data = data
-        self.basemap_url = basemap_url
+        self.data_json = script_json(data)
+        self.basemap_json = script_json(basemap_url)
 
 
 class Focus(MacroElement):
@@ -153,14 +171,14 @@ class Focus(MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        if (window.mapappApi) { window.mapappApi.focus({{ this.place_ids|tojson }}); }
+        if (window.mapappApi) { window.mapappApi.focus({{ this.place_ids_json }}); }
         {% endmacro %}
     """)
 
     def __init__(self, place_ids: list[str]) -> None:
         super().__init__()
         self._name = "Focus"
-        self.place_ids = place_ids
+        self.place_ids_json = script_json(list(place_ids))
 
 
 def focus_group(place_ids: list[str]) -> folium.FeatureGroup:
@@ -171,13 +189,18 @@ def focus_group(place_ids: list[str]) -> folium.FeatureGroup:
 
 
 def build_map(ds: Dataset, state: MapState, *, static_url: str = STATIC_URL,
-              kiosk: Mapping[str, Any] | None = None) -> folium.Map:
-    """The folium map of ``ds`` in ``state``, loading every asset from ``static_url`` (no CDN, no tiles)."""
+              kiosk: Mapping[str, Any] | None = None, basemap_url: str | None = None) -> folium.Map:
+    """The folium map of ``ds`` in ``state``, loading every asset from ``static_url`` (no CDN, no tiles).
+
+    ``basemap_url`` overrides where the Natural Earth TopoJSON comes from (the standalone export
+    passes a ``data:`` URL).
+    """
     view = VIEWS_BY_ID[state.view]
     fmap = folium.Map(location=list(view.center), zoom_start=view.zoom, tiles=None, control_scale=True,
                       min_zoom=2, max_zoom=16, world_copy_jump=False)
     js, css = asset_links(static_url)
     fmap.default_js = js
     fmap.default_css = css
-    fmap.add_child(MapappLayer(payload(ds, state, kiosk), f"{static_url}/vendor/world-atlas/countries-50m.json"))
+    basemap = basemap_url or f"{static_url}/vendor/world-atlas/countries-50m.json"
+    fmap.add_child(MapappLayer(payload(ds, state, kiosk), basemap))
     return fmap

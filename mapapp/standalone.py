@@ -8,7 +8,7 @@ TopoJSON reaches ``mapapp.init`` as a ``data:application/json`` URL. The file ne
 
 How: ``build_map`` is called with a placeholder ``static_url``; the asset list it chose
 (``default_js``/``default_css``) is read back, emptied, and replaced by inline elements in the same
-order, and the basemap URL of its :class:`~mapapp.mapview.MapappLayer` is swapped for the data URL.
+order, and the basemap is passed to ``build_map`` as a data URL.
 Files are read from their sources (``node_modules/`` and ``mapapp/web/``, through the tables in
 :mod:`mapapp.assets`), falling back to the generated ``static/`` tree; a missing file raises
 :class:`~mapapp.assets.MissingAssetError` naming it and the fix. The rendered page is checked
@@ -32,7 +32,7 @@ from jinja2 import Template
 from . import REPO_ROOT, __version__
 from .assets import STATIC_DIRNAME, VENDOR_FILES, WEB_DIR, MissingAssetError, missing_message
 from .i18n import strings
-from .mapview import Dataset, MapappLayer, build_map
+from .mapview import Dataset, build_map
 from .viewstate import MapState
 
 #: The ``static_url`` handed to ``build_map``: every asset URL it makes starts with it, so each one
@@ -212,18 +212,11 @@ def standalone_html(ds: Dataset, state: MapState, *, basemap: Basemap = "50m", r
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap must be one of {', '.join(BASEMAPS)}, not {basemap!r}")
     root = Path(root)
-    fmap = build_map(ds, state, static_url=PLACEHOLDER)
+    basemap_rel = f"vendor/world-atlas/countries-{basemap}.json"
+    fmap = build_map(ds, state, static_url=PLACEHOLDER, basemap_url=basemap_data_url(basemap_rel, root))
     js = [_rel(url) for _, url in fmap.default_js]
     css = [_rel(url) for _, url in fmap.default_css]
     fmap.default_js, fmap.default_css = [], []  # folium would add <script src>/<link href> tags for them
-
-    layers = [child for child in fmap._children.values() if isinstance(child, MapappLayer)]
-    if len(layers) != 1:
-        raise ValueError(f"build_map made {len(layers)} MapappLayer elements; expected one")
-    basemap_rel = _rel(layers[0].basemap_url)
-    if basemap == "110m":
-        basemap_rel = re.sub(r"countries-\d+m\.json$", "countries-110m.json", basemap_rel)
-    layers[0].basemap_url = basemap_data_url(basemap_rel, root)
 
     figure = fmap.get_root()
     figure.title = html.escape(_title(state))

@@ -126,18 +126,18 @@ def test_cli_assets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_asset_links_are_local_and_in_load_order() -> None:
     js, css = asset_links()
     assert [name for name, _ in js] == ["leaflet", "markercluster", "topojson-client", "mapapp"]
-    assert [name for name, _ in css] == ["leaflet", "markercluster", "markercluster-default", "mapapp"]
+    assert [name for name, _ in css] == ["leaflet-css", "markercluster-css", "markercluster-default-css", "mapapp-css"]
     for _, url in js + css:
         assert "http://" not in url and "https://" not in url and not url.startswith("//")
         assert url.startswith(STATIC_URL + "/")
     assert dict(js)["leaflet"] == "/app/static/vendor/leaflet/leaflet.js"
-    assert dict(css)["mapapp"] == "/app/static/mapapp/mapapp.css"
+    assert dict(css)["mapapp-css"] == "/app/static/mapapp/mapapp.css"
 
 
 def test_asset_links_other_base() -> None:
     js, css = asset_links("static/")
     assert dict(js)["mapapp"] == "static/mapapp/mapapp.js"
-    assert dict(css)["leaflet"] == "static/vendor/leaflet/leaflet.css"
+    assert dict(css)["leaflet-css"] == "static/vendor/leaflet/leaflet.css"
 
 
 def url_to_file(url: str, static: Path) -> Path:

@@ -126,3 +126,24 @@ def test_focus_group_names_the_places(ds: Dataset) -> None:
     fmap = folium.Map(tiles=None)
     group.add_to(fmap)
     assert 'window.mapappApi.focus(["kirov", "smolny"])' in fmap.get_root().render()
+
+
+@pytest.mark.parametrize("text", ["{{ 7*7 }}", "{% if true %}x{% endif %}", "{# c #}", "{{{ 1 }}}"])
+def test_template_syntax_in_data_is_never_evaluated(ds: Dataset, tmp_path: Path, text: str) -> None:
+    places = json.loads((GEODATA_DIR / "places.geojson").read_text(encoding="utf-8"))
+    places["features"][0]["properties"]["name_en"] = text
+    (tmp_path / "places.geojson").write_text(json.dumps(places), encoding="utf-8")
+    (tmp_path / "events.geojson").write_text((GEODATA_DIR / "events.geojson").read_text(encoding="utf-8"),
+                                             encoding="utf-8")
+    html = html_of(load_dataset(tmp_path), MapState())
+    start = html.index("mapapp.init(")
+    data, _ = json.JSONDecoder().raw_decode(html, html.index("{", start))
+    assert data["places"][0]["name"] == text  # arrives verbatim, not rendered ("49", "x")
+
+
+def test_the_rendered_page_links_every_script_and_stylesheet(ds: Dataset) -> None:
+    html = html_of(ds, MapState())
+    for name in ("leaflet.js", "leaflet.markercluster.js", "topojson-client.min.js", "mapapp.js"):
+        assert re.search(rf'<script src="/app/static/[^"]*{re.escape(name)}"', html), name
+    for name in ("leaflet.css", "MarkerCluster.css", "MarkerCluster.Default.css", "mapapp.css"):
+        assert re.search(rf'href="/app/static/[^"]*{re.escape(name)}"', html), name
