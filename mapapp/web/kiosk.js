@@ -3,9 +3,13 @@
  * touches inside it are watched here too. Settings come as JSON from the page (kioskview.py). */
 (function () {
   "use strict";
-  if (window.__mapappKiosk) return;
-  window.__mapappKiosk = true;
-  var cfg = JSON.parse(document.getElementById("mapapp-kiosk-config").textContent);
+  function readConfig() {
+    var nodes = document.querySelectorAll("#mapapp-kiosk-config");
+    return JSON.parse(nodes[nodes.length - 1].textContent);
+  }
+  // Streamlit runs this script again when the page changes language: relabel, don't rebuild.
+  if (window.__mapappKiosk) { window.__mapappKiosk.relabel(readConfig()); return; }
+  var cfg = readConfig();
   var S = cfg.strings, lastTouch = Date.now(), counting = false, left = 0, tick = null;
 
   function el(tag, cls, text) {
@@ -84,6 +88,17 @@
     });
   }
   lock(document);
+
+  window.__mapappKiosk = {
+    relabel: function (fresh) {
+      cfg = fresh;
+      S = fresh.strings;
+      box.firstChild.textContent = S.still_there;
+      cont.textContent = S["continue"];
+      again.textContent = S.start_again;
+      if (counting) showCount();
+    }
+  };
 
   // --- the attract tour after a reset
   var attracting = /[?&]attract=1\b/.test(location.search);

@@ -133,9 +133,19 @@
     map.attributionControl.addAttribution(S.borders_note);
 
     // --- markers
-    var cluster = L.markerClusterGroup({
-      maxClusterRadius: 26, showCoverageOnHover: false, spiderfyOnMaxZoom: true, disableClusteringAtZoom: 13
-    });
+    // Markers and clusters are touch targets: in the kiosk at least 64 px, as the other controls.
+    var markerSize = data.kiosk ? 64 : 22;
+    var clusterOptions = {
+      maxClusterRadius: data.kiosk ? 48 : 26, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
+      disableClusteringAtZoom: 13
+    };
+    if (data.kiosk) {
+      clusterOptions.iconCreateFunction = function (c) {
+        return L.divIcon({ html: "<div><span>" + Number(c.getChildCount()) + "</span></div>",
+                           className: "marker-cluster mapapp-kiosk-cluster", iconSize: L.point(64, 64) });
+      };
+    }
+    var cluster = L.markerClusterGroup(clusterOptions);
     map.addLayer(cluster);
     var halo = null;
     data.places.forEach(function (p) {
@@ -144,7 +154,8 @@
       holder.appendChild(symbol(layersById[p.layer], uncertain));
       var icon = L.divIcon({
         className: "mapapp-marker mapapp-layer-" + p.layer + (uncertain ? " mapapp-uncertain" : ""),
-        html: holder.innerHTML, iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -10]
+        html: holder.innerHTML, iconSize: [markerSize, markerSize], iconAnchor: [markerSize / 2, markerSize / 2],
+        popupAnchor: [0, -markerSize / 2 + 1]
       });
       var m = L.marker([p.lat, p.lon], { icon: icon, keyboard: true, riseOnHover: true });
       m.placeId = p.id;

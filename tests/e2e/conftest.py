@@ -86,6 +86,12 @@ def serve_app(log_stem: str, artifacts_dir: Path, extra_env: dict[str, str] | No
 
     Fails the test with the server's stderr if it exits or does not answer its health check in time.
     """
+    stale = [p.name for p in sorted((REPO / "mapapp" / "web").glob("*.*"))
+             if not (REPO / "static" / "mapapp" / p.name).is_file()
+             or (REPO / "static" / "mapapp" / p.name).read_bytes() != p.read_bytes()]
+    if stale:
+        pytest.fail(f"static/mapapp/ is out of date with mapapp/web/ ({', '.join(stale)}): the browser would "
+                    "run old code. Fix: run `.venv/bin/mapapp assets` (scripts/test.sh does).", pytrace=False)
     if not STATIC_PROBE.is_file():
         pytest.fail(f"{STATIC_PROBE} is missing: the browser assets are not installed. "
                     "Fix: run `bash scripts/test.sh` (or `npm ci && .venv/bin/mapapp assets`).", pytrace=False)

@@ -160,10 +160,6 @@ def test_touch_targets_at_least_60px(page: Page, kiosk: Kiosk) -> None:
     assert_offline(page)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: places are the kiosk's main touch target ('Touch a place') but markers stay 22×22 px and clusters "
-    "40×40 px in kiosk mode (mapapp/web/mapapp.js divIcon iconSize [22, 22]; mapapp.css has no kiosk rule "
-    "for .mapapp-marker / .marker-cluster)"))
 def test_places_are_touch_targets_of_60px(page: Page, kiosk: Kiosk) -> None:
     frame = open_kiosk(page, kiosk)
     markers = frame.evaluate(SIZES_JS, PLACES)
@@ -252,10 +248,6 @@ def test_start_again_restores_language_and_window(page: Page, kiosk: Kiosk) -> N
     assert_offline(page)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: mapapp/web/kiosk.js line 6 `if (window.__mapappKiosk) return;` — after a language switch Streamlit "
-    "re-runs kiosk.js with the Russian #mapapp-kiosk-config, but the guard returns before the existing "
-    "overlay and 'Start again' button are re-labelled, so they stay in the first language"))
 def test_kiosk_text_follows_the_language(page: Page, kiosk: Kiosk) -> None:
     """After a switch to Русский the page's own kiosk text (Start again, the idle question) is Russian too."""
     open_kiosk(page, kiosk)
