@@ -24,13 +24,10 @@ import datetime as dt
 import os
 import platform
 import random
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,11 +38,8 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from mapapp.dates import MONTHS_EN  # noqa: E402
 from mapapp.mapview import build_map, load_dataset, visible_place_ids  # noqa: E402
 from mapapp.viewstate import MapState  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, serve_app  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-gpu"]
-VIEWPORT = {"width": 1400, "height": 900}
 IFRAME = "iframe[title*='st_folium']"
 TARGET_SLIDER_P95_MS = 100.0
 TARGET_FIRST_PAINT_S = 2.0
@@ -83,37 +77,6 @@ CHANGE_JS = """async ([start, end, rangeText]) => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def health_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200 and response.read().strip() == b"ok"
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
-
-
-def start_app(log: Path) -> tuple[subprocess.Popen, str]:
-    """``streamlit run streamlit_app.py`` on a free port, as tests/e2e/conftest.py does it."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--server.headless", "true"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while not health_ok(f"{url}/_stcore/health"):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise SystemExit(f"streamlit did not start; see {log}")
-        time.sleep(0.25)
-    return proc, url
 
 
 def label(i: int) -> str:
@@ -154,10 +117,9 @@ def main() -> int:
 
     log = REPO / "test-artifacts"
     log.mkdir(exist_ok=True)
-    proc, url = start_app(log / "bench-streamlit.log")
     external: list[str] = []
     failed: list[str] = []
-    try:
+    with serve_app("bench-streamlit", log) as url:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             info = machine(browser.version)
@@ -199,13 +161,6 @@ def main() -> int:
                     mismatches += 1
             context.close()
             browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
     fp_warm = first_paint[1:] or first_paint
     rows = [
