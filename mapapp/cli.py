@@ -1,11 +1,13 @@
 """Command line: ``mapapp build [--data DIR] [--out DIR] [--check]``, ``mapapp assets [--root DIR]`` and
-``mapapp kiosk [--config FILE] [--port N] [--no-browser]``.
+``mapapp kiosk [--config FILE] [--port N] [--no-browser]`` and ``mapapp export OUT [options]``.
 
 Exit status of ``build``: 0 built (or up to date), 1 ``--check`` found ``geodata/`` stale,
 2 the tables have problems (all printed to stderr; nothing written).
 Exit status of ``assets``: 0 ``static/`` written, 2 a file is missing from ``node_modules/`` (nothing written).
 Exit status of ``kiosk``: 0 stopped (Ctrl-C, SIGTERM, browser closed), 1 the server failed, 2 the config, the
 tour or the port has problems (all printed to stderr; nothing started).
+Exit status of ``export``: 0 written, 2 the options have problems or the data is missing (all printed to stderr;
+nothing written).
 """
 
 from __future__ import annotations
@@ -19,7 +21,11 @@ from pathlib import Path
 from . import DATA_DIR, GEODATA_DIR, REPO_ROOT, kiosk
 from .assets import MissingAssetError, install_static
 from .build import OUTPUT_FILES, build
+from .exportopts import PAPERS_MM, ExportOptionsError, parse_options
+from .layers import LAYER_IDS
+from .mapview import load_dataset
 from .problems import DataError
+from .regions import REGIONS_BY_ID
 
 EXIT_OK, EXIT_STALE, EXIT_PROBLEMS = 0, 1, 2
 
@@ -43,7 +49,56 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"port on 127.0.0.1 (default: {kiosk.DEFAULT_PORT})")
     k.add_argument("--no-browser", dest="browser", action="store_false",
                    help="serve only; do not start Chromium")
+    _export_parser(commands)
     return parser
+
+
+def _export_parser(commands: argparse._SubParsersAction) -> None:
+    """``mapapp export OUT``: every option is taken as text and checked by :func:`parse_options`."""
+    e = commands.add_parser(
+        "export", help="write a static map (PNG, SVG, PDF), an animation (GIF, MP4) or a standalone HTML page",
+        description="Export the map. The suffix of OUT picks the format: .png, .svg, .pdf, .html, .gif, .mp4.")
+    e.add_argument("out", type=Path, metavar="OUT", help="file to write (its folder must exist)")
+    e.add_argument("--date", metavar="YYYY-MM", help="as of this month: everything up to its end")
+    e.add_argument("--from", dest="start", metavar="YYYY-MM", help="first month of a window (default 1934-01)")
+    e.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month of a window (default 1953-12)")
+    e.add_argument("--categories", metavar="LAYER,...",
+                   help=f"layers to show (default all): {', '.join(LAYER_IDS)}")
+    e.add_argument("--region", help=f"preset area (default ussr): {', '.join(REGIONS_BY_ID)}")
+    e.add_argument("--bbox", metavar="W,S,E,N", help="area in degrees instead of a region, e.g. 28.5,60,42,68.5")
+    e.add_argument("--lang", default="en", help="en or ru (default en)")
+    e.add_argument("--title", help="title (default: the app's title in the chosen language)")
+    e.add_argument("--paper", help=f"{', '.join(PAPERS_MM)} (default a4; animations default to 1280x880 px)")
+    e.add_argument("--orientation", help="landscape or portrait (default landscape)")
+    e.add_argument("--size", metavar="WxH", help="size in pixels instead of paper, e.g. 1600x1000")
+    e.add_argument("--dpi", help="dots per inch, 72..1200 (default 300; 100 for animations)")
+    e.add_argument("--frames", help="animations: one frame per year (default) or month")
+    e.add_argument("--geodata", type=Path, default=GEODATA_DIR, help=f"build output (default: {GEODATA_DIR})")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Run ``mapapp export``; return the exit status."""
+    places = args.geodata / "places.geojson"
+    if not places.is_file():
+        print(f"--geodata {args.geodata}: no places.geojson there; run `mapapp build` first", file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    ds = load_dataset(args.geodata)
+    try:
+        opts = parse_options(args.out, date=args.date, start=args.start, end=args.end,
+                             categories=args.categories, region=args.region, bbox=args.bbox, lang=args.lang,
+                             title=args.title, paper=args.paper, orientation=args.orientation, size=args.size,
+                             dpi=args.dpi, frames=args.frames, ds=ds)
+    except ExportOptionsError as exc:
+        print(exc, file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    from .export import export  # matplotlib is imported only for exports
+
+    out = export(ds, opts, args.out)
+    size = f"{opts.width_px}×{opts.height_px} px at {opts.dpi} dpi" if opts.format != "html" else "standalone"
+    print(f"Wrote {out} ({opts.format.upper()}, {size}).")
+    return EXIT_OK
 
 
 def stale_files(built: Path, committed: Path) -> list[str]:
@@ -100,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_assets(args.root)
     if args.command == "kiosk":
         return kiosk.serve(args.config, args.port, args.browser)
+    if args.command == "export":
+        return run_export(args)
     raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown commands
 
 

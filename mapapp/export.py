@@ -1,0 +1,103 @@
+"""Writing an export: PNG/SVG/PDF from :func:`mapapp.staticmap.render`, a GIF/MP4 animation of its frames,
+or the standalone HTML page — always atomically (a temporary file beside ``out``, then ``os.replace``), so a
+failed export leaves neither a partial file nor a temporary one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+from PIL import Image
+
+from .exportopts import ExportOptions
+from .mapview import Dataset
+from .staticmap import export_rc, render
+
+#: Seconds each animation frame stays on screen.
+FRAME_SECONDS = {"year": 1.5, "month": 0.4}
+#: Reproducible vector files: no creation dates.
+METADATA = {"svg": {"Date": None, "Creator": "mapapp"}, "pdf": {"CreationDate": None, "Creator": "mapapp"},
+            "png": {"Software": "mapapp"}}
+
+
+@contextlib.contextmanager
+def atomic_path(out: Path) -> Iterator[Path]:
+    """A temporary path beside ``out`` (same suffix) that replaces ``out`` only if the block succeeds."""
+    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=f".tmp{out.suffix}", dir=out.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; an export is meant to be shared
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def save_figure(fig: Figure, path: Path, opts: ExportOptions) -> None:
+    """Save ``fig`` as ``opts.format`` at ``opts.dpi`` (exact pixel size: no tight bounding box)."""
+    with export_rc():
+        fig.savefig(path, format=opts.format, dpi=opts.dpi, metadata=METADATA.get(opts.format))
+
+
+def frame_image(ds: Dataset, opts: ExportOptions) -> Image.Image:
+    """One animation frame: the rendered map as an RGB image."""
+    fig = render(ds, opts)
+    fig.canvas.draw()
+    return Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[:, :, :3].copy())
+
+
+def frames(ds: Dataset, opts: ExportOptions) -> Iterator[Image.Image]:
+    """The animation's frames, one per year (or month) of the window, from the same renderer."""
+    for frame_opts in opts.frame_options():
+        yield frame_image(ds, frame_opts)
+
+
+def _write_gif(ds: Dataset, opts: ExportOptions, path: Path) -> None:
+    images = [im.convert("P", palette=Image.Palette.ADAPTIVE, colors=128) for im in frames(ds, opts)]
+    duration = int(FRAME_SECONDS[opts.frames] * 1000)
+    images[0].save(path, format="GIF", save_all=True, append_images=images[1:], duration=duration, loop=0,
+                   optimize=False)
+
+
+def _write_mp4(ds: Dataset, opts: ExportOptions, path: Path) -> None:
+    import imageio_ffmpeg
+
+    w, h = opts.width_px + opts.width_px % 2, opts.height_px + opts.height_px % 2  # H.264 needs even sides
+    writer = imageio_ffmpeg.write_frames(str(path), (w, h), fps=1 / FRAME_SECONDS[opts.frames], codec="libx264",
+                                         pix_fmt_out="yuv420p", macro_block_size=1, ffmpeg_log_level="error",
+                                         output_params=["-movflags", "+faststart"])
+    writer.send(None)  # start ffmpeg
+    try:
+        for image in frames(ds, opts):
+            canvas = Image.new("RGB", (w, h), "white")
+            canvas.paste(image, (0, 0))
+            writer.send(np.ascontiguousarray(np.asarray(canvas)))
+    finally:
+        writer.close()
+
+
+def export(ds: Dataset, opts: ExportOptions, out: Path) -> Path:
+    """Write the export described by ``opts`` to ``out`` atomically; return ``out``."""
+    out = Path(out)
+    if opts.format == "html":
+        from .standalone import standalone_html  # written alongside; imported only when asked for
+
+        html = standalone_html(ds, opts.state)
+        with atomic_path(out) as tmp:
+            tmp.write_text(html, encoding="utf-8")
+        return out
+    with atomic_path(out) as tmp:
+        if opts.format == "gif":
+            _write_gif(ds, opts, tmp)
+        elif opts.format == "mp4":
+            _write_mp4(ds, opts, tmp)
+        else:
+            save_figure(render(ds, opts), tmp, opts)
+    return out
