@@ -557,6 +557,7 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
     place_labels(ax, cands, obstacles, 6.5 * s, renderer)
 
     # Legend and footer.
+    present = [layer for layer in present if any(ds.layer(p) == layer.id for p in shown)]  # only what is drawn
     if present:
         handles = [Line2D([], [], linestyle="none", marker=MARKERS[la.shape], markersize=7 * s * MARKER_SCALE[
             MARKERS[la.shape]] ** 0.5 * (1.6 if la.shape == "dot" else 1.0), markerfacecolor=la.colour,
