@@ -19,9 +19,11 @@ from mapapp import REPO_ROOT
 from mapapp.assets import STATIC_URL
 from mapapp.config import AppConfig, ConfigError, config_from_env
 from mapapp.download import window_csv, window_geojson
+from mapapp.export import state_export_bytes
 from mapapp.i18n import LANG_NAMES, LANGS, Lang, t
 from mapapp.kioskview import kiosk_payload, page_script
 from mapapp.mapview import Dataset, build_map, focus_group, load_dataset
+from mapapp.regions import REGIONS, REGIONS_BY_ID
 from mapapp.search import SearchIndex, build_index
 from mapapp.tour import TourStep, load_tour
 from mapapp.viewstate import MapState
@@ -106,7 +108,31 @@ def visitor_page(cfg: AppConfig) -> None:
                          mime="application/geo+json")
     right.download_button(t("download_csv", lang), window_csv(ds, state), file_name=f"{stem}.csv",
                           mime="text/csv")
+    export_section(ds, state, lang)
     st.caption(t("sources", lang))
+
+
+def export_section(ds: Dataset, state: MapState, lang: Lang) -> None:
+    """A printable map of the current window (PNG/PDF/SVG) or a standalone HTML map, made on click."""
+    st.subheader(t("export", lang))
+    cols = st.columns(4)
+    fmt = cols[0].selectbox(t("export_format", lang), ("png", "pdf", "svg", "html"), key="export_format",
+                            format_func=str.upper)
+    region = cols[1].selectbox(t("export_region", lang), [r.id for r in REGIONS], key="export_region",
+                               format_func=lambda r: REGIONS_BY_ID[r].label_en if lang == "en"
+                               else REGIONS_BY_ID[r].label_ru)
+    paper = cols[2].selectbox(t("export_paper", lang), ("a4", "a3", "letter"), key="export_paper",
+                              format_func=str.upper)
+    orientation = cols[3].selectbox(t("export_orientation", lang), ("landscape", "portrait"),
+                                    key="export_orientation", format_func=lambda o: t(o, lang))
+    title = st.text_input(t("export_title", lang), key="export_title")
+    stem = f"mapapp-{state.start}-{state.end}" if state.mode == "window" else f"mapapp-asof-{state.end}"
+    mimes = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "html": "text/html"}
+    st.download_button(
+        t("export_button", lang),
+        lambda: state_export_bytes(ds, state, fmt, region=region, paper=paper, orientation=orientation,
+                                   title=title),
+        file_name=f"{stem}-{region}.{fmt}", mime=mimes[fmt], key="export_download")
 
 
 def kiosk_page(cfg: AppConfig) -> None:

@@ -15,9 +15,10 @@ import numpy as np
 from matplotlib.figure import Figure
 from PIL import Image
 
-from .exportopts import ExportOptions
+from .exportopts import ExportOptions, parse_options
 from .mapview import Dataset
 from .staticmap import export_rc, render
+from .viewstate import MapState
 
 #: Seconds each animation frame stays on screen.
 FRAME_SECONDS = {"year": 1.5, "month": 0.4}
@@ -101,3 +102,18 @@ def export(ds: Dataset, opts: ExportOptions, out: Path) -> Path:
         else:
             save_figure(render(ds, opts), tmp, opts)
     return out
+
+
+def state_export_bytes(ds: Dataset, state: MapState, fmt: str, *, region: str, paper: str, orientation: str,
+                       title: str | None = None, dpi: int = 300) -> bytes:
+    """The map's current ``state`` exported as ``fmt`` (png, pdf, svg, html), as bytes: the app's download.
+
+    Options go through :func:`parse_options` like the command line's, so the same problems are refused.
+    """
+    window = {"date": state.end} if state.mode == "asof" else {"start": state.start, "end": state.end}
+    with tempfile.TemporaryDirectory(prefix="mapapp-export-") as folder:
+        out = Path(folder) / f"map.{fmt}"
+        opts = parse_options(out, **window, categories=",".join(state.layers), region=region, lang=state.lang,
+                             title=title or None, paper=paper, orientation=orientation, dpi=str(dpi), ds=ds)
+        export(ds, opts, out)
+        return out.read_bytes()

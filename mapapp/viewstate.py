@@ -81,7 +81,8 @@ class MapState:
             raise ValueError(f"unknown language '{self.lang}' (use {' or '.join(LANGS)})")
         if self.mode not in MODES:
             raise ValueError(f"unknown mode '{self.mode}' (use {' or '.join(MODES)})")
-        if month_last(self.end) < month_first(self.start):
+        month_first(self.start)  # validated in both modes, compared only for a window
+        if self.mode == "window" and month_last(self.end) < month_first(self.start):
             raise ValueError(f"the window ends ({self.end}) before it starts ({self.start})")
         object.__setattr__(self, "layers", validate_layers(self.layers))
         if self.view not in VIEWS_BY_ID:

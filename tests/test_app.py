@@ -61,7 +61,7 @@ def test_language_switch_rebuilds_the_map_in_russian(fixture_app: AppTest) -> No
     data = payload(map_args(at))
     assert data["lang"] == "ru" and data["strings"]["play"] == "Пуск"
     assert "Смольный" in {p["name"] for p in data["places"]}
-    assert [b.label for b in at.get("download_button")] == ["GeoJSON", "CSV"]
+    assert [b.label for b in at.get("download_button")] == ["GeoJSON", "CSV", "Создать и скачать карту"]
 
 
 @pytest.mark.parametrize(("query", "hit_id", "focus"), [
@@ -146,3 +146,11 @@ def test_a_bad_config_is_reported_on_the_page(tmp_path: Path, monkeypatch: pytes
     message = at.error[0].value
     assert "kiosk.enabled" in message and "idle_timout_s" in message  # every problem, together
     assert not at.get("component_instance")
+
+
+def test_visitor_page_offers_a_printable_map(fixture_app: AppTest) -> None:
+    at = fixture_app
+    assert at.selectbox(key="export_format").options == ["PNG", "PDF", "SVG", "HTML"]
+    assert "Make and download the map" in [b.label for b in at.get("download_button")]
+    at.radio(key="lang").set_value("ru").run()
+    assert "Создать и скачать карту" in [b.label for b in at.get("download_button")]

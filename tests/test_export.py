@@ -241,3 +241,16 @@ def test_cli_writes_the_export(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert code == 0, capsys.readouterr().err
     assert "Sandarmokh" in svg_texts(out)
     assert f"Wrote {out} (SVG" in capsys.readouterr().out
+
+
+def test_state_export_bytes_makes_the_app_download() -> None:
+    from mapapp.export import state_export_bytes
+    from mapapp.mapview import load_dataset
+    from mapapp.viewstate import MapState
+
+    data = state_export_bytes(load_dataset(), MapState(start="1937-01", end="1938-12"), "png", region="moscow",
+                              paper="a4", orientation="landscape", dpi=72)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = state_export_bytes(load_dataset(), MapState(lang="ru", end="1933-12", mode="asof"), "svg",
+                             region="ussr", paper="a4", orientation="portrait", dpi=72).decode("utf-8")
+    assert "Вятка" in svg and "Киров<" not in svg

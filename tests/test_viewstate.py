@@ -68,3 +68,8 @@ def test_reports_never_crash(report: str) -> None:
                        st.one_of(st.text(max_size=12), st.integers(), st.lists(st.text(max_size=8)), st.none())))
 def test_structured_reports_never_crash(data: dict) -> None:
     assert isinstance(MapState().with_report(json.dumps(data)), MapState)
+
+
+def test_as_of_ignores_the_unused_start() -> None:
+    state = MapState(start="1934-01", end="1933-12", mode="asof")
+    assert state.window(date(1918, 9, 5)) == (date(1918, 9, 5), date(1933, 12, 31))

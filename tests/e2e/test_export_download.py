@@ -1,0 +1,25 @@
+"""The visitor page's printable map: made on click, downloaded, offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from .conftest import wait_for_app
+
+
+def test_printable_map_downloads_as_png(page: Page, app_url: str, tmp_path: Path) -> None:
+    page.goto(app_url)
+    wait_for_app(page)
+    button = page.get_by_role("button", name="Make and download the map")
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename.endswith("-ussr.png")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert path.stat().st_size > 100_000  # a real 300 dpi A4 map, not an error page
+    assert page.external_requests == [] and page.failed_requests == []
