@@ -1,8 +1,9 @@
-"""``data/*.csv`` → ``geodata/places.geojson`` + ``geodata/events.geojson``.
+"""``data/*.csv`` → ``geodata/places.geojson`` + ``geodata/events.geojson`` (+ ``geodata/borders.geojson``).
 
 validate → geocode → write. The output is deterministic (sorted by id, fixed key order,
 5-decimal coordinates, one feature per line) and written atomically: when any problem
-exists nothing is written, and the two files are replaced only once both are complete.
+exists nothing is written, and the files are replaced only once all are complete. When the data folder
+has ``borders.csv``, the historical borders are prepared too (:mod:`mapapp.borders`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import borders
 from .citations import cite, normalise_lines
 from .dates import PartialDate, format_range
 from .gazetteer import City, Gazetteer, default_gazetteer
@@ -22,7 +24,7 @@ from .problems import DataError, Problem, sort_key
 from .tables import Row, Table, split_list
 from .validate import validate
 
-OUTPUT_FILES = ("places.geojson", "events.geojson")
+OUTPUT_FILES = ("places.geojson", "events.geojson", borders.OUTPUT_FILE)
 COORD_DECIMALS = 5
 
 
@@ -34,6 +36,7 @@ class BuildResult:
     events_path: Path
     n_places: int
     n_events: int
+    borders_path: Path | None = None
 
 
 def geocode(places: Table, gazetteer: Gazetteer) -> tuple[dict[str, City], list[Problem]]:
@@ -237,8 +240,19 @@ def build(data_dir: Path, out_dir: Path, gazetteer: Gazetteer | None = None) -> 
         cities, geo_problems = geocode(tables["places.csv"], gazetteer)
         problems = sorted(problems + geo_problems, key=sort_key)
         label = gazetteer.label
+    has_borders = (data_dir / borders.TABLE).is_file()
+    if has_borders:
+        problems = sorted(problems + borders.read_spans(data_dir)[1], key=sort_key)
     if problems:
         raise DataError(problems)
-    write_atomically(out_dir, render(tables, cities, label))
+    files = render(tables, cities, label)
+    if has_borders:
+        sites = [tuple(f["geometry"]["coordinates"]) for f in json.loads(files["places.geojson"])["features"]]
+        text, border_problems = borders.prepare(data_dir, sites)
+        if border_problems:
+            raise DataError(border_problems)
+        files[borders.OUTPUT_FILE] = text
+    write_atomically(out_dir, files)
     return BuildResult(out_dir / "places.geojson", out_dir / "events.geojson",
-                       len(tables["places.csv"].rows), len(tables["events.csv"].rows))
+                       len(tables["places.csv"].rows), len(tables["events.csv"].rows),
+                       out_dir / borders.OUTPUT_FILE if has_borders else None)

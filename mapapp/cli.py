@@ -105,8 +105,12 @@ def stale_files(built: Path, committed: Path) -> list[str]:
     """Names of output files in ``committed`` that differ from (or lack) those in ``built``."""
     stale = []
     for name in OUTPUT_FILES:
-        target = committed / name
-        if not target.is_file() or target.read_bytes() != (built / name).read_bytes():
+        target, fresh = committed / name, built / name
+        if not fresh.is_file():  # borders.geojson is built only when the data has borders.csv
+            if target.is_file():
+                stale.append(name)
+            continue
+        if not target.is_file() or target.read_bytes() != fresh.read_bytes():
             stale.append(name)
     return stale
 
@@ -130,7 +134,7 @@ def run_build(data: Path, out: Path, check: bool) -> int:
         print("Nothing was written.", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"Wrote {result.places_path} ({result.n_places} places) and {result.events_path} "
-          f"({result.n_events} events).")
+          f"({result.n_events} events)" + (f" and {result.borders_path}." if result.borders_path else "."))
     return EXIT_OK
 
 

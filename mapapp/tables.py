@@ -53,9 +53,9 @@ def split_list(cell: str) -> list[str]:
     return [item.strip() for item in cell.split(";") if item.strip()]
 
 
-def parse_table(name: str, text: str) -> tuple[Table, list[Problem]]:
-    """Parse the CSV ``text`` of table ``name`` (e.g. ``"events.csv"``)."""
-    expected = COLUMNS[name]
+def parse_table(name: str, text: str, columns: tuple[str, ...] | None = None) -> tuple[Table, list[Problem]]:
+    """Parse the CSV ``text`` of table ``name`` (e.g. ``"events.csv"``); ``columns`` for a table not in COLUMNS."""
+    expected = columns or COLUMNS[name]
     problems: list[Problem] = []
     table = Table(name)
     records = csv.reader(io.StringIO(text, newline=""), strict=True)

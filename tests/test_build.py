@@ -157,7 +157,7 @@ def test_every_place_has_an_event_and_every_event_place_exists() -> None:
 @pytest.mark.gazetteer
 def test_committed_geodata_is_not_stale(tmp_path: Path, real_gazetteer: Gazetteer) -> None:
     build(DATA_DIR, tmp_path, real_gazetteer)
-    for name in ("places.geojson", "events.geojson"):
+    for name in ("places.geojson", "events.geojson", "borders.geojson"):
         committed = GEODATA_DIR / name
         assert committed.is_file(), f"{committed} is missing: run `mapapp build`"
         assert committed.read_bytes() == (tmp_path / name).read_bytes(), \

@@ -1,0 +1,397 @@
+"""Historical borders: which world snapshot applies when, and the build step that prepares them.
+
+``data/borders.csv`` says which of the world snapshots in ``data/borders/`` (historical-basemaps by
+aourednik, GPL v3, approximate, world scale) applies to which span of dates; a row with an empty ``file``
+is a span with no Soviet state, where no historical border is drawn. :func:`prepare` reads the snapshots,
+keeps the USSR and the states that intersect :data:`REGION` (or lie near a site), repairs, clips, simplifies
+and rounds them, and renders ``geodata/borders.geojson``; :func:`load_borders` reads it back and
+:func:`borders_at` answers which snapshot a date shows. The browser map, the kiosk and the static exports all
+draw from that one file.
+
+Rules (decided here, relied on by the tests):
+
+* **The USSR** of a snapshot is the union of its features whose sovereign (``SUBJECTO``) is ``USSR`` — the
+  1930 file draws Georgia, Armenia and Azerbaijan apart, the 1938 file Armenia — except the occupation zones
+  in :data:`OCCUPATION_ZONES` (Soviet zones of Germany and Korea were occupied, not annexed), which are drawn
+  as neighbours. It is kept as a (Multi)Polygon, so a point can be tested against it.
+* **Neighbours** are every other named feature that intersects the region, merged by name, kept as their
+  boundary lines clipped to the region (no artificial edges along the clip box). Unnamed features are left out.
+* **The antimeridian.** Parts west of -168° (Chukotka's tip, Wrangel Island, the Aleutians) move east by
+  360°, as the Natural Earth basemap does, so longitudes run from about -12 to 192.
+* **Spans** are half-open, ``[valid_from, valid_to)``, full days (``YYYY-MM-DD``); they must chain without
+  gaps or overlaps, open only at the two ends. The map uses the date of the window's end.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import shapely
+import shapely.affinity
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+from . import GEODATA_DIR
+from .problems import Problem
+from .tables import parse_table
+
+TABLE = "borders.csv"
+COLUMNS: tuple[str, ...] = ("file", "valid_from", "valid_to", "note")
+#: Folder (inside the data folder) holding the snapshot files, their LICENSE and SOURCE.md.
+SNAPSHOT_DIR = "borders"
+OUTPUT_FILE = "borders.geojson"
+DEFAULT_PATH = GEODATA_DIR / OUTPUT_FILE
+#: lon/lat box kept around the USSR: Europe (with the British Isles), the Middle East north of 30°N, Asia
+#: north of 30°N; longitudes past 180 hold the parts moved east across the antimeridian.
+REGION: tuple[float, float, float, float] = (-12.0, 30.0, 192.0, 82.0)
+#: Degrees kept around a site outside :data:`REGION` (London, Washington, Mexico City).
+SITE_MARGIN = 5.0
+#: Features west of this longitude are moved east by 360° (see the module's rules).
+WRAP_WEST = -168.0
+#: Simplification tolerance (degrees) and the grid coordinates are rounded to (3 decimals, ~100 m).
+TOLERANCE = 0.05
+GRID = 0.001
+#: Features whose sovereign is the USSR but which were occupation zones, not Soviet territory.
+OCCUPATION_ZONES = frozenset({"Germany (Soviet)", "Korea (USSR)"})
+#: Size the prepared file must stay under (the browser receives it in the page's payload).
+MAX_BYTES = 1_000_000
+
+_FILE = re.compile(r"^[A-Za-z0-9_.-]+\.geojson$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Span:
+    """Snapshot ``snapshot`` (a file stem such as ``world_1938``; None: no border) for [valid_from, valid_to)."""
+
+    snapshot: str | None
+    valid_from: date | None
+    valid_to: date | None
+    note: str = ""
+
+    def contains(self, day: date) -> bool:
+        """Whether ``day`` lies in the span (``valid_to`` is exclusive; None is open)."""
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day < self.valid_to)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"snapshot": self.snapshot,
+                "from": self.valid_from.isoformat() if self.valid_from else None,
+                "to": self.valid_to.isoformat() if self.valid_to else None}
+
+
+@dataclass(frozen=True)
+class Borders:
+    """The prepared borders: the spans in date order and the features (GeoJSON dicts) of every snapshot."""
+
+    spans: tuple[Span, ...]
+    features: tuple[dict[str, Any], ...]
+
+    def at(self, day: date) -> str | None:
+        """The snapshot shown on ``day`` (None when no Soviet border applies)."""
+        for span in self.spans:
+            if span.contains(day):
+                return span.snapshot
+        return None
+
+    def features_of(self, snapshot: str | None) -> list[dict[str, Any]]:
+        """The features of ``snapshot``, the USSR first."""
+        return [f for f in self.features if f["properties"]["snapshot"] == snapshot]
+
+    def ussr(self, snapshot: str | None) -> BaseGeometry | None:
+        """The USSR's (Multi)Polygon in ``snapshot``."""
+        for f in self.features_of(snapshot):
+            if f["properties"]["ussr"]:
+                return shape(f["geometry"])
+        return None
+
+    def payload(self) -> dict[str, Any]:
+        """For the browser: the spans and the features (geometry once each), compact properties."""
+        return {"spans": [s.as_json() for s in self.spans],
+                "features": [{"type": "Feature", "geometry": f["geometry"],
+                              "properties": {"snapshot": f["properties"]["snapshot"], "name": f["properties"]["name"],
+                                             "ussr": f["properties"]["ussr"]}} for f in self.features]}
+
+
+def snapshot_id(file: str) -> str | None:
+    """``world_1938.geojson`` → ``world_1938``; an empty cell → None."""
+    return file[: -len(".geojson")] if file else None
+
+
+def _day(value: str) -> date | None:
+    if not _DAY.match(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def read_spans(data_dir: Path) -> tuple[list[Span], list[Problem]]:
+    """Read and check ``data_dir/borders.csv``: every problem, with the file, row, column and a fix."""
+    path = Path(data_dir) / TABLE
+    if not path.is_file():
+        return [], [Problem(TABLE, None, None, None, f"is missing from {path.parent}",
+                            f"create it with the header row: {','.join(COLUMNS)}")]
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [Problem(TABLE, None, None, None, f"is not valid UTF-8 (byte {exc.start})",
+                            "save the file as UTF-8 (CSV UTF-8 in a spreadsheet)")]
+    table, problems = parse_table(TABLE, text, COLUMNS)
+    snapshots = Path(data_dir) / SNAPSHOT_DIR
+    rows: list[tuple[Any, Span]] = []
+    seen: dict[str, int] = {}
+    bad = bool(problems)
+    for row in table.rows:
+        file = row["file"]
+        if file:
+            if not _FILE.match(file):
+                problems.append(Problem(TABLE, row.number, "file", file, "is not a .geojson file name",
+                                        f"give the name of a file in {SNAPSHOT_DIR}/, e.g. world_1938.geojson"))
+                bad = True
+            elif not (snapshots / file).is_file():
+                problems.append(Problem(TABLE, row.number, "file", file, f"is not in {snapshots}",
+                                        f"copy the snapshot into {SNAPSHOT_DIR}/ or correct the name"))
+            if file in seen:
+                problems.append(Problem(TABLE, row.number, "file", file,
+                                        f"is listed twice (also row {seen[file]})",
+                                        "give each snapshot one span; merge the rows"))
+            seen.setdefault(file, row.number)
+        days: dict[str, date | None] = {}
+        for column in ("valid_from", "valid_to"):
+            value = row[column]
+            days[column] = _day(value) if value else None
+            if value and days[column] is None:
+                problems.append(Problem(TABLE, row.number, column, value, "is not a full date YYYY-MM-DD",
+                                        "write the day the span starts (valid_from) or the day the next one "
+                                        "starts (valid_to), e.g. 1939-09-17; leave it empty only at the ends"))
+                bad = True
+        start, end = days["valid_from"], days["valid_to"]
+        if start and end and start >= end:
+            problems.append(Problem(TABLE, row.number, "valid_to", row["valid_to"],
+                                    f"is not after valid_from '{row['valid_from']}'",
+                                    "a span ends (exclusive) after it starts: swap or correct the dates"))
+            bad = True
+        if not row["note"]:
+            problems.append(Problem(TABLE, row.number, "note", "", "is empty",
+                                    "say what the snapshot shows and why it applies to these dates"))
+        rows.append((row, Span(snapshot_id(file), start, end, row["note"])))
+    if not table.rows and not problems:
+        problems.append(Problem(TABLE, None, None, None, "has no rows",
+                                "add one row per span of dates, from the earliest (empty valid_from) to the "
+                                "latest (empty valid_to)"))
+    if not bad and rows:
+        problems.extend(_check_chain(rows))
+    return [span for _, span in sorted(rows, key=_order)], problems
+
+
+def _order(item: tuple[Any, Span]) -> tuple[bool, date, int]:
+    row, span = item
+    return (span.valid_from is not None, span.valid_from or date.min, row.number)
+
+
+def _check_chain(rows: list[tuple[Any, Span]]) -> list[Problem]:
+    """The spans, sorted by valid_from, must chain: each valid_to is the next valid_from; open only at the ends."""
+    problems: list[Problem] = []
+    rows = sorted(rows, key=_order)
+    first, last = rows[0], rows[-1]
+    if first[1].valid_from is not None:
+        problems.append(Problem(TABLE, first[0].number, "valid_from", first[0]["valid_from"],
+                                "starts the earliest span, so no span covers the dates before it",
+                                "leave valid_from empty in the earliest span (a row with an empty file draws no "
+                                "border)"))
+    if last[1].valid_to is not None:
+        problems.append(Problem(TABLE, last[0].number, "valid_to", last[0]["valid_to"],
+                                "ends the latest span, so no span covers the dates after it",
+                                "leave valid_to empty in the latest span (a row with an empty file draws no "
+                                "border)"))
+    for (row, span), (nrow, nspan) in zip(rows, rows[1:]):
+        if nspan.valid_from is None:
+            problems.append(Problem(TABLE, nrow.number, "valid_from", "",
+                                    f"is empty in more than one span (also row {row.number})",
+                                    "only the earliest span may have an empty valid_from: give the date"))
+            continue
+        if span.valid_to is None:
+            problems.append(Problem(TABLE, row.number, "valid_to", "",
+                                    f"is empty but a later span (row {nrow.number}) starts on '{nrow['valid_from']}'",
+                                    "only the latest span may have an empty valid_to: give the next span's "
+                                    "valid_from"))
+        elif span.valid_to < nspan.valid_from:
+            problems.append(Problem(TABLE, row.number, "valid_to", row["valid_to"],
+                                    f"leaves a gap before the next span (row {nrow.number}) starts on "
+                                    f"'{nrow['valid_from']}'", "make valid_to equal the next span's valid_from"))
+        elif span.valid_to > nspan.valid_from:
+            problems.append(Problem(TABLE, row.number, "valid_to", row["valid_to"],
+                                    f"overlaps the next span (row {nrow.number}), which starts on "
+                                    f"'{nrow['valid_from']}'", "make valid_to equal the next span's valid_from"))
+    return problems
+
+
+# ---------------------------------------------------------------- geometry
+
+
+def _wrap_east(geom: BaseGeometry) -> BaseGeometry:
+    """Parts lying west of :data:`WRAP_WEST` moved east by 360° (continuing Chukotka past 180°)."""
+    west = shapely.box(-180.0, -90.0, WRAP_WEST, 90.0)
+    if not geom.intersects(west):
+        return geom
+    moved = shapely.affinity.translate(geom.intersection(west), xoff=360.0)
+    return shapely.make_valid(shapely.union(geom.difference(west), moved))
+
+
+def region_shape(sites: Iterable[tuple[float, float]] = ()) -> BaseGeometry:
+    """:data:`REGION` plus a :data:`SITE_MARGIN` box around every site (lon, lat) outside it."""
+    region = shapely.box(*REGION)
+    boxes = [region]
+    for lon, lat in sites:
+        if not region.covers(shapely.Point(lon, lat)):
+            boxes.append(shapely.box(lon - SITE_MARGIN, lat - SITE_MARGIN, lon + SITE_MARGIN, lat + SITE_MARGIN))
+    return shapely.union_all(boxes)
+
+
+def _clean(geom: BaseGeometry, polygonal: bool) -> BaseGeometry:
+    """Simplified, snapped to :data:`GRID`, valid; only polygons (or only lines) kept."""
+    geom = shapely.simplify(geom, TOLERANCE, preserve_topology=True)
+    geom = shapely.make_valid(shapely.set_precision(geom, GRID))
+    keep = ("Polygon",) if polygonal else ("LineString",)
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in keep and not p.is_empty]
+    if polygonal:
+        parts = [p for p in parts if p.area > 0]
+        return shapely.MultiPolygon(parts) if len(parts) > 1 else (parts[0] if parts else shapely.Polygon())
+    parts = [p for p in parts if p.length > 0]
+    return shapely.line_merge(shapely.MultiLineString(parts)) if parts else shapely.LineString()
+
+
+def _coords(value: Any) -> Any:
+    """GeoJSON coordinates as lists, rounded to 3 decimals (no -0.0)."""
+    if isinstance(value, (list, tuple)) and value and isinstance(value[0], (int, float)):
+        return [0.0 if round(float(v), 3) == 0 else round(float(v), 3) for v in value]
+    return [_coords(v) for v in value]
+
+
+def _geometry_json(geom: BaseGeometry) -> dict[str, Any]:
+    gj = mapping(geom)
+    return {"type": gj["type"], "coordinates": _coords(gj["coordinates"])}
+
+
+def snapshot_features(path: Path, span: Span, region: BaseGeometry, file: str
+                      ) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """The USSR and its neighbours from one snapshot file, ready for the output."""
+    problems: list[Problem] = []
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        raw = doc["features"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [], [Problem(f"{SNAPSHOT_DIR}/{file}", None, None, None, f"cannot be read as GeoJSON ({exc})",
+                            "copy the file again from historical-basemaps")]
+    ussr_parts: list[BaseGeometry] = []
+    neighbours: dict[str, list[BaseGeometry]] = {}
+    for k, feature in enumerate(raw):
+        props = feature.get("properties") or {}
+        name = props.get("NAME")
+        if not feature.get("geometry") or not name:
+            continue
+        try:
+            geom = shape(feature["geometry"])
+        except (ValueError, TypeError, AttributeError) as exc:
+            problems.append(Problem(f"{SNAPSHOT_DIR}/{file}", None, f"features[{k}]", name,
+                                    f"has an unreadable geometry ({exc})", "copy the file again"))
+            continue
+        geom = _wrap_east(shapely.make_valid(geom))
+        if not geom.intersects(region):
+            continue
+        if props.get("SUBJECTO") == "USSR" and name not in OCCUPATION_ZONES:
+            ussr_parts.append(geom)
+        else:
+            neighbours.setdefault(name, []).append(geom)
+    if not ussr_parts:
+        problems.append(Problem(f"{SNAPSHOT_DIR}/{file}", None, None, None,
+                                "has no feature whose SUBJECTO is USSR", "check that this is a snapshot of 1922–1991"))
+        return [], problems
+    common = {"snapshot": span.snapshot, "valid_from": span.valid_from.isoformat() if span.valid_from else None,
+              "valid_to": span.valid_to.isoformat() if span.valid_to else None}
+    out: list[tuple[bool, str, BaseGeometry]] = []
+    ussr = _clean(shapely.union_all(ussr_parts).intersection(region), polygonal=True)
+    out.append((True, "USSR", ussr))
+    for name, parts in neighbours.items():
+        outline = shapely.union_all(parts).boundary.intersection(region)
+        line = _clean(outline, polygonal=False)
+        if not line.is_empty:
+            out.append((False, name, line))
+    features = []
+    for is_ussr, name, geom in sorted(out, key=lambda t: (not t[0], t[1])):
+        if not geom.is_valid or geom.is_empty:
+            problems.append(Problem(f"{SNAPSHOT_DIR}/{file}", None, "NAME", name,
+                                    f"gives an {'empty' if geom.is_empty else 'invalid'} geometry after "
+                                    "clipping and simplifying", "check the feature in the snapshot"))
+            continue
+        features.append({"type": "Feature", "id": f"{span.snapshot}/{name}", "geometry": _geometry_json(geom),
+                         "properties": {**common, "name": name, "ussr": is_ussr}})
+    return features, problems
+
+
+def render(spans: Sequence[Span], features: Sequence[dict[str, Any]]) -> str:
+    """``borders.geojson``: a FeatureCollection with the spans as a foreign member, one feature per line."""
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
+    head = json.dumps([s.as_json() for s in spans], ensure_ascii=False, separators=(",", ":"))
+    return ('{"type":"FeatureCollection","spans":' + head + ',"features":[\n' + ",\n".join(lines)
+            + ("\n" if lines else "") + "]}\n")
+
+
+def prepare(data_dir: Path, sites: Iterable[tuple[float, float]] = ()) -> tuple[str, list[Problem]]:
+    """Read ``borders.csv`` and its snapshots; return the text of ``borders.geojson`` and every problem."""
+    spans, problems = read_spans(data_dir)
+    if problems:
+        return "", problems
+    region = region_shape(sites)
+    features: list[dict[str, Any]] = []
+    for span in spans:
+        if span.snapshot is None:
+            continue
+        file = f"{span.snapshot}.geojson"
+        found, more = snapshot_features(Path(data_dir) / SNAPSHOT_DIR / file, span, region, file)
+        features += found
+        problems += more
+    text = render(spans, features)
+    if not problems and len(text.encode("utf-8")) > MAX_BYTES:
+        problems.append(Problem(OUTPUT_FILE, None, None, None,
+                                f"would be {len(text.encode('utf-8')):,} bytes, over {MAX_BYTES:,}",
+                                "raise TOLERANCE or shrink REGION in mapapp/borders.py"))
+    return text, problems
+
+
+# ---------------------------------------------------------------- reading the build output
+
+
+def parse_borders(doc: Mapping[str, Any]) -> Borders:
+    """A :class:`Borders` from the parsed ``borders.geojson``."""
+    spans = tuple(Span(s["snapshot"], date.fromisoformat(s["from"]) if s["from"] else None,
+                       date.fromisoformat(s["to"]) if s["to"] else None) for s in doc.get("spans", []))
+    return Borders(spans, tuple(doc["features"]))
+
+
+_CACHE: dict[tuple[str, float], Borders] = {}
+
+
+def load_borders(path: Path = DEFAULT_PATH) -> Borders | None:
+    """The prepared borders from ``path`` (read once per change of the file); None when it does not exist."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    key = (str(path.resolve()), path.stat().st_mtime)
+    if key not in _CACHE:
+        _CACHE[key] = parse_borders(json.loads(path.read_text(encoding="utf-8")))
+    return _CACHE[key]
+
+
+def borders_at(day: date, borders: Borders | None = None) -> str | None:
+    """The snapshot id (``world_1938``…) whose span holds ``day``; None when none applies or none is built."""
+    borders = borders if borders is not None else load_borders()
+    return borders.at(day) if borders is not None else None
+
