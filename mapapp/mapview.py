@@ -24,6 +24,7 @@ from jinja2 import Template
 
 from . import DATA_DIR, GEODATA_DIR
 from .assets import STATIC_URL, asset_links
+from .borders import Borders, load_borders
 from .dates import MONTHS_EN, MONTHS_RU
 from .i18n import CATEGORY_LABELS, Lang, strings
 from .layers import LAYERS, layer_of
@@ -39,6 +40,8 @@ class Dataset:
     places: Mapping[str, Place]
     events: tuple[Event, ...]
     people: Mapping[str, Person]
+    #: The historical borders (``geodata/borders.geojson``); None when the build made none.
+    borders: Borders | None = None
 
     @property
     def span(self) -> tuple[date, date]:
@@ -62,7 +65,7 @@ class Dataset:
 def load_dataset(geodata: Path = GEODATA_DIR, people_csv: Path = DATA_DIR / "people.csv") -> Dataset:
     """Read the build output (and the people table) into a :class:`Dataset`."""
     return Dataset(load_places(geodata / "places.geojson"), tuple(load_events(geodata / "events.geojson")),
-                   load_people(people_csv))
+                   load_people(people_csv), load_borders(geodata / "borders.geojson"))
 
 
 def visible_place_ids(ds: Dataset, state: MapState) -> list[str]:
@@ -130,6 +133,7 @@ def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None
         "months": list(MONTHS_EN if lang == "en" else MONTHS_RU),
         "strings": strings(lang),
         "kiosk": dict(kiosk) if kiosk is not None else None,
+        "borders": ds.borders.payload() if ds.borders is not None else None,
     }
 
 

@@ -15,12 +15,14 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 import matplotlib as mpl
 import numpy as np
 import shapely
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -30,6 +32,7 @@ from matplotlib.transforms import Bbox
 from pyproj import Geod, Transformer
 
 from .basemap import load_countries
+from .borders import Borders
 from .exportopts import ExportOptions
 from .i18n import Lang, t
 from .layers import LAYERS, LAYERS_BY_ID
@@ -53,6 +56,8 @@ MARKERS: dict[str, str] = {"diamond": "D", "square": "s", "triangle": "^", "hexa
 #: Relative marker sizes, so every shape covers about the same area ("." is matplotlib's small dot).
 MARKER_SCALE: dict[str, float] = {"D": 0.75, "s": 0.8, "^": 1.0, "h": 0.95, "o": 0.9, "v": 1.0, ".": 2.2}
 LAND, WATER, BORDER, INK, OUTLINE = "#f3f0e8", "#dbe4eb", "#a7a7a7", "#222222", "#1a1a1a"
+#: Historical borders, styled as in the app: the USSR dark grey, its neighbours faint (colour, width in points).
+USSR_BORDER, NEIGHBOUR_BORDER = ("#333333", 1.2), ("#999999", 0.45)
 #: Places within this lon/lat box form Moscow's cluster.
 MOSCOW_BOX: BBox = (37.2, 55.45, 38.0, 56.0)
 MOSCOW_PROJ = "+proj=tmerc +lat_0=55.75 +lon_0=37.6 +k=1 +datum=WGS84 +units=m"
@@ -233,6 +238,47 @@ def _draw_basemap(ax: Axes, proj: str, view: tuple[float, float, float, float], 
     path = basemap_path(proj, view)
     if path is not None:
         ax.add_patch(PathPatch(path, facecolor=LAND, edgecolor=BORDER, linewidth=lw, zorder=1))
+
+
+def border_geometries(borders: Borders | None, when: date) -> tuple[str | None, list[tuple[str, bool, object]]]:
+    """The snapshot valid on ``when`` and its ``(name, is_ussr, geometry)`` list, the USSR first (lon/lat)."""
+    if borders is None:
+        return None, []
+    snapshot = borders.at(when)
+    return snapshot, [(f["properties"]["name"], bool(f["properties"]["ussr"]), shapely.geometry.shape(f["geometry"]))
+                      for f in borders.features_of(snapshot)] if snapshot else []
+
+
+def _draw_borders(ax: Axes, proj: str, view: tuple[float, float, float, float], snapshot: str,
+                  geoms: Sequence[tuple[str, bool, object]], s: float) -> None:
+    """The historical borders over the basemap: neighbours' outlines faint, the USSR's dark (gid borders-…)."""
+    forward, _ = _transformers(proj)
+    boxes = [shapely.box(*b) for b in _lonlat_window(proj, view)]
+    xmin, ymin, xmax, ymax = view
+    pad = 0.02 * max(xmax - xmin, ymax - ymin)
+    frame = shapely.box(xmin - pad, ymin - pad, xmax + pad, ymax + pad)
+
+    def project(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(forward.transform(xy[:, 0], xy[:, 1]))
+
+    for ussr, (colour, width), gid in ((False, NEIGHBOUR_BORDER, "neighbours"), (True, USSR_BORDER, "ussr")):
+        segments: list[np.ndarray] = []
+        for _, is_ussr, geom in geoms:
+            if is_ussr != ussr:
+                continue
+            lines = geom.boundary if ussr else geom
+            for box in boxes:
+                if not lines.intersects(box):
+                    continue
+                part = shapely.transform(lines.intersection(box), project).intersection(frame)
+                for line in shapely.get_parts(shapely.line_merge(part) if part.geom_type == "MultiLineString"
+                                              else part):
+                    if line.geom_type == "LineString" and not line.is_empty:
+                        segments.append(np.asarray(line.coords))
+        if segments:
+            ax.add_collection(LineCollection(segments, colors=colour, linewidths=width * s, zorder=1.5,
+                                             capstyle="round", joinstyle="round",
+                                             gid=f"borders-{gid}-{snapshot}"))
 
 
 # ---------------------------------------------------------------- label placement
@@ -488,7 +534,10 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
     renderer = canvas.get_renderer()
     forward, _ = _transformers(region.proj)
     present = [layer for layer in LAYERS if layer.id in state.layers and any(ds.layer(p) == layer.id for p in ids)]
+    snapshot, border_geoms = border_geometries(ds.borders, when)
     footer_text = f"{t('sources', lang)} {WORDS['footer_extra'][lang]}"
+    if border_geoms:
+        footer_text += f" {t('borders_footer', lang)}"
     s = max(min(w_in, h_in) / 8.27, 0.7)  # type scale: 1 on A4, never so small that text is unreadable
     while True:  # ... unless the page is so small that the map would get less than half of it
         title_pt, stamp_pt, legend_pt, footer_pt = 16 * s, 11.5 * s, 7.5 * s, 6 * s
@@ -518,6 +567,8 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
     ax.set_xlim(view[0], view[2])
     ax.set_ylim(view[1], view[3])
     _draw_basemap(ax, region.proj, view, 0.35 * s)
+    if snapshot and border_geoms:
+        _draw_borders(ax, region.proj, view, snapshot, border_geoms, s)
 
     # Title, date stamp.
     fig.text(margin / w_in, 1 - margin / h_in, opts.title or t("title", lang), ha="left", va="top",

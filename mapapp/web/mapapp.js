@@ -128,9 +128,46 @@
         pane: "basemap", interactive: false,
         style: { fillColor: "#f2efe8", fillOpacity: 1, color: "#a9a59b", weight: 0.6 }
       }).addTo(map);
+      if (bordersShown && borderLayers[bordersShown]) borderLayers[bordersShown].bringToFront();
     }).catch(function (err) { console.error("mapapp:", err); });
     map.attributionControl.setPrefix("Leaflet");
     map.attributionControl.addAttribution(S.borders_note);
+
+    // --- historical borders (mapapp/borders.py): the snapshot valid at the window's end, drawn in the
+    // basemap pane above the countries; the USSR dark, its neighbours faint. One layer per snapshot.
+    var borderLayers = {}, bordersShown = null;
+    if (data.borders) {
+      data.borders.features.forEach(function (f) {
+        var id = f.properties.snapshot;
+        if (!borderLayers[id]) {
+          borderLayers[id] = L.geoJSON(null, {
+            pane: "basemap", interactive: false,
+            style: function (g) {
+              return g.properties.ussr
+                ? { className: "mapapp-border mapapp-border-ussr", color: "#333333", weight: 1.6, opacity: 1, fill: false }
+                : { className: "mapapp-border mapapp-border-neighbour", color: "#999999", weight: 0.6, opacity: 1,
+                    fill: false };
+            }
+          });
+        }
+        borderLayers[id].addData(f);
+      });
+    }
+    function bordersAt(day) {
+      var spans = data.borders ? data.borders.spans : [];
+      for (var k = 0; k < spans.length; k++) {
+        var s = spans[k];
+        if ((s.from === null || s.from <= day) && (s.to === null || day < s.to)) return s.snapshot;
+      }
+      return null;
+    }
+    function showBorders(day) {
+      var id = bordersAt(day);
+      if (id === bordersShown) return;
+      if (bordersShown && borderLayers[bordersShown]) map.removeLayer(borderLayers[bordersShown]);
+      bordersShown = id;
+      if (id && borderLayers[id]) borderLayers[id].addTo(map);
+    }
 
     // --- markers
     // Markers and clusters are touch targets: in the kiosk at least 64 px, as the other controls.
@@ -257,6 +294,12 @@
     uncertainRow.appendChild(symbol({ colour: "#ffffff", shape: "circle" }, true));
     uncertainRow.appendChild(el("span", null, S.uncertain));
     legend.appendChild(uncertainRow);
+    if (data.borders) {
+      var borderRow = el("div", "mapapp-layer-row mapapp-legend-note mapapp-legend-borders");
+      borderRow.appendChild(el("span", "mapapp-border-swatch"));
+      borderRow.appendChild(el("span", null, S.borders_historical));
+      legend.appendChild(borderRow);
+    }
     var countNode = el("p", "mapapp-count");
     legend.appendChild(countNode);
 
@@ -367,6 +410,7 @@
     }
     function refresh() {
       var w = windowDates(), day = w[1];
+      showBorders(day);
       fromIn.value = st.start;
       toIn.value = st.end;
       fromIn.parentNode.style.display = st.mode === "asof" ? "none" : "";
@@ -493,6 +537,7 @@
         return { start: monthText(st.start), end: monthText(st.end), mode: st.mode, layers: layers, view: st.view };
       },
       visiblePlaceIds: visiblePlaceIds,
+      bordersSnapshot: function () { return bordersShown; },
       setWindow: function (start, end) { st.start = monthIndex(start); st.end = monthIndex(end); refresh(); },
       setMode: function (mode) { st.mode = mode; refresh(); },
       focus: focus, play: play, pause: pause,
