@@ -15,6 +15,7 @@
     dot: "M11 6A5 5 0 1 1 10.99 6Z"
   };
   var SPEEDS = { slow: 3, normal: 12, fast: 36 }; // months per second
+  var FOCUS_ZOOM = { site: 14, locality: 10, region: 4, country: 3 }; // how close to go to a place
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -474,8 +475,21 @@
       if (!cluster.hasLayer(first)) { // outside the window: show it anyway, with its popup saying so
         cluster.addLayer(first);
       }
-      if (ids.length > 1) map.fitBounds(L.latLngBounds(ids.map(function (id) { return markers[id].getLatLng(); })).pad(0.3));
-      cluster.zoomToShowLayer(first, function () { first.openPopup(); });
+      // Move without animation: markercluster's zoomToShowLayer leaves listeners behind when a
+      // second focus (a fast tour, quick taps on the list) comes before the first one has settled.
+      map.stop();
+      if (ids.length > 1) {
+        map.fitBounds(L.latLngBounds(ids.map(function (id) { return markers[id].getLatLng(); })).pad(0.3),
+                      { animate: false, maxZoom: 13 });
+      } else {
+        map.setView(first.getLatLng(), FOCUS_ZOOM[placesById[ids[0]].precision] || 10, { animate: false });
+      }
+      if (first._icon) {
+        first.openPopup();
+      } else { // still inside a cluster at this zoom: the same popup, on its own
+        L.popup(first.getPopup().options).setLatLng(first.getLatLng())
+          .setContent(popupContent(placesById[ids[0]])).openOn(map);
+      }
     }
 
     // --- kiosk: large controls, no context menu or page zoom, and the attract tour
@@ -531,6 +545,8 @@
 
     var api = {
       runTour: runTour, stopTour: stopTour,
+      // Show the tour's next step now (the soak benchmark drives 1,000 steps with it).
+      nextStep: function () { if (tourTimer) { clearTimeout(tourTimer); showStep(); } },
       touring: function () { return tourTimer !== null; },
       state: function () {
         var layers = data.layers.filter(function (l) { return st.layers[l.id]; }).map(function (l) { return l.id; });
