@@ -30,6 +30,7 @@ from .i18n import CATEGORY_LABELS, Lang, strings
 from .layers import LAYERS, layer_of
 from .model import Event, Person, Place, load_events, load_people, load_places
 from .timeline import events_in_window
+from .trails import people_with_trails, trail_of
 from .viewstate import VIEWS, VIEWS_BY_ID, MapState
 
 
@@ -107,8 +108,24 @@ def _event_json(event: Event, lang: Lang) -> dict[str, Any]:
         "start": event.start_min.isoformat(), "end": event.end_max.isoformat(),
         "category": CATEGORY_LABELS[event.category][lang], "places": list(event.place_ids),
         "people": list(event.people_names_en if en else event.people_names_ru),
+        "people_ids": list(event.people),
         "summary": event.summary_en if en else event.summary_ru,
         "citation": event.citation_en if en else event.citation_ru, "note": event.note or "",
+    }
+
+
+def trail_json(ds: Dataset, person_id: str, lang: Lang) -> dict[str, Any]:
+    """A person's trail for the browser (see :mod:`mapapp.trails`): stops and dated segments, data only."""
+    trail = trail_of(ds, person_id)
+    person = ds.people.get(person_id)
+    name = (person.name_en if lang == "en" else person.name_ru) if person else person_id
+    return {
+        "id": person_id, "name": name,
+        "stops": [{"place": s.place_id, "date": s.label(lang), "start": s.start.isoformat(),
+                   "end": s.end.isoformat()} for s in trail.stops],
+        "segments": [{"from": g.from_place, "to": g.to_place, "label": g.label(lang),
+                      "start": g.start.isoformat(), "end": g.end.isoformat(), "approximate": g.approximate}
+                     for g in trail.segments],
     }
 
 
@@ -134,6 +151,7 @@ def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None
         "strings": strings(lang),
         "kiosk": dict(kiosk) if kiosk is not None else None,
         "borders": ds.borders.payload() if ds.borders is not None else None,
+        "trails": [trail_json(ds, pid, lang) for pid in people_with_trails(ds)],
     }
 
 
@@ -171,24 +189,30 @@ class MapappLayer(MacroElement):
 
 
 class Focus(MacroElement):
-    """Asks the drawn map to show one or more places and open the first one's popup."""
+    """Asks the drawn map to show one or more places and open the first one's popup — or, given
+    ``person`` (someone with a trail), to draw that person's trail and fit the map to it instead."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        if (window.mapappApi) { window.mapappApi.focus({{ this.place_ids_json }}); }
+        if (window.mapappApi) {
+          {% if this.person_json %}var api = window.mapappApi;  // after streamlit-folium has added the group
+          setTimeout(function () { api.showTrail({{ this.person_json }}); }, 0);
+          {% else %}window.mapappApi.focus({{ this.place_ids_json }});{% endif %}
+        }
         {% endmacro %}
     """)
 
-    def __init__(self, place_ids: list[str]) -> None:
+    def __init__(self, place_ids: list[str], person: str | None = None) -> None:
         super().__init__()
         self._name = "Focus"
         self.place_ids_json = script_json(list(place_ids))
+        self.person_json = script_json(person) if person else ""
 
 
-def focus_group(place_ids: list[str]) -> folium.FeatureGroup:
-    """A feature group that, added to the drawn map, centres it on ``place_ids``."""
+def focus_group(place_ids: list[str], person: str | None = None) -> folium.FeatureGroup:
+    """A feature group that, added to the drawn map, centres it on ``place_ids`` (or shows ``person``'s trail)."""
     group = folium.FeatureGroup(name="focus", control=False)
-    group.add_child(Focus(list(place_ids)))
+    group.add_child(Focus(list(place_ids), person))
     return group
 
 

@@ -247,7 +247,7 @@
         var li = el("li", "mapapp-event");
         li.appendChild(el("div", "mapapp-date", e.date + " · " + e.category));
         li.appendChild(el("strong", "mapapp-title", e.title));
-        if (e.people.length) li.appendChild(el("div", "mapapp-people", S.people + ": " + e.people.join(", ")));
+        if (e.people.length) li.appendChild(peopleLine(e));
         li.appendChild(el("p", "mapapp-summary", e.summary));
         if (e.note) li.appendChild(el("p", "mapapp-note", S.note + ": " + e.note));
         li.appendChild(el("p", "mapapp-citation", e.citation));
@@ -256,6 +256,106 @@
       box.appendChild(list);
       return box;
     }
+
+    // People named in a popup: those with a trail are buttons that show it.
+    function peopleLine(e) {
+      var line = el("div", "mapapp-people", S.people + ": ");
+      e.people.forEach(function (name, k) {
+        var id = (e.people_ids || [])[k];
+        if (k) line.appendChild(document.createTextNode(", "));
+        if (id && trailsById[id]) {
+          var b = el("button", "mapapp-person", name);
+          b.type = "button";
+          b.dataset.person = id;
+          b.title = S.trail_show + " " + name;
+          b.addEventListener("click", function () { map.closePopup(); showTrail(id); });
+          line.appendChild(b);
+        } else {
+          line.appendChild(document.createTextNode(name));
+        }
+      });
+      return line;
+    }
+
+    // --- trails: a person's moves as dated segments with arrowheads (mapapp/trails.py decides them)
+    var TRAIL_COLOUR = "#CC6677"; // Paul Tol muted rose: darker than, and distinct from, the layer palette
+    var trailsById = {}, trailPerson = null, trailParts = [];
+    (data.trails || []).forEach(function (t) { trailsById[t.id] = t; });
+    map.createPane("mapapp-trail-arrows");
+    map.getPane("mapapp-trail-arrows").style.zIndex = 450;
+    var trailLayer = L.layerGroup().addTo(map);
+    function arrowIcon(angle) {
+      var ns = "http://www.w3.org/2000/svg", holder = el("div");
+      var svg = document.createElementNS(ns, "svg");
+      svg.setAttribute("viewBox", "0 0 14 14");
+      svg.setAttribute("width", "14");
+      svg.setAttribute("height", "14");
+      svg.setAttribute("aria-hidden", "true");
+      svg.setAttribute("style", "transform: rotate(" + Number(angle).toFixed(1) + "deg)");
+      var head = document.createElementNS(ns, "path");
+      head.setAttribute("d", "M13 7L2 1.5L5 7L2 12.5Z");
+      head.setAttribute("fill", TRAIL_COLOUR);
+      head.setAttribute("stroke", "#3d1d25");
+      head.setAttribute("stroke-width", "0.8");
+      svg.appendChild(head);
+      holder.appendChild(svg);
+      return L.divIcon({ className: "mapapp-trail-arrow", html: holder.innerHTML, iconSize: [14, 14],
+                         iconAnchor: [7, 7] });
+    }
+    function clearTrail() {
+      trailLayer.clearLayers();
+      trailParts = [];
+      trailPerson = null;
+      if (peopleSel) peopleSel.value = "";
+    }
+    function showTrail(personId) {
+      var t = trailsById[personId];
+      clearTrail();
+      if (!t) return false;
+      trailPerson = personId;
+      if (peopleSel) peopleSel.value = personId;
+      t.segments.forEach(function (g, k) {
+        var a = placesById[g.from], b = placesById[g.to];
+        if (!a || !b) return;
+        var ll = [[a.lat, a.lon], [b.lat, b.lon]];
+        var line = L.polyline(ll, { color: TRAIL_COLOUR, weight: 3, opacity: 0.95, interactive: false,
+                                    className: "mapapp-trail-segment" + (g.approximate ? " mapapp-trail-approx" : ""),
+                                    dashArray: g.approximate ? "6 5" : null });
+        // A wider, invisible twin carries the hover tooltip, so the thin line is easy to hit.
+        var hit = L.polyline(ll, { color: TRAIL_COLOUR, weight: data.kiosk ? 24 : 12, opacity: 0,
+                                   className: "mapapp-trail-hit" });
+        var tip = el("div", "mapapp-trail-tip");
+        tip.appendChild(el("strong", null, t.name));
+        tip.appendChild(el("div", "mapapp-trail-dates", g.label));
+        tip.appendChild(el("div", "mapapp-trail-places",
+                           nameAt(a, g.start) + " → " + nameAt(b, g.end)));
+        hit.bindTooltip(tip, { sticky: true, direction: "top", className: "mapapp-trail-tooltip" });
+        // The arrowhead sits three quarters along, clear of the destination's marker; its angle is
+        // the segment's bearing on the (Mercator) screen, the same at every zoom.
+        var p0 = map.project(ll[0], 0), p1 = map.project(ll[1], 0);
+        var at = map.unproject(p0.add(p1.subtract(p0).multiplyBy(0.75)), 0);
+        var angle = Math.atan2(p1.y - p0.y, p1.x - p0.x) * 180 / Math.PI;
+        var arrow = L.marker(at, { icon: arrowIcon(angle), interactive: false, keyboard: false,
+                                   pane: "mapapp-trail-arrows" });
+        trailParts.push({ seg: g, index: k, layers: [line, hit, arrow], shown: false });
+      });
+      revealTrail();
+      var pts = t.stops.map(function (s) { var p = placesById[s.place]; return p ? [p.lat, p.lon] : null; })
+        .filter(function (x) { return x; });
+      if (pts.length) map.fitBounds(L.latLngBounds(pts).pad(0.25), { maxZoom: 12 });
+      return true;
+    }
+    // Segments appear once the window reaches their start (departure), so playing draws the trail step by step.
+    function revealTrail() {
+      var end = windowDates()[1];
+      trailParts.forEach(function (part) {
+        var on = part.seg.start <= end;
+        if (on === part.shown) return;
+        part.layers.forEach(function (layer) { if (on) trailLayer.addLayer(layer); else trailLayer.removeLayer(layer); });
+        part.shown = on;
+      });
+    }
+    var peopleSel = null;
 
     // --- controls
     var Panel = L.Control.extend({ onAdd: function () { return this.options.node; } });
@@ -305,6 +405,25 @@
     legend.appendChild(countNode);
 
     var listNode = addPanel("topright", "mapapp-list");
+    if (data.trails && data.trails.length) {
+      var peopleRow = el("label", "mapapp-people-row");
+      peopleRow.appendChild(el("span", null, S.trail_people + " "));
+      peopleSel = el("select", "mapapp-people-select");
+      peopleSel.setAttribute("aria-label", S.trail_people);
+      var none = el("option", null, S.trail_none);
+      none.value = "";
+      peopleSel.appendChild(none);
+      data.trails.slice().sort(function (a, b) { return a.name.localeCompare(b.name); }).forEach(function (t) {
+        var o = el("option", null, t.name);
+        o.value = t.id;
+        peopleSel.appendChild(o);
+      });
+      peopleSel.addEventListener("change", function () {
+        if (peopleSel.value) showTrail(peopleSel.value); else clearTrail();
+      });
+      peopleRow.appendChild(peopleSel);
+      listNode.appendChild(peopleRow);
+    }
     var listHead = el("h4");
     var listBody = el("ol", "mapapp-list-items");
     listNode.appendChild(listHead);
@@ -460,6 +579,7 @@
         listBody.appendChild(li);
       });
       if (openPlace && markers[openPlace].isPopupOpen()) markers[openPlace].setPopupContent(popupContent(placesById[openPlace]));
+      revealTrail();
       report();
     }
 
@@ -510,7 +630,8 @@
         if (v) { st.view = v.id; map.setView(v.center, v.zoom); }
       }
       refresh();
-      if (s.places.length) focus(s.places);
+      if (s.person && trailsById[s.person]) showTrail(s.person);
+      else { clearTrail(); if (s.places.length) focus(s.places); }
       caption.textContent = s.caption;
       caption.style.display = "";
       tourIndex += 1;
@@ -557,7 +678,13 @@
       setWindow: function (start, end) { st.start = monthIndex(start); st.end = monthIndex(end); refresh(); },
       setMode: function (mode) { st.mode = mode; refresh(); },
       focus: focus, play: play, pause: pause,
-      playing: function () { return timer !== null; }
+      playing: function () { return timer !== null; },
+      showTrail: showTrail, clearTrail: clearTrail,
+      trail: function () {
+        return { person: trailPerson, segments: trailParts.length,
+                 shown: trailParts.filter(function (x) { return x.shown; }).length,
+                 labels: trailParts.filter(function (x) { return x.shown; }).map(function (x) { return x.seg.label; }) };
+      }
     };
     refresh();
     return api;
