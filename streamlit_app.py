@@ -26,6 +26,7 @@ from mapapp.mapview import Dataset, build_map, focus_group, load_dataset
 from mapapp.regions import REGIONS, REGIONS_BY_ID
 from mapapp.search import SearchIndex, build_index
 from mapapp.tour import TourStep, load_tour
+from mapapp.trails import people_with_trails, trail_of
 from mapapp.viewstate import MapState
 
 
@@ -45,7 +46,8 @@ def search_index(folder: str) -> SearchIndex:
 @st.cache_resource
 def tour(path: str, folder: str) -> tuple[TourStep, ...]:
     """The attract tour, validated against the places (config_from_env has checked the file exists)."""
-    return load_tour(Path(path), set(dataset(folder).places))
+    ds = dataset(folder)
+    return load_tour(Path(path), set(ds.places), people_with_trails(ds))
 
 
 @st.cache_resource
@@ -66,8 +68,9 @@ def focus_ids(ds: Dataset, kind: str, item_id: str) -> list[str]:
     return ids
 
 
-def show_map(cfg: AppConfig, lang: Lang, start: MapState, focus: list[str] | None, height: int) -> MapState:
-    """Draw the map and return its state as the browser last reported it."""
+def show_map(cfg: AppConfig, lang: Lang, start: MapState, focus: list[str] | None, height: int,
+             person: str | None = None) -> MapState:
+    """Draw the map and return its state as the browser last reported it; ``person`` shows their trail."""
     folder = str(cfg.geodata)
     state: MapState = st.session_state.get("state", start)
     seed: MapState | None = st.session_state.get("seed")
@@ -78,7 +81,7 @@ def show_map(cfg: AppConfig, lang: Lang, start: MapState, focus: list[str] | Non
     with st.container(key=f"map-box-{lang}"):
         out = st_folium(folium_map(cfg, folder, seed, cfg.kiosk.enabled), key=f"map-{lang}", height=height,
                         use_container_width=True, returned_objects=["selected_tags"],
-                        feature_group_to_add=focus_group(focus) if focus else None)
+                        feature_group_to_add=focus_group(focus, person) if focus else None)
     tags = (out or {}).get("selected_tags") or []
     state = st.session_state["state"] = replace(state.with_report(tags[0] if tags else None), lang=lang)
     return state
@@ -92,7 +95,7 @@ def visitor_page(cfg: AppConfig) -> None:
     st.caption(t("intro", lang))
     query = st.text_input(t("search", lang), help=t("search_help", lang), key="query")
     hits = search_index(str(cfg.geodata)).search(query) if query else []
-    focus = None
+    focus, person = None, None
     if query and not hits:
         st.info(t("no_results", lang))
     elif hits:
@@ -100,7 +103,9 @@ def visitor_page(cfg: AppConfig) -> None:
                            format_func=lambda h: f"{h.label_en if lang == 'en' else h.label_ru} ({t(h.kind, lang)})"
                            + ("" if h.matched in (h.label_en, h.label_ru) else f" — {h.matched}"))
         focus = focus_ids(ds, hit.kind, hit.id)
-    state = show_map(cfg, lang, MapState(lang=lang), focus, height=720)
+        if hit.kind == "person" and trail_of(ds, hit.id):  # someone who moved: show the trail, dated
+            person = hit.id
+    state = show_map(cfg, lang, MapState(lang=lang), focus, height=720, person=person)
     st.subheader(t("download", lang))
     left, right = st.columns(2)
     stem = f"mapapp-{state.start}-{state.end}" if state.mode == "window" else f"mapapp-asof-{state.end}"

@@ -25,7 +25,6 @@ from urllib.parse import urlsplit
 
 from . import REPO_ROOT
 from .config import ENV_CONFIG, AppConfig, ConfigError, config_from_env
-from .model import load_places
 from .problems import DataError
 from .tour import load_tour
 
@@ -125,7 +124,11 @@ def check(config_path: Path, environ: Mapping[str, str]) -> tuple[AppConfig | No
         return config, [f"{places_file} is missing. Fix: run `mapapp build`, or point geodata (or MAPAPP_GEODATA) "
                         "at the folder it writes."]
     try:
-        load_tour(config.kiosk.tour, load_places(places_file).keys())
+        from .mapview import load_dataset
+        from .trails import people_with_trails
+
+        ds = load_dataset(config.geodata)
+        load_tour(config.kiosk.tour, ds.places.keys(), people_with_trails(ds))
     except DataError as exc:
         return config, [str(p) for p in exc.problems]
     return config, []

@@ -24,7 +24,7 @@ def kiosk_payload(settings: KioskSettings, tour: Sequence[TourStep], lang: Lang)
     return {
         "text_scale": settings.text_scale,
         "tour": [{"id": s.id, "start": s.start, "end": s.end, "view": s.view or "", "places": list(s.places),
-                  "caption": s.caption_en if lang == "en" else s.caption_ru, "duration_s": s.duration_s}
+                  "caption": s.caption_en if lang == "en" else s.caption_ru, "duration_s": s.duration_s, "person": s.person or ""}
                  for s in tour],
     }
 

@@ -11,6 +11,9 @@ places      ``;``-separated place ids; the map centres on them (after moving to 
 caption_en  one or two sober sentences in English; numbers say where they come from
 caption_ru  the same in Russian (Cyrillic)
 duration_s  seconds the step stays on screen, 4..120; empty = 12
+person      optional column: a person id (``people.csv``) whose trail the step draws and fits the map
+            to, instead of opening the places' popup; the person must have a trail (two or more
+            places, see :mod:`mapapp.trails`)
 ==========  =====================================================================================
 
 Steps play in file order. :func:`load_tour` collects every problem (row numbers count the
@@ -33,6 +36,8 @@ from .tables import split_list
 from .viewstate import VIEWS_BY_ID, month_first, month_last, parse_month
 
 COLUMNS: tuple[str, ...] = ("id", "start", "end", "view", "places", "caption_en", "caption_ru", "duration_s")
+#: Columns a tour may leave out of its header.
+OPTIONAL_COLUMNS: tuple[str, ...] = ("person",)
 DEFAULT_DURATION_S = 12
 DURATION_RANGE = (4, 120)
 _ID = re.compile(r"[a-z0-9_]+")
@@ -51,6 +56,7 @@ class TourStep:
     caption_en: str
     caption_ru: str
     duration_s: int = DEFAULT_DURATION_S
+    person: str | None = None
 
     def caption(self, lang: Lang) -> str:
         """The caption in ``lang``."""
@@ -60,7 +66,7 @@ class TourStep:
         """JSON-ready form for the map payload."""
         return {"id": self.id, "start": self.start, "end": self.end, "view": self.view,
                 "places": list(self.places), "caption_en": self.caption_en, "caption_ru": self.caption_ru,
-                "duration_s": self.duration_s}
+                "duration_s": self.duration_s, "person": self.person}
 
 
 def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
@@ -88,7 +94,7 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[Proble
                 problems.append(Problem(name, 1, None, column, "is missing from the header",
                                         f"add the column (the columns are: {','.join(COLUMNS)})"))
         for column in header:
-            if column not in COLUMNS:
+            if column not in COLUMNS and column not in OPTIONAL_COLUMNS:
                 problems.append(Problem(name, 1, None, column, f"is not a column of {name}",
                                         f"rename or remove it (the columns are: {','.join(COLUMNS)})"))
         for record in records:
@@ -107,8 +113,13 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[Proble
     return rows, problems
 
 
-def load_tour(path: Path, place_ids: Collection[str]) -> tuple[TourStep, ...]:
-    """The tour's steps in order; raises :class:`DataError` listing every problem."""
+def load_tour(path: Path, place_ids: Collection[str],
+              trail_people: Collection[str] = ()) -> tuple[TourStep, ...]:
+    """The tour's steps in order; raises :class:`DataError` listing every problem.
+
+    ``trail_people`` are the ids of people with a trail (:func:`mapapp.trails.people_with_trails`);
+    a step's ``person`` must be one of them.
+    """
     name = Path(path).name
     rows, problems = read_rows(path)
     if problems and not rows:
@@ -162,7 +173,12 @@ def load_tour(path: Path, place_ids: Collection[str]) -> tuple[TourStep, ...]:
                 problem(number, "places", place, "is not a place id in places.csv",
                         "use the id column of data/places.csv")
                 ok = False
-        if not view and not places:
+        person = cells.get("person", "")
+        if person and person not in trail_people:
+            problem(number, "person", person, "is not a person with a trail",
+                    "use the id of a person (people.csv) whose events are at two or more places, or leave it empty")
+            ok = False
+        if not view and not places and not person:
             problem(number, None, None, "has neither a view nor places",
                     f"give a view ({', '.join(VIEWS_BY_ID)}) or the ids of the places to show")
             ok = False
@@ -186,7 +202,7 @@ def load_tour(path: Path, place_ids: Collection[str]) -> tuple[TourStep, ...]:
                 ok = False
         if ok:
             steps.append(TourStep(step_id, months["start"], months["end"], view or None, places,
-                                  cells["caption_en"], cells["caption_ru"], duration))
+                                  cells["caption_en"], cells["caption_ru"], duration, person or None))
     if not rows:
         problems.append(Problem(name, None, None, None, "has no steps", "add at least one step below the header"))
     if problems:

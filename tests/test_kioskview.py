@@ -25,7 +25,7 @@ def test_payload_has_the_tour_in_the_chosen_language() -> None:
     assert [s["caption"] for s in en["tour"]] == ["Kirov is shot.", "The Kulak Operation."]
     assert [s["caption"] for s in ru["tour"]] == ["Кирова убивают.", "«Кулацкая операция»."]
     assert en["tour"][0] == {"id": "a", "start": "1934-12", "end": "1934-12", "view": "", "places": ["smolny"],
-                             "caption": "Kirov is shot.", "duration_s": 6}
+                             "caption": "Kirov is shot.", "duration_s": 6, "person": ""}
 
 
 def test_page_settings_carry_timings_and_text() -> None:

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from mapapp import DATA_DIR, GEODATA_DIR
-from mapapp.model import load_places
+from mapapp.mapview import load_dataset
 from mapapp.problems import DataError
 from mapapp.tour import COLUMNS, TourStep, load_tour
+from mapapp.trails import people_with_trails
 from mapapp.viewstate import VIEWS_BY_ID, month_first
 
 HEADER = ",".join(COLUMNS)
@@ -33,8 +34,8 @@ def problems(tmp_path: Path, *rows: str, header: str = HEADER) -> list[str]:
 
 @pytest.mark.realdata
 def test_real_tour_validates_against_real_places() -> None:
-    places = load_places(GEODATA_DIR / "places.geojson")
-    steps = load_tour(DATA_DIR / "tour.csv", places.keys())
+    ds = load_dataset(GEODATA_DIR)
+    steps = load_tour(DATA_DIR / "tour.csv", ds.places.keys(), people_with_trails(ds))
     assert 8 <= len(steps) <= 12
     starts = [month_first(s.start) for s in steps]
     assert starts == sorted(starts), "the tour tells the story in date order"
@@ -47,6 +48,8 @@ def test_real_tour_validates_against_real_places() -> None:
     assert by_id["military_case"].places == ("military_collegium",)
     assert by_id["order_00447"].view == "ussr"
     assert by_id["mandelstam_death"].places == ("vtoraya_rechka",)
+    assert by_id["mandelstam_death"].person == "mandelstam"  # the tour draws one trail
+    assert [s.id for s in steps if s.person] == ["mandelstam_death"]
     assert "20,761" in by_id["butovo"].caption_en and "20 761" in by_id["butovo"].caption_ru
 
 
@@ -148,3 +151,16 @@ def test_unreadable_csv_and_encoding(tmp_path: Path) -> None:
         load_tour(tmp_path / "tour.csv", PLACES)
     assert str(info.value.problems[0]) == ("tour.csv row 2 is not valid UTF-8 (byte 85). "
                                            "Fix: save the file as UTF-8 (CSV UTF-8 in a spreadsheet).")
+
+
+def test_optional_person_column(tmp_path: Path) -> None:
+    header = HEADER + ",person"
+    path = write(tmp_path, GOOD + ",", "trail,1934-05,1938-12,,,Trail.,Путь.,,kirov", header=header)
+    steps = load_tour(path, PLACES, {"kirov"})
+    assert [s.person for s in steps] == [None, "kirov"]
+    assert steps[1].as_dict()["person"] == "kirov"
+    with pytest.raises(DataError) as info:  # a person needs a trail
+        load_tour(path, PLACES, {"yezhov"})
+    assert [str(p) for p in info.value.problems] == [
+        "tour.csv row 3, field 'person': 'kirov' is not a person with a trail. Fix: use the id of a person "
+        "(people.csv) whose events are at two or more places, or leave it empty."]
