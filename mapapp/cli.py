@@ -73,6 +73,9 @@ def _export_parser(commands: argparse._SubParsersAction) -> None:
     e.add_argument("--size", metavar="WxH", help="size in pixels instead of paper, e.g. 1600x1000")
     e.add_argument("--dpi", help="dots per inch, 72..1200 (default 300; 100 for animations)")
     e.add_argument("--frames", help="animations: one frame per year (default) or month")
+    e.add_argument("--person", metavar="ID",
+                   help="draw this person's trail (a people.csv id, e.g. mandelstam) as dated arrows; "
+                        "the area is still --region/--bbox")
     e.add_argument("--geodata", type=Path, default=GEODATA_DIR, help=f"build output (default: {GEODATA_DIR})")
 
 
@@ -88,7 +91,7 @@ def run_export(args: argparse.Namespace) -> int:
         opts = parse_options(args.out, date=args.date, start=args.start, end=args.end,
                              categories=args.categories, region=args.region, bbox=args.bbox, lang=args.lang,
                              title=args.title, paper=args.paper, orientation=args.orientation, size=args.size,
-                             dpi=args.dpi, frames=args.frames, ds=ds)
+                             dpi=args.dpi, frames=args.frames, person=args.person, ds=ds)
     except ExportOptionsError as exc:
         print(exc, file=sys.stderr)
         print("Nothing was written.", file=sys.stderr)

@@ -64,6 +64,7 @@ class ExportOptions:
     height_px: int = 2480
     dpi: int = 300
     frames: FrameStep = "year"
+    person: str | None = None  # draw this person's trail (mapapp.trails); the region still decides the area
 
     def __post_init__(self) -> None:
         self.state  # noqa: B018 - MapState validates window, mode, layers and language
@@ -168,11 +169,14 @@ def parse_options(out: Path, *, date: str | None = None, start: str | None = Non
                   categories: str | None = None, region: str | None = None, bbox: str | None = None,
                   lang: str = "en", title: str | None = None, paper: str | None = None,
                   orientation: str | None = None, size: str | None = None, dpi: str | None = None,
-                  frames: str | None = None, ds: Dataset | None = None) -> ExportOptions:
+                  frames: str | None = None, person: str | None = None,
+                  ds: Dataset | None = None) -> ExportOptions:
     """Validate the raw option strings of ``mapapp export OUT``; raise :class:`ExportOptionsError` with all problems.
 
     ``--date`` means "as of" that month; ``--from``/``--to`` a window (defaults 1934-01..1953-12).
-    Given ``ds``, a window without events is a problem too.
+    Given ``ds``, a window without events is a problem too, and ``--person`` must name someone in
+    ``people.csv`` with a trail (events at two or more places). The trail does not move the area:
+    ``--region``/``--bbox`` still decide it (default ``ussr``).
     """
     problems: list[str] = []
     out = Path(out)
@@ -272,9 +276,27 @@ def parse_options(out: Path, *, date: str | None = None, start: str | None = Non
             problems.append(f"{what}: no events in this window; the data covers "
                             f"{span_first:%Y-%m} to {span_last:%Y-%m}")
 
+    # A person's trail.
+    if person is not None:
+        person = person.strip().lower()
+        if not person:
+            problems.append("--person: empty; give a person id from data/people.csv, e.g. mandelstam")
+        elif ds is not None:
+            from .trails import people_with_trails, trail_of
+
+            known = people_with_trails(ds)
+            examples = ", ".join([p for p in ("mandelstam", "trotsky", "tukhachevsky", "okulicki") if p in known]
+                                 or known[:4])
+            if person not in ds.people:
+                problems.append(f"--person {person}: unknown person; use an id from data/people.csv, e.g. "
+                                f"{examples}")
+            elif not trail_of(ds, person):
+                problems.append(f"--person {person}: has no trail (their events are at fewer than two places); "
+                                f"choose someone with one, e.g. {examples}")
+
     if problems or fmt is None:
         raise ExportOptionsError(problems)
     return ExportOptions(format=fmt, lang=lang.lower(), start=first, end=last, mode=mode,  # type: ignore[arg-type]
                          layers=layers, region=chosen_region, title=title.strip() if title else None,
                          width_px=width_px, height_px=height_px, dpi=resolution,
-                         frames=(frames or "year").lower())  # type: ignore[arg-type]
+                         frames=(frames or "year").lower(), person=person or None)  # type: ignore[arg-type]

@@ -26,7 +26,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import ConnectionPatch, PathPatch, Rectangle
+from matplotlib.patches import ConnectionPatch, FancyArrowPatch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
 from pyproj import Geod, Transformer
@@ -433,6 +433,45 @@ def _draw_markers(ax: Axes, ds: Dataset, ids: Sequence[str], xy: dict[str, tuple
                    gid=f"layer-{layer.id}")
 
 
+#: A person's trail, as in the app (Paul Tol muted rose).
+TRAIL_COLOUR, TRAIL_INK = "#CC6677", "#5a1f2e"
+
+
+def _draw_trail(ax: Axes, ds: Dataset, opts: ExportOptions, forward: Transformer,
+                view: tuple[float, float, float, float], s: float, renderer: object) -> list[Bbox]:
+    """``opts.person``'s trail: one arrow per segment that has begun by the window's end, dated at its middle
+    (dashed when a date is approximate), and the person's name in the map's corner. Returns the text boxes."""
+    from .trails import trail_of
+
+    trail = trail_of(ds, opts.person or "")
+    person = ds.people.get(opts.person or "")
+    if not trail or person is None:
+        return []
+    lang, end = opts.lang, month_last(opts.end)
+    boxes: list[Bbox] = []
+    for k, seg in enumerate(trail.segments):
+        if seg.start > end:
+            continue
+        a, b = ds.places[seg.from_place], ds.places[seg.to_place]
+        (x0, y0), (x1, y1) = forward.transform(a.lon, a.lat), forward.transform(b.lon, b.lat)
+        ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=9 * s, color=TRAIL_COLOUR,
+                                     linewidth=1.5 * s, linestyle=(0, (4, 3)) if seg.approximate else "solid",
+                                     shrinkA=3 * s, shrinkB=5 * s, zorder=5.5, clip_on=True, gid=f"trail-{k}"))
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        if view[0] <= mx <= view[2] and view[1] <= my <= view[3]:
+            text = ax.text(mx, my, seg.label(lang), fontsize=5.5 * s, color=TRAIL_INK, ha="center", va="center",
+                           zorder=7, gid=f"trail-label-{k}",
+                           bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": TRAIL_COLOUR,
+                                 "linewidth": 0.4 * s, "alpha": 0.85})
+            boxes.append(text.get_window_extent(renderer))  # type: ignore[arg-type]
+    name = person.name_en if lang == "en" else person.name_ru
+    caption = ax.text(0.01, 0.99, f"{t('trail', lang)}: {name}", transform=ax.transAxes, ha="left", va="top",
+                      fontsize=7.5 * s, color=TRAIL_INK, fontweight="bold", zorder=8, gid="trail-person",
+                      bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+    boxes.append(caption.get_window_extent(renderer))  # type: ignore[arg-type]
+    return boxes
+
+
 def _label_order(ds: Dataset, ids: Sequence[str], counts: dict[str, int]) -> list[str]:
     """Gravest layers first, then places with more events in the window."""
     order = {layer.id: i for i, layer in enumerate(LAYERS)}
@@ -595,6 +634,8 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
         obstacles.append(_draw_north_arrow(ax, region.proj, view, lang, s, renderer))
     radius = 5.0 * s * opts.dpi / 72
     obstacles += _marker_boxes(ax, pts, radius)
+    if opts.person:
+        obstacles += _draw_trail(ax, ds, opts, forward, view, s, renderer)
     moscow = [p for p in shown if _in_box(ds.places[p].lon, ds.places[p].lat, MOSCOW_BOX)]
     label_ids = shown
     cluster: list[Candidate] = []

@@ -1,0 +1,78 @@
+"""``mapapp export --person``: the trail drawn with arrows and dates; bad persons refused with a clear message."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from mapapp import cli
+from mapapp.export import export
+from mapapp.exportopts import ExportOptionsError, parse_options
+from mapapp.mapview import Dataset, load_dataset
+from mapapp.trails import trail_of
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return load_dataset()
+
+
+def svg_ids_and_texts(path: Path) -> tuple[set[str], list[str]]:
+    root = ET.parse(path).getroot()
+    ids = {el.get("id") for el in root.iter() if el.get("id")}
+    return ids, ["".join(el.itertext()) for el in root.iter(f"{SVG_NS}text")]  # type: ignore[misc]
+
+
+def test_person_trail_is_drawn_with_arrows_and_dates(ds: Dataset, tmp_path: Path) -> None:
+    out = tmp_path / "m.svg"
+    opts = parse_options(out, person="Mandelstam", size="1600x1100", dpi="100", ds=ds)
+    assert opts.person == "mandelstam" and opts.region.id == "ussr"  # the region still decides the area
+    export(ds, opts, out)
+    ids, texts = svg_ids_and_texts(out)
+    segments = trail_of(ds, "mandelstam").segments
+    assert {f"trail-{k}" for k in range(len(segments))} <= ids
+    assert "Trail: Osip Mandelstam" in texts
+    assert "2 Aug 1938 → 27 Dec 1938" in texts
+
+
+def test_segments_follow_the_window_end(ds: Dataset, tmp_path: Path) -> None:
+    out = tmp_path / "m.svg"
+    export(ds, parse_options(out, person="mandelstam", start="1934-01", end="1934-12", size="1200x800",
+                             dpi="100", ds=ds), out)
+    ids, _ = svg_ids_and_texts(out)
+    drawn = {i for i in ids if i.startswith("trail-") and i[6:].isdigit()}
+    assert drawn == {"trail-0", "trail-1"}  # Moscow → Cherdyn → Voronezh; the rest begins after 1934
+
+
+def test_without_person_there_is_no_trail(ds: Dataset, tmp_path: Path) -> None:
+    out = tmp_path / "m.svg"
+    export(ds, parse_options(out, size="1200x800", dpi="100", ds=ds), out)
+    ids, _ = svg_ids_and_texts(out)
+    assert not any(i.startswith("trail") for i in ids)
+
+
+@pytest.mark.parametrize(("person", "problem"), [
+    ("nobody", "--person nobody: unknown person; use an id from data/people.csv, e.g. mandelstam, trotsky, "
+               "tukhachevsky, okulicki"),
+    ("serov", "--person serov: has no trail (their events are at fewer than two places); choose someone with one, "
+              "e.g. mandelstam, trotsky, tukhachevsky, okulicki"),
+    ("  ", "--person: empty; give a person id from data/people.csv, e.g. mandelstam"),
+])
+def test_bad_person_is_refused(ds: Dataset, tmp_path: Path, person: str, problem: str) -> None:
+    with pytest.raises(ExportOptionsError) as info:
+        parse_options(tmp_path / "m.png", person=person, ds=ds)
+    assert info.value.problems == [problem]
+
+
+def test_cli_person(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "m.png"
+    assert cli.main(["export", str(out), "--person", "trotsky", "--size", "800x600", "--dpi", "72",
+                     "--region", "europe"]) == 0
+    assert out.stat().st_size > 1000
+    bad = tmp_path / "bad.png"
+    assert cli.main(["export", str(bad), "--person", "nobody"]) == 2
+    assert "--person nobody: unknown person" in capsys.readouterr().err and not bad.exists()
