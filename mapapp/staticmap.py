@@ -197,9 +197,9 @@ def _lonlat_window(proj: str, view: tuple[float, float, float, float]) -> list[B
     return boxes
 
 
-@lru_cache(maxsize=16)
-def basemap_path(proj: str, view: tuple[float, float, float, float]) -> MplPath | None:
-    """Today's countries clipped to ``view`` and projected: one compound path (exteriors CCW, holes CW)."""
+def _clipping(proj: str, view: tuple[float, float, float, float]):
+    """What drawing lon/lat shapes into ``view`` needs: the lon/lat boxes covering it, the projected
+    frame (padded by 2%) to clip to, and the projection of an (n, 2) coordinate array."""
     forward, _ = _transformers(proj)
     boxes = [shapely.box(*b) for b in _lonlat_window(proj, view)]
     xmin, ymin, xmax, ymax = view
@@ -208,6 +208,14 @@ def basemap_path(proj: str, view: tuple[float, float, float, float]) -> MplPath 
 
     def project(xy: np.ndarray) -> np.ndarray:
         return np.column_stack(forward.transform(xy[:, 0], xy[:, 1]))
+
+    return boxes, frame, project
+
+
+@lru_cache(maxsize=16)
+def basemap_path(proj: str, view: tuple[float, float, float, float]) -> MplPath | None:
+    """Today's countries clipped to ``view`` and projected: one compound path (exteriors CCW, holes CW)."""
+    boxes, frame, project = _clipping(proj, view)
 
     verts: list[np.ndarray] = []
     codes: list[np.ndarray] = []
@@ -252,14 +260,7 @@ def border_geometries(borders: Borders | None, when: date) -> tuple[str | None, 
 def _draw_borders(ax: Axes, proj: str, view: tuple[float, float, float, float], snapshot: str,
                   geoms: Sequence[tuple[str, bool, object]], s: float) -> None:
     """The historical borders over the basemap: neighbours' outlines faint, the USSR's dark (gid borders-…)."""
-    forward, _ = _transformers(proj)
-    boxes = [shapely.box(*b) for b in _lonlat_window(proj, view)]
-    xmin, ymin, xmax, ymax = view
-    pad = 0.02 * max(xmax - xmin, ymax - ymin)
-    frame = shapely.box(xmin - pad, ymin - pad, xmax + pad, ymax + pad)
-
-    def project(xy: np.ndarray) -> np.ndarray:
-        return np.column_stack(forward.transform(xy[:, 0], xy[:, 1]))
+    boxes, frame, project = _clipping(proj, view)
 
     for ussr, (colour, width), gid in ((False, NEIGHBOUR_BORDER, "neighbours"), (True, USSR_BORDER, "ussr")):
         segments: list[np.ndarray] = []
