@@ -50,9 +50,9 @@ def tour(path: str, folder: str) -> tuple[TourStep, ...]:
     return load_tour(Path(path), set(ds.places), people_with_trails(ds))
 
 
-@st.cache_resource
 def folium_map(_cfg: AppConfig, folder: str, seed: MapState, kiosk: bool):
-    """One map per (data, language, starting state): the same object on every rerun, so no reload."""
+    """A fresh map each run (streamlit-folium adds the focus group to the map it is given, so a shared,
+    cached map would carry one session's search into every other); its script is stable, so no reload."""
     block = kiosk_payload(_cfg.kiosk, tour(str(_cfg.kiosk.tour), folder), seed.lang) if kiosk else None
     return build_map(dataset(folder), seed, kiosk=block)
 

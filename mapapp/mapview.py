@@ -184,6 +184,7 @@ class MapappLayer(MacroElement):
     def __init__(self, data: dict[str, Any], basemap_url: str) -> None:
         super().__init__()
         self._name = "MapappLayer"
+        self._id = "mapapp"
         self.data_json = script_json(data)
         self.basemap_json = script_json(basemap_url)
 
@@ -192,19 +193,22 @@ class Focus(MacroElement):
     """Asks the drawn map to show one or more places and open the first one's popup — or, given
     ``person`` (someone with a trail), to draw that person's trail and fit the map to it instead."""
 
+    # streamlit-folium may run this before or after the map's own script (it remounts the frame when
+    # the group changes): hand the request over now if the map is drawn, else leave it for mapapp.init.
     _template = Template("""
         {% macro script(this, kwargs) %}
-        if (window.mapappApi) {
-          {% if this.person_json %}var api = window.mapappApi;  // after streamlit-folium has added the group
-          setTimeout(function () { api.showTrail({{ this.person_json }}); }, 0);
-          {% else %}window.mapappApi.focus({{ this.place_ids_json }});{% endif %}
-        }
+        (function () {
+          var request = {places: {{ this.place_ids_json }}, person: {{ this.person_json or "null" }}};
+          if (window.mapappApi) { setTimeout(function () { window.mapappApi.request(request); }, 0); }
+          else { window.__mapappPending = request; }
+        })();
         {% endmacro %}
     """)
 
     def __init__(self, place_ids: list[str], person: str | None = None) -> None:
         super().__init__()
         self._name = "Focus"
+        self._id = "mapapp"  # stable, so streamlit-folium does not re-apply an unchanged focus every rerun
         self.place_ids_json = script_json(list(place_ids))
         self.person_json = script_json(person) if person else ""
 
@@ -212,6 +216,7 @@ class Focus(MacroElement):
 def focus_group(place_ids: list[str], person: str | None = None) -> folium.FeatureGroup:
     """A feature group that, added to the drawn map, centres it on ``place_ids`` (or shows ``person``'s trail)."""
     group = folium.FeatureGroup(name="focus", control=False)
+    group._id = "focus"  # stable (streamlit-folium renames it to feature_group_0 anyway)
     group.add_child(Focus(list(place_ids), person))
     return group
 
@@ -226,6 +231,9 @@ def build_map(ds: Dataset, state: MapState, *, static_url: str = STATIC_URL,
     view = VIEWS_BY_ID[state.view]
     fmap = folium.Map(location=list(view.center), zoom_start=view.zoom, tiles=None, control_scale=True,
                       min_zoom=2, max_zoom=16, world_copy_jump=False)
+    # Fixed element ids: the same state gives the same script, so streamlit-folium never remounts
+    # the frame for a map that has not changed.
+    fmap._id = "mapapp"
     js, css = asset_links(static_url)
     fmap.default_js = js
     fmap.default_css = css

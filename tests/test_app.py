@@ -78,14 +78,14 @@ def test_search_finds_historic_names_and_focuses_the_map(fixture_app: AppTest, q
     assert not at.exception
     assert at.selectbox(key="hit").value.id == hit_id
     group = map_args(at)["feature_group"]
-    assert f"focus({focus})" in group
+    assert f"var request = {{places: {focus}, person: " in group
 
 
 def test_unknown_search_says_so(fixture_app: AppTest) -> None:
     at = fixture_app
     at.text_input(key="query").input("zzzz-nowhere").run()
     assert "Nothing found." in [i.value for i in at.info]
-    assert "focus(" not in (map_args(at)["feature_group"] or "")
+    assert "var request" not in (map_args(at)["feature_group"] or "")
 
 
 @needs_real_data

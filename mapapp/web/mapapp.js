@@ -686,7 +686,16 @@
                  labels: trailParts.filter(function (x) { return x.shown; }).map(function (x) { return x.seg.label; }) };
       }
     };
+    // A focus or trail asked for by the page (search) before this map existed.
+    api.request = function (req) {
+      if (req.person && api.showTrail) api.showTrail(req.person); else focus(req.places);
+    };
     refresh();
+    if (window.__mapappPending) {
+      var pending = window.__mapappPending;
+      window.__mapappPending = null;
+      setTimeout(function () { api.request(pending); }, 0);
+    }
     return api;
   }
 
