@@ -109,9 +109,10 @@ def visitor_page(cfg: AppConfig) -> None:
     st.subheader(t("download", lang))
     left, right = st.columns(2)
     stem = f"mapapp-{state.start}-{state.end}" if state.mode == "window" else f"mapapp-asof-{state.end}"
-    left.download_button(t("download_geojson", lang), window_geojson(ds, state), file_name=f"{stem}.geojson",
-                         mime="application/geo+json")
-    right.download_button(t("download_csv", lang), window_csv(ds, state), file_name=f"{stem}.csv",
+    # Made on click, not on every rerun (the map reports each slider move with a rerun).
+    left.download_button(t("download_geojson", lang), lambda: window_geojson(ds, state),
+                         file_name=f"{stem}.geojson", mime="application/geo+json")
+    right.download_button(t("download_csv", lang), lambda: window_csv(ds, state), file_name=f"{stem}.csv",
                           mime="text/csv")
     export_section(ds, state, lang)
     st.caption(t("sources", lang))

@@ -23,3 +23,25 @@ def test_printable_map_downloads_as_png(page: Page, app_url: str, tmp_path: Path
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert path.stat().st_size > 100_000  # a real 300 dpi A4 map, not an error page
     assert page.external_requests == [] and page.failed_requests == []
+
+
+def test_window_events_download_as_geojson(page: Page, app_url: str, tmp_path: Path) -> None:
+    import json
+
+    from mapapp.download import window_events
+    from mapapp.mapview import load_dataset
+    from mapapp.viewstate import MapState
+
+    page.goto(app_url)
+    wait_for_app(page)
+    button = page.get_by_role("button", name="GeoJSON")
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    path = tmp_path / "window.geojson"
+    info.value.save_as(path)
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    expected = [e.id for e in window_events(load_dataset(), MapState())]
+    assert [f["id"] for f in collection["features"]] == expected
+    assert all(f["properties"]["citation"] for f in collection["features"])
+    assert page.external_requests == [] and page.failed_requests == []
