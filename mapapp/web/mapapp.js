@@ -67,6 +67,10 @@
   function stopMap(node) {
     L.DomEvent.disableClickPropagation(node);
     L.DomEvent.disableScrollPropagation(node);
+    // Leaflet lets clicks bubble to the map and decides by walking up from the target; a button
+    // that its own handler replaced (the event list is rebuilt on focus) is detached by then, so
+    // the map took the click for its own and closed the popup just opened. Stop it here.
+    L.DomEvent.on(node, "click", L.DomEvent.stopPropagation);
   }
 
   function init(map, data, basemapUrl) {
@@ -268,7 +272,11 @@
           b.type = "button";
           b.dataset.person = id;
           b.title = S.trail_show + " " + name;
-          b.addEventListener("click", function () { map.closePopup(); showTrail(id); });
+          b.addEventListener("click", function (ev) {
+            L.DomEvent.stopPropagation(ev); // the popup goes, and with it this button (see stopMap)
+            map.closePopup();
+            showTrail(id);
+          });
           line.appendChild(b);
         } else {
           line.appendChild(document.createTextNode(name));
