@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+from .dates import PartialDate, format_range
+from .i18n import t
 from .mapview import Dataset, visible_place_ids
 from .model import Event
 from .timeline import events_in_window
@@ -22,6 +24,14 @@ def window_events(ds: Dataset, state: MapState) -> list[Event]:
     start, end = state.window(ds.span[0])
     shown = set(visible_place_ids(ds, state))
     return [e for e in events_in_window(ds.events, start, end) if shown & set(e.place_ids)]
+
+
+def window_summary(ds: Dataset, state: MapState) -> str:
+    """What a download holds, in the state's language: "Jan 1937 – Dec 1938: 57 events."."""
+    end = PartialDate.parse(state.end)
+    period = (t("download_asof", state.lang).format(month=end.format(state.lang)) if state.mode == "asof"
+              else format_range(PartialDate.parse(state.start), end, state.lang))
+    return t("download_window", state.lang).format(period=period, n=len(window_events(ds, state)))
 
 
 def _fields(ds: Dataset, event: Event, lang: str) -> dict[str, object]:

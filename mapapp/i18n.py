@@ -67,6 +67,8 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "person": {"en": "person", "ru": "человек"},
     "place": {"en": "place", "ru": "место"},
     "download": {"en": "Download the events of this period", "ru": "Скачать события за период"},
+    "download_window": {"en": "{period}: {n} events.", "ru": "{period}: событий — {n}."},
+    "download_asof": {"en": "Up to {month}", "ru": "По {month}"},
     "download_geojson": {"en": "GeoJSON", "ru": "GeoJSON"},
     "download_csv": {"en": "CSV", "ru": "CSV"},
     "sources": {

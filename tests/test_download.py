@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from mapapp.download import CSV_COLUMNS, window_csv, window_events, window_geojson
+from mapapp.download import CSV_COLUMNS, window_csv, window_events, window_geojson, window_summary
 from mapapp.mapview import Dataset, load_dataset
 from mapapp.viewstate import MapState
 
@@ -44,3 +44,19 @@ def test_hidden_layers_are_not_downloaded(ds: Dataset) -> None:
     state = MapState(start="1937-01", end="1938-12", layers=("nkvd",))
     events = window_events(ds, state)
     assert events and all(any(ds.layer(p) == "nkvd" for p in e.place_ids) for e in events)
+
+
+@pytest.mark.parametrize(("state", "period"), [
+    (MapState(start="1937-01", end="1938-12"), "Jan 1937 – Dec 1938: "),
+    (MapState(start="1934-12", end="1934-12"), "Dec 1934: "),
+    (MapState(lang="ru", start="1937-01", end="1938-12"), "янв. 1937 – дек. 1938: событий — "),
+    (MapState(mode="asof", end="1937-08"), "Up to Aug 1937: "),
+    (MapState(lang="ru", mode="asof", end="1937-08"), "По авг. 1937: событий — "),
+])
+def test_summary_names_the_period_and_counts_what_a_download_holds(ds: Dataset, state: MapState,
+                                                                    period: str) -> None:
+    text = window_summary(ds, state)
+    assert text.startswith(period)
+    count = len(window_events(ds, state))
+    assert count > 0 and f"{count}" in text.removeprefix(period)
+    assert count == len(json.loads(window_geojson(ds, state))["features"])
