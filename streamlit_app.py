@@ -18,7 +18,7 @@ from streamlit_folium import st_folium
 from mapapp import REPO_ROOT
 from mapapp.assets import STATIC_URL
 from mapapp.config import AppConfig, ConfigError, config_from_env
-from mapapp.download import window_csv, window_geojson
+from mapapp.download import window_csv, window_geojson, window_summary
 from mapapp.export import state_export_bytes
 from mapapp.i18n import LANG_NAMES, LANGS, Lang, t
 from mapapp.kioskview import kiosk_payload, page_script
@@ -107,13 +107,15 @@ def visitor_page(cfg: AppConfig) -> None:
             person = hit.id
     state = show_map(cfg, lang, MapState(lang=lang), focus, height=720, person=person)
     st.subheader(t("download", lang))
+    st.caption(window_summary(ds, state))
     left, right = st.columns(2)
     stem = f"mapapp-{state.start}-{state.end}" if state.mode == "window" else f"mapapp-asof-{state.end}"
-    # Made on click, not on every rerun (the map reports each slider move with a rerun).
+    # Made on click, not on every rerun (the map reports each slider move with a rerun). A click must
+    # not rerun the page either: the rerun can overtake the file's request and the download is lost.
     left.download_button(t("download_geojson", lang), lambda: window_geojson(ds, state),
-                         file_name=f"{stem}.geojson", mime="application/geo+json")
+                         file_name=f"{stem}.geojson", mime="application/geo+json", on_click="ignore")
     right.download_button(t("download_csv", lang), lambda: window_csv(ds, state), file_name=f"{stem}.csv",
-                          mime="text/csv")
+                          mime="text/csv", on_click="ignore")
     export_section(ds, state, lang)
     st.caption(t("sources", lang))
 
@@ -138,7 +140,7 @@ def export_section(ds: Dataset, state: MapState, lang: Lang) -> None:
         t("export_button", lang),
         lambda: state_export_bytes(ds, state, fmt, region=region, paper=paper, orientation=orientation,
                                    title=title),
-        file_name=f"{stem}-{region}.{fmt}", mime=mimes[fmt], key="export_download")
+        file_name=f"{stem}-{region}.{fmt}", mime=mimes[fmt], key="export_download", on_click="ignore")
 
 
 def kiosk_page(cfg: AppConfig) -> None:

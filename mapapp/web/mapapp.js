@@ -526,13 +526,19 @@
     playBtn.addEventListener("click", function () { if (timer) pause(); else play(); });
 
     // --- refresh everything that depends on the window or the layers
-    var reportTimer = null;
+    // Each report costs a rerun of the page, and a rerun in flight swallows a click on a download
+    // button: report only what the server does not know yet. It knows the state it seeded the map
+    // with, so a freshly drawn map says nothing; streamlit-folium's own value starts as null for
+    // the same reason (its default), or its first moveend would send an empty report.
+    var reportTimer = null, reported = null;
+    if (window.__GLOBAL_DATA__) window.__GLOBAL_DATA__.selected_tags = null;
     function report() {
       clearTimeout(reportTimer);
       reportTimer = setTimeout(function () {
-        var g = window.__GLOBAL_DATA__;
-        if (!g) return; // standalone HTML: nobody to tell
-        g.selected_tags = [JSON.stringify(api.state())];
+        var g = window.__GLOBAL_DATA__, now = JSON.stringify(api.state());
+        if (!g || now === reported) return; // standalone HTML has nobody to tell
+        reported = now;
+        g.selected_tags = [now];
         map.fire("moveend");
       }, 300);
     }
@@ -698,6 +704,7 @@
     api.request = function (req) {
       if (req.person && api.showTrail) api.showTrail(req.person); else focus(req.places);
     };
+    reported = JSON.stringify(api.state());
     refresh();
     if (window.__mapappPending) {
       var pending = window.__mapappPending;

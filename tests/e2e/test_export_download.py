@@ -1,22 +1,24 @@
-"""The visitor page's printable map: made on click, downloaded, offline."""
+"""The visitor page's downloads: the window's events and the printable map, made on click, offline."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Frame, Page, expect
 
 from .conftest import wait_for_app
+from .test_map import map_frame, move_sliders
 
 
-def download(page: Page, app_url: str, button_name: str, folder: Path) -> Path:
-    """Open the app, press the download button named ``button_name`` and save what arrives in ``folder``."""
+def open_page(page: Page, app_url: str) -> Frame:
+    """Open the app and wait for the map to be drawn; return the map's frame."""
     page.goto(app_url)
     wait_for_app(page)
-    # The map reports its window with a rerun soon after it is drawn; a click during that rerun can be lost.
-    page.frame_locator("iframe[title*='st_folium']").locator(".mapapp-time").wait_for(timeout=30_000)
-    page.wait_for_timeout(1000)
-    wait_for_app(page)
+    return map_frame(page)
+
+
+def download(page: Page, button_name: str, folder: Path) -> Path:
+    """Press the download button named ``button_name`` and save what arrives in ``folder``."""
     button = page.get_by_role("button", name=button_name)
     button.scroll_into_view_if_needed()
     with page.expect_download(timeout=60_000) as info:
@@ -26,8 +28,14 @@ def download(page: Page, app_url: str, button_name: str, folder: Path) -> Path:
     return path
 
 
+def sent_report(frame: Frame) -> object:
+    """What streamlit-folium last sent the server for this map (its default, None, until the map reports)."""
+    return frame.evaluate("() => window.__GLOBAL_DATA__.previous_data.selected_tags")
+
+
 def test_printable_map_downloads_as_png(page: Page, app_url: str, tmp_path: Path) -> None:
-    path = download(page, app_url, "Make and download the map", tmp_path)
+    open_page(page, app_url)
+    path = download(page, "Make and download the map", tmp_path)
     assert path.name.endswith("-ussr.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert path.stat().st_size > 100_000  # a real 300 dpi A4 map, not an error page
@@ -41,9 +49,36 @@ def test_window_events_download_as_geojson(page: Page, app_url: str, tmp_path: P
     from mapapp.mapview import load_dataset
     from mapapp.viewstate import MapState
 
-    path = download(page, app_url, "GeoJSON", tmp_path)
+    frame = open_page(page, app_url)
+    # A freshly drawn map tells the server nothing it knows already: no rerun to swallow the click.
+    page.wait_for_timeout(1500)
+    assert sent_report(frame) is None
+    path = download(page, "GeoJSON", tmp_path)
     collection = json.loads(path.read_text(encoding="utf-8"))
     expected = [e.id for e in window_events(load_dataset(), MapState())]
     assert [f["id"] for f in collection["features"]] == expected
     assert all(f["properties"]["citation"] for f in collection["features"])
+    assert page.external_requests == [] and page.failed_requests == []
+
+
+def test_download_follows_the_slider(page: Page, app_url: str, tmp_path: Path) -> None:
+    import csv
+    import io
+    import json
+
+    from mapapp.download import window_events, window_summary
+    from mapapp.mapview import load_dataset
+    from mapapp.viewstate import MapState
+
+    frame = open_page(page, app_url)
+    move_sliders(frame, "1937-01", "1938-12")
+    state = MapState(start="1937-01", end="1938-12")
+    # The map reports the window once; the page then says what a download holds.
+    expect(page.get_by_text(window_summary(load_dataset(), state))).to_be_visible(timeout=30_000)
+    assert json.loads(sent_report(frame)[0])["start"] == "1937-01"
+    wait_for_app(page)
+    path = download(page, "CSV", tmp_path)
+    assert path.name == "mapapp-1937-01-1938-12.csv"
+    ids = [row["id"] for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))]
+    assert ids == [e.id for e in window_events(load_dataset(), state)]
     assert page.external_requests == [] and page.failed_requests == []
