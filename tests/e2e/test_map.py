@@ -61,6 +61,10 @@ def map_frame(page: Page, timeout_ms: float = 30_000) -> Frame:
     assert frame is not None
     frame.wait_for_function("() => window.mapappApi !== undefined", timeout=timeout_ms)
     frame.wait_for_selector(".mapapp-marker, .marker-cluster", state="visible", timeout=timeout_ms)
+    # streamlit-folium adds the stylesheets without waiting for them: on a busy machine the map can
+    # be drawn before mapapp.css applies (kiosk sizes, colours). A <link>'s sheet exists once loaded.
+    frame.wait_for_function("() => [...document.querySelectorAll('link[rel=stylesheet]')].every(l => l.sheet)",
+                            timeout=timeout_ms)
     return frame
 
 
