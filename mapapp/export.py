@@ -90,7 +90,7 @@ def export(ds: Dataset, opts: ExportOptions, out: Path) -> Path:
     if opts.format == "html":
         from .standalone import standalone_html  # written alongside; imported only when asked for
 
-        html = standalone_html(ds, opts.state)
+        html = standalone_html(ds, opts.state, person=opts.person)
         with atomic_path(out) as tmp:
             tmp.write_text(html, encoding="utf-8")
         return out
@@ -105,7 +105,7 @@ def export(ds: Dataset, opts: ExportOptions, out: Path) -> Path:
 
 
 def state_export_bytes(ds: Dataset, state: MapState, fmt: str, *, region: str, paper: str, orientation: str,
-                       title: str | None = None, dpi: int = 300) -> bytes:
+                       title: str | None = None, dpi: int = 300, person: str | None = None) -> bytes:
     """The map's current ``state`` exported as ``fmt`` (png, pdf, svg, html), as bytes: the app's download.
 
     Options go through :func:`parse_options` like the command line's, so the same problems are refused.
@@ -114,6 +114,7 @@ def state_export_bytes(ds: Dataset, state: MapState, fmt: str, *, region: str, p
     with tempfile.TemporaryDirectory(prefix="mapapp-export-") as folder:
         out = Path(folder) / f"map.{fmt}"
         opts = parse_options(out, **window, categories=",".join(state.layers), region=region, lang=state.lang,
-                             title=title or None, paper=paper, orientation=orientation, dpi=str(dpi), ds=ds)
+                             title=title or None, paper=paper, orientation=orientation, dpi=str(dpi), person=person,
+                             ds=ds)
         export(ds, opts, out)
         return out.read_bytes()

@@ -32,7 +32,7 @@ from jinja2 import Template
 from . import REPO_ROOT, __version__
 from .assets import STATIC_DIRNAME, VENDOR_FILES, WEB_DIR, MissingAssetError, missing_message
 from .i18n import strings
-from .mapview import Dataset, build_map
+from .mapview import Dataset, Focus, build_map
 from .viewstate import MapState
 
 #: The ``static_url`` handed to ``build_map``: every asset URL it makes starts with it, so each one
@@ -201,8 +201,12 @@ def check_offline(page: str) -> None:
         raise ValueError("the standalone page is not self-contained:\n  " + "\n  ".join(problems))
 
 
-def standalone_html(ds: Dataset, state: MapState, *, basemap: Basemap = "50m", root: Path = REPO_ROOT) -> str:
+def standalone_html(ds: Dataset, state: MapState, *, basemap: Basemap = "50m", root: Path = REPO_ROOT,
+                    person: str | None = None) -> str:
     """The map of ``ds`` in ``state`` as one self-contained HTML document (scripts, styles, images, basemap inline).
+
+    ``person``: someone with a trail (:func:`mapapp.trails.trail_of`), shown on opening with the map
+    fitted to it, as the app shows a person chosen in its search.
 
     ``basemap``: the Natural Earth resolution, ``"50m"`` (as in the app; the default) or ``"110m"``
     (a file about 0.6 MB smaller, coarser borders). ``root``: the checkout holding ``node_modules/``,
@@ -214,6 +218,8 @@ def standalone_html(ds: Dataset, state: MapState, *, basemap: Basemap = "50m", r
     root = Path(root)
     basemap_rel = f"vendor/world-atlas/countries-{basemap}.json"
     fmap = build_map(ds, state, static_url=PLACEHOLDER, basemap_url=basemap_data_url(basemap_rel, root))
+    if person is not None:
+        fmap.add_child(Focus([], person))
     js = [_rel(url) for _, url in fmap.default_js]
     css = [_rel(url) for _, url in fmap.default_css]
     fmap.default_js, fmap.default_css = [], []  # folium would add <script src>/<link href> tags for them

@@ -23,7 +23,7 @@ def ds() -> Dataset:
     return load_dataset()
 
 
-def run(ds: Dataset, out: Path, **options: str) -> Path:
+def run(ds: Dataset, out: Path, **options: str | None) -> Path:
     return export(ds, parse_options(out, ds=ds, **options), out)
 
 
@@ -177,12 +177,13 @@ def test_mp4_is_written(ds: Dataset, tmp_path: Path) -> None:
     assert data[4:8] == b"ftyp" and len(data) > 1000
 
 
-def test_html_goes_to_the_standalone_page(ds: Dataset, tmp_path: Path) -> None:
-    standalone = pytest.importorskip("mapapp.standalone", reason="mapapp/standalone.py is not written yet")
-    if not hasattr(standalone, "standalone_html"):
-        pytest.skip("mapapp.standalone has no standalone_html yet")
-    out = run(ds, tmp_path / "map.html", date="1937-12")
-    assert "<html" in out.read_text(encoding="utf-8")[:500].lower()
+@pytest.mark.parametrize(("person", "requested"), [(None, False), ("mandelstam", True)])
+def test_html_goes_to_the_standalone_page(ds: Dataset, tmp_path: Path, person: str | None,
+                                          requested: bool) -> None:
+    out = run(ds, tmp_path / "map.html", date="1937-12", person=person)
+    page = out.read_text(encoding="utf-8")
+    assert "<html" in page[:500].lower()
+    assert ('person: "mandelstam"' in page) is requested  # --person reaches the HTML export too
 
 
 # ---------------------------------------------------------------- atomic writes

@@ -161,3 +161,10 @@ def test_check_offline_refuses_remote_and_leftover_links() -> None:
     with pytest.raises(ValueError, match="unexpected web URL: https://unpkg.com/leaflet"):
         check_offline("<style>@import 'https://unpkg.com/leaflet';</style>")
     check_offline("<script>document.createElementNS('http://www.w3.org/2000/svg', 'svg')</script>")
+
+
+def test_a_person_is_asked_for_only_when_given(ds: Dataset, page: str) -> None:
+    """``person`` adds one request for the trail (the browser test checks it is drawn); escaped as JSON."""
+    with_person = standalone_html(ds, WINDOW, person="mandelstam")
+    assert with_person.count('person: "mandelstam"') == 1
+    assert "__mapappPending" in with_person and 'person: "' not in page

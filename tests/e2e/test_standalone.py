@@ -130,3 +130,21 @@ def test_the_gate_would_catch_a_fetch(offline: Offline, tmp_path: Path) -> None:
     assert offline.aborted == ["https://example.org/tile.png"]
     with pytest.raises(AssertionError, match="tried the network"):
         offline.assert_clean(path.as_uri())
+
+
+def test_a_persons_trail_is_drawn_on_opening(offline: Offline, dataset: Dataset, tmp_path: Path) -> None:
+    """``mapapp export map.html --person mandelstam``: the file opens on Mandelstam's trail, offline."""
+    from mapapp.trails import trail_of
+
+    state = MapState(start="1934-01", end="1953-12")
+    path = tmp_path / "mandelstam.html"
+    path.write_text(standalone_html(dataset, state, basemap="110m", person="mandelstam"), encoding="utf-8")
+    page = offline.page
+    page.goto(path.as_uri())
+    page.wait_for_function("() => window.mapappApi !== undefined && mapappApi.trail().person !== null",
+                           timeout=30_000)
+    trail = page.evaluate("() => mapappApi.trail()")
+    assert trail["person"] == "mandelstam"
+    assert trail["segments"] == len(trail_of(dataset, "mandelstam")) > 1
+    assert page.locator(".mapapp-trail-arrow").count() > 0
+    offline.assert_clean(path.as_uri())
