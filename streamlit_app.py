@@ -116,13 +116,17 @@ def visitor_page(cfg: AppConfig) -> None:
                          file_name=f"{stem}.geojson", mime="application/geo+json", on_click="ignore")
     right.download_button(t("download_csv", lang), lambda: window_csv(ds, state), file_name=f"{stem}.csv",
                           mime="text/csv", on_click="ignore")
-    export_section(ds, state, lang)
+    export_section(ds, state, lang, person)
     st.caption(t("sources", lang))
 
 
-def export_section(ds: Dataset, state: MapState, lang: Lang) -> None:
-    """A printable map of the current window (PNG/PDF/SVG) or a standalone HTML map, made on click."""
+def export_section(ds: Dataset, state: MapState, lang: Lang, person: str | None) -> None:
+    """A printable map of the current window (PNG/PDF/SVG) or a standalone HTML map, made on click;
+    with the trail of the ``person`` chosen in the search, as the map shows it."""
     st.subheader(t("export", lang))
+    if person:
+        who = ds.people[person]
+        st.caption(t("export_person", lang).format(name=who.name_en if lang == "en" else who.name_ru))
     cols = st.columns(4)
     fmt = cols[0].selectbox(t("export_format", lang), ("png", "pdf", "svg", "html"), key="export_format",
                             format_func=str.upper)
@@ -139,8 +143,8 @@ def export_section(ds: Dataset, state: MapState, lang: Lang) -> None:
     st.download_button(
         t("export_button", lang),
         lambda: state_export_bytes(ds, state, fmt, region=region, paper=paper, orientation=orientation,
-                                   title=title),
-        file_name=f"{stem}-{region}.{fmt}", mime=mimes[fmt], key="export_download", on_click="ignore")
+                                   title=title, person=person),
+        file_name=f"{stem}-{region}{f'-{person}' if person else ''}.{fmt}", mime=mimes[fmt], key="export_download", on_click="ignore")
 
 
 def kiosk_page(cfg: AppConfig) -> None:

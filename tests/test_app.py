@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -154,3 +155,28 @@ def test_visitor_page_offers_a_printable_map(fixture_app: AppTest) -> None:
     assert "Make and download the map" in [b.label for b in at.get("download_button")]
     at.radio(key="lang").set_value("ru").run()
     assert "Создать и скачать карту" in [b.label for b in at.get("download_button")]
+
+
+def test_download_section_says_what_the_files_hold(fixture_app: AppTest) -> None:
+    from mapapp.download import window_events
+    from mapapp.mapview import load_dataset
+    from mapapp.viewstate import MapState
+
+    n = len(window_events(load_dataset(Path(os.environ["MAPAPP_GEODATA"])), MapState()))
+    assert f"Jan 1934 – Dec 1953: {n} events." in [c.value for c in fixture_app.caption]
+
+
+@needs_real_data
+@pytest.mark.realdata
+@pytest.mark.parametrize(("query", "caption"), [
+    ("mandelstam", "With the trail of Osip Mandelstam, chosen in the search."),
+    ("lubyanka", None),  # a place: no trail to draw
+])
+def test_a_person_chosen_in_search_goes_into_the_printable_map(monkeypatch: pytest.MonkeyPatch, query: str,
+                                                               caption: str | None) -> None:
+    monkeypatch.delenv("MAPAPP_GEODATA", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input(key="query").input(query).run()
+    assert not at.exception
+    captions = [c.value for c in at.caption if c.value.startswith("With the trail of")]
+    assert captions == ([caption] if caption else [])
