@@ -172,8 +172,16 @@ class _Checker:
         return float(value)
 
     def path(self, table: Mapping[str, Any], key: str, dotted: str, default: Path, what: str,
-             is_dir: bool) -> Path:
+             is_dir: bool, needed: bool = True) -> Path:
+        """The path at ``key``, which must exist; ``default`` when absent, checked too if ``needed``
+        (a deleted default tour should stop a kiosk at start-up, not on the first page load)."""
         if key not in table:
+            if needed and not (default.is_dir() if is_dir else default.is_file()):
+                self.problems.append(ConfigProblem(
+                    self.file, dotted, None, f"is not set, and its default {default} does not exist",
+                    f"restore {default.name} (git checkout -- {default.relative_to(REPO_ROOT)}) or set {dotted} "
+                    f"to the path of {what}" if default.is_relative_to(REPO_ROOT)
+                    else f"set {dotted} to the path of {what}"))
             return default
         value = table[key]
         if not isinstance(value, str) or not value.strip():
@@ -276,7 +284,8 @@ def parse_config(data: Mapping[str, Any], file: str = "config.toml") -> AppConfi
     idle = check.integer(k, "idle_timeout_s", "kiosk.idle_timeout_s", d.idle_timeout_s, IDLE_RANGE, "seconds")
     countdown = check.integer(k, "countdown_s", "kiosk.countdown_s", d.countdown_s, COUNTDOWN_RANGE, "seconds")
     attract = check.boolean(k, "attract", "kiosk.attract", d.attract)
-    tour = check.path(k, "tour", "kiosk.tour", d.tour, "the tour table (a CSV file)", is_dir=False)
+    tour = check.path(k, "tour", "kiosk.tour", d.tour, "the tour table (a CSV file)", is_dir=False,
+                      needed=enabled)
     languages = check.languages(k, "kiosk.languages")
     text_scale = check.number(k, "text_scale", "kiosk.text_scale", d.text_scale, TEXT_SCALE_RANGE)
     start_table = check.table(k, "start", "kiosk.start")

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mapapp import DATA_DIR, GEODATA_DIR, REPO_ROOT
-from mapapp.config import (AppConfig, ConfigError, KioskSettings, config_from_env, load_config, parse_config,
-                           toml_value)
+from mapapp.config import (AppConfig, ConfigError, KioskSettings, _Checker, config_from_env, load_config,
+                           parse_config, toml_value)
 from mapapp.viewstate import MapState
 
 KIOSK_KEYS = "enabled, idle_timeout_s, countdown_s, attract, tour, languages, text_scale, start"
@@ -271,3 +271,21 @@ def test_any_text_gives_a_config_or_config_error(tmp_path_factory: pytest.TempPa
         load_config(path)
     except ConfigError:
         pass
+
+
+@pytest.mark.parametrize(("default", "needed", "expected"), [
+    (REPO_ROOT / "data" / "gone-tour.csv", True,
+     [f"kiosk.toml: kiosk.tour is not set, and its default {REPO_ROOT}/data/gone-tour.csv does not exist. "
+      "Fix: restore gone-tour.csv (git checkout -- data/gone-tour.csv) or set kiosk.tour to the path of the tour "
+      "table (a CSV file)."]),
+    (Path("/nonexistent/tour.csv"), True,
+     ["kiosk.toml: kiosk.tour is not set, and its default /nonexistent/tour.csv does not exist. "
+      "Fix: set kiosk.tour to the path of the tour table (a CSV file)."]),
+    (Path("/nonexistent/tour.csv"), False, []),  # the kiosk is off: the tour is never read
+    (DATA_DIR / "tour.csv", True, []),
+])
+def test_a_missing_default_path_is_reported_when_needed(default: Path, needed: bool, expected: list[str]) -> None:
+    check = _Checker("kiosk.toml")
+    assert check.path({}, "tour", "kiosk.tour", default, "the tour table (a CSV file)", is_dir=False,
+                      needed=needed) == default
+    assert [str(p) for p in check.problems] == expected
