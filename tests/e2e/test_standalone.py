@@ -145,6 +145,6 @@ def test_a_persons_trail_is_drawn_on_opening(offline: Offline, dataset: Dataset,
                            timeout=30_000)
     trail = page.evaluate("() => mapappApi.trail()")
     assert trail["person"] == "mandelstam"
-    assert trail["segments"] == len(trail_of(dataset, "mandelstam")) > 1
+    assert trail["segments"] == len(trail_of(dataset, "mandelstam").segments) > 1
     assert page.locator(".mapapp-trail-arrow").count() > 0
     offline.assert_clean(path.as_uri())
