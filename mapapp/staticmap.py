@@ -436,12 +436,35 @@ def _draw_markers(ax: Axes, ds: Dataset, ids: Sequence[str], xy: dict[str, tuple
 
 #: A person's trail, as in the app (Paul Tol muted rose).
 TRAIL_COLOUR, TRAIL_INK = "#CC6677", "#5a1f2e"
+#: Where along a trail's arrow its number may go, in order of preference (fractions of the way).
+TRAIL_NUMBER_SPOTS = (0.5, 0.35, 0.65, 0.25, 0.75, 0.15, 0.85)
+
+
+def trail_key(ds: Dataset, opts: ExportOptions) -> str:
+    """The dated list under the map for ``opts.person``'s trail: "Trail: Osip Mandelstam — 1 Moscow →
+    Cherdyn, 16–17 May 1934 → Jun 1934; 2 …", one numbered entry per segment drawn (begun by the window's
+    end), names as they were then. Empty without a person or trail."""
+    from .trails import trail_of
+
+    trail = trail_of(ds, opts.person or "")
+    person = ds.people.get(opts.person or "")
+    if not trail or person is None:
+        return ""
+    lang, end = opts.lang, month_last(opts.end)
+    entries = [f"{k + 1}\u00a0{name_at(ds.places[seg.from_place], end, lang)} → "
+               f"{name_at(ds.places[seg.to_place], end, lang)}, {seg.label(lang)}"
+               for k, seg in enumerate(trail.segments) if seg.start <= end]
+    name = person.name_en if lang == "en" else person.name_ru
+    return f"{t('trail', lang)}: {name} — " + "; ".join(entries) + "."
 
 
 def _draw_trail(ax: Axes, ds: Dataset, opts: ExportOptions, forward: Transformer,
-                view: tuple[float, float, float, float], s: float, renderer: object) -> list[Bbox]:
-    """``opts.person``'s trail: one arrow per segment that has begun by the window's end, dated at its middle
-    (dashed when a date is approximate), and the person's name in the map's corner. Returns the text boxes."""
+                view: tuple[float, float, float, float], s: float, renderer: object,
+                obstacles: Sequence[Bbox]) -> list[Bbox]:
+    """``opts.person``'s trail: one arrow per segment that has begun by the window's end (dashed when a date
+    is approximate), numbered as in :func:`trail_key` — a small number at a free spot along the arrow, since
+    dates would pile up where trails cross Moscow — and the person's name in the map's corner.
+    Returns the boxes of what it wrote, for the place labels to avoid."""
     from .trails import trail_of
 
     trail = trail_of(ds, opts.person or "")
@@ -458,13 +481,21 @@ def _draw_trail(ax: Axes, ds: Dataset, opts: ExportOptions, forward: Transformer
         ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=9 * s, color=TRAIL_COLOUR,
                                      linewidth=1.5 * s, linestyle=(0, (4, 3)) if seg.approximate else "solid",
                                      shrinkA=3 * s, shrinkB=5 * s, zorder=5.5, clip_on=True, gid=f"trail-{k}"))
-        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-        if view[0] <= mx <= view[2] and view[1] <= my <= view[3]:
-            text = ax.text(mx, my, seg.label(lang), fontsize=5.5 * s, color=TRAIL_INK, ha="center", va="center",
-                           zorder=7, gid=f"trail-label-{k}",
-                           bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": TRAIL_COLOUR,
-                                 "linewidth": 0.4 * s, "alpha": 0.85})
-            boxes.append(text.get_window_extent(renderer))  # type: ignore[arg-type]
+        spots = [(x0 + f * (x1 - x0), y0 + f * (y1 - y0)) for f in TRAIL_NUMBER_SPOTS]
+        spots = [(x, y) for x, y in spots if view[0] <= x <= view[2] and view[1] <= y <= view[3]]
+        if not spots:
+            continue
+        text = ax.text(*spots[0], str(k + 1), fontsize=5.5 * s, color=TRAIL_INK, ha="center", va="center",
+                       fontweight="bold", zorder=7, gid=f"trail-label-{k}",
+                       bbox={"boxstyle": "circle,pad=0.25", "facecolor": "white", "edgecolor": TRAIL_COLOUR,
+                             "linewidth": 0.6 * s})
+        for spot in spots:  # the first spot clear of markers and other numbers; else the middle
+            text.set_position(spot)
+            if not _overlaps(text.get_window_extent(renderer), [*obstacles, *boxes]):  # type: ignore[arg-type]
+                break
+        else:
+            text.set_position(spots[0])
+        boxes.append(text.get_window_extent(renderer))  # type: ignore[arg-type]
     name = person.name_en if lang == "en" else person.name_ru
     caption = ax.text(0.01, 0.99, f"{t('trail', lang)}: {name}", transform=ax.transAxes, ha="left", va="top",
                       fontsize=7.5 * s, color=TRAIL_INK, fontweight="bold", zorder=8, gid="trail-person",
@@ -575,6 +606,7 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
     forward, _ = _transformers(region.proj)
     present = [layer for layer in LAYERS if layer.id in state.layers and any(ds.layer(p) == layer.id for p in ids)]
     snapshot, border_geoms = border_geometries(ds.borders, when)
+    trail_text = trail_key(ds, opts)
     footer_text = f"{t('sources', lang)} {WORDS['footer_extra'][lang]}"
     if border_geoms:
         footer_text += f" {t('borders_footer', lang)}"
@@ -590,7 +622,9 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
         chars = max(40, int((w_in - 2 * margin) * 72 / (footer_pt * 0.56)))
         footer_lines = textwrap.wrap(footer_text, chars)
         footer_band = (len(footer_lines) * footer_pt * 1.3) / 72 + margin
-        map_bottom = footer_band + legend_band + 0.08 * s
+        trail_lines = textwrap.wrap(trail_text, int((w_in - 2 * margin) * 72 / (legend_pt * 0.56)))
+        trail_band = len(trail_lines) * legend_pt * 1.35 / 72 + (legend_pt * 0.5 / 72 if trail_lines else 0.0)
+        map_bottom = footer_band + trail_band + legend_band + 0.08 * s
         map_h = h_in - top_band - map_bottom
         map_w = w_in - 2 * margin
         if map_h >= 0.5 * h_in or s < 0.2:
@@ -636,7 +670,7 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
     radius = 5.0 * s * opts.dpi / 72
     obstacles += _marker_boxes(ax, pts, radius)
     if opts.person:
-        obstacles += _draw_trail(ax, ds, opts, forward, view, s, renderer)
+        obstacles += _draw_trail(ax, ds, opts, forward, view, s, renderer, obstacles)
     moscow = [p for p in shown if _in_box(ds.places[p].lon, ds.places[p].lat, MOSCOW_BOX)]
     label_ids = shown
     cluster: list[Candidate] = []
@@ -660,6 +694,9 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
                             bbox_to_anchor=(margin / w_in, (map_bottom - 0.04 * s) / h_in),
                             borderaxespad=0, handletextpad=0.4, columnspacing=1.5, borderpad=0.2)
         legend.set_gid("legend")
+    if trail_lines:
+        fig.text(margin / w_in, (footer_band + trail_band - legend_pt * 0.25 / 72) / h_in, "\n".join(trail_lines),
+                 ha="left", va="top", fontsize=legend_pt, color=TRAIL_INK, linespacing=1.35, gid="trail-key")
     fig.text(margin / w_in, (margin * 0.6) / h_in, "\n".join(footer_lines), ha="left", va="bottom",
              fontsize=footer_pt, color="#444444", linespacing=1.3, gid="footer")
     return fig

@@ -11,6 +11,7 @@ from mapapp import cli
 from mapapp.export import export
 from mapapp.exportopts import ExportOptionsError, parse_options
 from mapapp.mapview import Dataset, load_dataset
+from mapapp.staticmap import trail_key
 from mapapp.trails import trail_of
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -36,7 +37,12 @@ def test_person_trail_is_drawn_with_arrows_and_dates(ds: Dataset, tmp_path: Path
     segments = trail_of(ds, "mandelstam").segments
     assert {f"trail-{k}" for k in range(len(segments))} <= ids
     assert "Trail: Osip Mandelstam" in texts
-    assert "2 Aug 1938 → 27 Dec 1938" in texts
+    numbers = {f"trail-label-{k}" for k in range(len(segments))}
+    assert numbers <= ids  # each arrow carries its number...
+    key_group = next(el for el in ET.parse(out).getroot().iter() if el.get("id") == "trail-key")
+    key = " ".join("".join(el.itertext()) for el in key_group.iter(f"{SVG_NS}text"))
+    assert key.startswith("Trail: Osip Mandelstam — 1\u00a0Moscow → Cherdyn")
+    assert "5\u00a0Butyrka prison → Vtoraya Rechka transit camp, Vladivostok, 2 Aug 1938 → 27 Dec 1938." in key
 
 
 def test_segments_follow_the_window_end(ds: Dataset, tmp_path: Path) -> None:
@@ -76,3 +82,19 @@ def test_cli_person(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.png"
     assert cli.main(["export", str(bad), "--person", "nobody"]) == 2
     assert "--person nobody: unknown person" in capsys.readouterr().err and not bad.exists()
+
+
+@pytest.mark.parametrize(("options", "expected"), [
+    ({"start": "1934-01", "end": "1934-12"},
+     "Trail: Osip Mandelstam — 1\u00a0Moscow → Cherdyn, 16–17 May 1934 → Jun 1934; "
+     "2\u00a0Cherdyn → Voronezh, Jun 1934 → Jun 1934 – May 1937."),
+    ({"start": "1934-01", "end": "1934-12", "lang": "ru"},
+     "Путь: Осип Эмильевич Мандельштам — 1\u00a0Москва → Чердынь, 16–17 мая 1934 → июнь 1934; "
+     "2\u00a0Чердынь → Воронеж, июнь 1934 → июнь 1934 – май 1937."),
+    ({}, None),  # no person, no key
+])
+def test_trail_key_lists_the_segments_begun_by_the_window_end(ds: Dataset, tmp_path: Path, options: dict,
+                                                              expected: str | None) -> None:
+    person = {"person": "mandelstam"} if expected else {}
+    opts = parse_options(tmp_path / "m.png", ds=ds, **person, **options)
+    assert trail_key(ds, opts) == (expected or "")
