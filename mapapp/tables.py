@@ -18,11 +18,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "sources.csv": ("id", "kind", "title", "author", "year", "path", "line_count", "citation_en", "citation_ru"),
     "places.csv": ("id", "name_en", "name_ru", "kind", "country", "abroad", "lat", "lon", "geonames_query",
                    "admin1", "geonames_id", "precision", "uncertainty_m", "description_en", "description_ru",
-                   "coord_source", "note"),
+                   "coord_source", "coord_source_ru", "note", "note_ru"),
     "names.csv": ("place_id", "from", "to", "name_en", "name_ru", "source", "source_lines", "note"),
     "people.csv": ("id", "name_en", "name_ru", "aliases", "born", "died", "description_en", "note"),
     "events.csv": ("id", "title_en", "title_ru", "start", "end", "approximate", "category", "places", "people",
-                   "summary_en", "summary_ru", "source", "source_lines", "note"),
+                   "summary_en", "summary_ru", "source", "source_lines", "note", "note_ru"),
 }
 TABLE_NAMES: tuple[str, ...] = tuple(COLUMNS)
 

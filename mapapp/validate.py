@@ -74,6 +74,15 @@ class _Checker:
             seen[value] = row
         return seen
 
+    def translated(self, row: Row, field: str, field_ru: str) -> None:
+        """An optional English text and its Russian version (``note``, ``note_ru``): both or neither."""
+        if row[field] and not row[field_ru]:
+            self.add(row, field_ru, "", f"is empty, but '{field}' is given",
+                     f"write the Russian version: the Russian map shows it in place of '{field}'")
+        elif row[field_ru] and not row[field]:
+            self.add(row, field, "", f"is empty, but '{field_ru}' is given",
+                     f"write the English version (the English map shows it), or empty '{field_ru}'")
+
     def enum(self, row: Row, field: str, allowed: tuple[str, ...], *, optional: bool = False) -> None:
         value = row[field]
         if not value and optional:
@@ -232,6 +241,7 @@ def check_places(table: Table, problems: list[Problem]) -> dict[str, Row]:
                           "add the geonames_query, or empty the cell")
         if has_coords:
             _check_coordinates(c, row)
+        c.translated(row, "note", "note_ru")
     return places
 
 
@@ -267,9 +277,10 @@ def _check_gazetteer_columns(c: _Checker, row: Row) -> None:
     if row["admin1"] and not re.fullmatch(r"[0-9A-Z]{1,20}", row["admin1"]):
         c.add(row, "admin1", row["admin1"], "is not a GeoNames admin1 code",
               "give the code as GeoNames writes it, e.g. 69")
-    if row["coord_source"]:
-        c.add(row, "coord_source", row["coord_source"], "is filled by the build for gazetteer places",
-              "leave it empty (the build names the GeoNames record)")
+    for field in ("coord_source", "coord_source_ru"):
+        if row[field]:
+            c.add(row, field, row[field], "is filled by the build for gazetteer places",
+                  "leave it empty (the build names the GeoNames record)")
 
 
 def _check_coordinates(c: _Checker, row: Row) -> None:
@@ -277,6 +288,10 @@ def _check_coordinates(c: _Checker, row: Row) -> None:
     if not row["coord_source"]:
         c.add(row, "coord_source", "", "is empty, but curated coordinates need their source",
               "say how the coordinates were determined (e.g. a map, a survey, a memorial's address)")
+    if not row["coord_source_ru"]:
+        c.add(row, "coord_source_ru", "", "is empty, but curated coordinates need their source in Russian too",
+              "say in Russian how the coordinates were determined (the Russian map shows it in place of "
+              "'coord_source')")
     if lat is None or lon is None:
         return
     in_range = True
@@ -401,6 +416,7 @@ def check_events(table: Table, places: Mapping[str, Row], people: Mapping[str, R
         _check_refs(c, row, "places", place_ids, places, "places.csv")
         _check_refs(c, row, "people", split_list(row["people"]), people, "people.csv")
         c.citation(row, sources, required=True)
+        c.translated(row, "note", "note_ru")
     return events
 
 

@@ -136,12 +136,19 @@ CASES = [
     ("places.csv", 0, {"coord_source": ""},
      "places.csv row 2, field 'coord_source' is empty, but curated coordinates need their source. "
      "Fix: say how the coordinates were determined (e.g. a map, a survey, a memorial's address)."),
+    ("places.csv", 0, {"coord_source_ru": ""},
+     "places.csv row 2, field 'coord_source_ru' is empty, but curated coordinates need their source in Russian "
+     "too. Fix: say in Russian how the coordinates were determined (the Russian map shows it in place of "
+     "'coord_source')."),
+    ("places.csv", 0, {"coord_source": "", "coord_source_ru": "OpenStreetMap, проверено вручную"},
+     "places.csv row 2, field 'coord_source' is empty, but curated coordinates need their source. "
+     "Fix: say how the coordinates were determined (e.g. a map, a survey, a memorial's address)."),
     # either coordinates or gazetteer
     ("places.csv", 0, {"geonames_query": "Leningrad"},
      "places.csv row 2, field 'geonames_query': 'Leningrad' is given, but a government_building needs curated "
      "coordinates. Fix: give lat/lon and coord_source; only cities, towns and villages use the gazetteer."),
     ("places.csv", 1, {"lat": "58.6", "lon": "49.66", "geonames_query": "", "geonames_id": "",
-                       "coord_source": "a map"},
+                       "coord_source": "a map", "coord_source_ru": "карта"},
      "places.csv row 3, field 'lat': '58.6' is curated, but a city must come from the gazetteer. "
      "Fix: empty lat/lon and give geonames_query and geonames_id."),
     ("places.csv", 0, {"lat": "", "lon": ""},
@@ -155,6 +162,9 @@ CASES = [
      "Fix: run `mapapp build` to see what the query resolves to, check it, and pin that id."),
     ("places.csv", 1, {"coord_source": "GeoNames"},
      "places.csv row 3, field 'coord_source': 'GeoNames' is filled by the build for gazetteer places. "
+     "Fix: leave it empty (the build names the GeoNames record)."),
+    ("places.csv", 1, {"coord_source_ru": "GeoNames"},
+     "places.csv row 3, field 'coord_source_ru': 'GeoNames' is filled by the build for gazetteer places. "
      "Fix: leave it empty (the build names the GeoNames record)."),
     ("places.csv", 0, {"admin1": "69"},
      "places.csv row 2, field 'admin1': '69' is given without a geonames_query. "
@@ -193,6 +203,22 @@ CASES = [
     ("sources.csv", 1, {"citation_en": "General, lines {lines}"},
      "sources.csv row 3, field 'citation_en': 'General, lines {lines}' has a {lines} placeholder, but a general "
      "source has no lines. Fix: remove {lines}."),
+    # notes in both languages
+    ("events.csv", 0, {"note_ru": ""},
+     "events.csv row 2, field 'note_ru' is empty, but 'note' is given. "
+     "Fix: write the Russian version: the Russian map shows it in place of 'note'."),
+    ("events.csv", 0, {"note": ""},
+     "events.csv row 2, field 'note' is empty, but 'note_ru' is given. "
+     "Fix: write the English version (the English map shows it), or empty 'note_ru'."),
+    ("events.csv", 1, {"note": "The source gives no month."},
+     "events.csv row 3, field 'note_ru' is empty, but 'note' is given. "
+     "Fix: write the Russian version: the Russian map shows it in place of 'note'."),
+    ("places.csv", 2, {"note_ru": ""},
+     "places.csv row 4, field 'note_ru' is empty, but 'note' is given. "
+     "Fix: write the Russian version: the Russian map shows it in place of 'note'."),
+    ("places.csv", 1, {"note_ru": "Точка обозначает город."},
+     "places.csv row 3, field 'note' is empty, but 'note_ru' is given. "
+     "Fix: write the English version (the English map shows it), or empty 'note_ru'."),
     # names periods
     ("names.csv", 1, {"to": "1934-11"},
      "names.csv row 3, field 'to': '1934-11' leaves a gap before the next period (row 4) starts on '1934-12-05'. "
@@ -259,7 +285,7 @@ def test_missing_file_and_wrong_cell_count(tmp_path: Path) -> None:
     with open(folder / "events.csv", "a", encoding="utf-8") as fh:
         fh.write("extra,row\n")
     found = messages(folder)
-    assert "events.csv row 5 has 2 cells but the header has 14. Fix: give every row exactly one cell per column " \
+    assert "events.csv row 5 has 2 cells but the header has 15. Fix: give every row exactly one cell per column " \
            "(check commas and quotes)." in found
     assert f"people.csv is missing from {folder}. Fix: create it with the header row: " \
            "id,name_en,name_ru,aliases,born,died,description_en,note." in found
