@@ -262,7 +262,9 @@ def main() -> int:
     today = dt.date.today().isoformat()
     lines = ["", "## Kiosk soak", "",
              f"Run on {today} with `python benchmarks/bench_kiosk.py --steps {args.steps} "
-             f"--sample-every {args.sample_every}" + (f" --step-s {args.step_s}" if args.step_s else "") + "` (a 3-step tour of {STEP_S} s steps looping under `attract=1`; "
+             f"--sample-every {args.sample_every}" + (f" --step-s {args.step_s}" if args.step_s else "")
+             + (f"` (a 3-step tour, advanced every {args.step_s} s" if args.step_s
+                else f"` (a 3-step tour of {STEP_S} s steps") + " looping under `attract=1`; "
              "see the script's docstring for what is measured).", "",
              "Machine: " + "; ".join(f"{k} {v}" for k, v in info.items()), "",
              "| measure | result | target |", "|---|---|---|",
