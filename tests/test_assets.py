@@ -165,3 +165,15 @@ def test_every_linked_file_exists_after_a_real_install(tmp_path: Path) -> None:
     assert os.path.getsize(static / "vendor/world-atlas/countries-50m.json") > 100_000
     assert sorted(p.name for p in (static / "vendor/leaflet/images").iterdir()) == [
         "layers-2x.png", "layers.png", "marker-icon-2x.png", "marker-icon.png", "marker-shadow.png"]
+
+
+def test_streamlit_config_serves_static_and_shows_visitors_no_developer_menu() -> None:
+    """The app's assets come from /app/static only if static serving is on; "Deploy" is not for visitors."""
+    import tomllib
+
+    from mapapp import REPO_ROOT
+
+    config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["enableStaticServing"] is True and STATIC_URL == "/app/static"
+    assert config["client"]["toolbarMode"] == "viewer"
+    assert config["browser"]["gatherUsageStats"] is False  # offline: no telemetry
