@@ -86,8 +86,9 @@ def _opt(value: str) -> str | None:
     return value or None
 
 
-def _place_feature(row: Row, point: tuple[float, float], coord_source: str, geonames_id: int | None,
+def _place_feature(row: Row, point: tuple[float, float], coord_source: tuple[str, str], geonames_id: int | None,
                    names: list[Row], event_ids: list[str]) -> dict[str, Any]:
+    """A place's feature; ``coord_source`` is (English, Russian)."""
     lon, lat = point
     periods = sorted(names, key=lambda r: (r["from"] != "", PartialDate.parse(r["from"]).earliest()
                                            if r["from"] else None))
@@ -106,11 +107,13 @@ def _place_feature(row: Row, point: tuple[float, float], coord_source: str, geon
             "uncertainty_m": int(row["uncertainty_m"]),
             "description_en": _opt(row["description_en"]),
             "description_ru": _opt(row["description_ru"]),
-            "coord_source": coord_source,
+            "coord_source": coord_source[0],
+            "coord_source_ru": coord_source[1],
             "geonames_id": geonames_id,
             "names": [{"from": _opt(n["from"]), "to": _opt(n["to"]), "name_en": n["name_en"],
                        "name_ru": n["name_ru"], "note": _opt(n["note"])} for n in periods],
             "note": _opt(row["note"]),
+            "note_ru": _opt(row["note_ru"]),
             "event_ids": sorted(event_ids),
         },
     }
@@ -156,6 +159,7 @@ def _event_feature(row: Row, points: list[tuple[float, float]], people: Mapping[
             "citation_en": cite(source["citation_en"], lines),
             "citation_ru": cite(source["citation_ru"], lines),
             "note": _opt(row["note"]),
+            "note_ru": _opt(row["note_ru"]),
         },
     }
 
@@ -172,8 +176,14 @@ def needs_gazetteer(places: Table) -> bool:
     return any(r["geonames_query"] and not (r["lat"] or r["lon"]) for r in places.rows)
 
 
-def render(tables: Mapping[str, Table], cities: Mapping[str, City], gazetteer_label: str) -> dict[str, str]:
-    """Render validated, geocoded tables to ``{filename: text}``."""
+def render(tables: Mapping[str, Table], cities: Mapping[str, City], gazetteer_label: str,
+           gazetteer_label_ru: str | None = None) -> dict[str, str]:
+    """Render validated, geocoded tables to ``{filename: text}``.
+
+    The gazetteer labels name the source in the ``coord_source``/``coord_source_ru`` the build writes for
+    gazetteer places (``gazetteer_label_ru`` defaults to ``gazetteer_label``).
+    """
+    label_ru = gazetteer_label if gazetteer_label_ru is None else gazetteer_label_ru
     places_table = tables["places.csv"]
     sources = {r["id"]: r for r in tables["sources.csv"].rows}
     people = {r["id"]: r for r in tables["people.csv"].rows}
@@ -192,12 +202,11 @@ def render(tables: Mapping[str, Table], cities: Mapping[str, City], gazetteer_la
         city = cities.get(row["id"])
         if city is not None:
             point = (city.lon, city.lat)
-            coord_source = (f"GeoNames {city.geonameid} ({city.name}, {city.country}), {gazetteer_label}, "
-                            "CC BY 4.0")
+            coord_source = (city.coord_source(gazetteer_label), city.coord_source(label_ru))
             geonames_id: int | None = city.geonameid
         else:
             point = (float(row["lon"]), float(row["lat"]))
-            coord_source, geonames_id = row["coord_source"], None
+            coord_source, geonames_id = (row["coord_source"], row["coord_source_ru"]), None
         points[row["id"]] = point
         place_features.append(_place_feature(row, point, coord_source, geonames_id, names.get(row["id"], []),
                                              event_ids.get(row["id"], [])))
@@ -234,18 +243,18 @@ def build(data_dir: Path, out_dir: Path, gazetteer: Gazetteer | None = None) -> 
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     tables, problems = validate(data_dir)
     cities: dict[str, City] = {}
-    label = ""
+    label = label_ru = ""
     if needs_gazetteer(tables["places.csv"]):
         gazetteer = gazetteer if gazetteer is not None else default_gazetteer()
         cities, geo_problems = geocode(tables["places.csv"], gazetteer)
         problems = sorted(problems + geo_problems, key=sort_key)
-        label = gazetteer.label
+        label, label_ru = gazetteer.label, gazetteer.label_ru
     has_borders = (data_dir / borders.TABLE).is_file()
     if has_borders:
         problems = sorted(problems + borders.read_spans(data_dir)[1], key=sort_key)
     if problems:
         raise DataError(problems)
-    files = render(tables, cities, label)
+    files = render(tables, cities, label, label_ru)
     if has_borders:
         sites = [tuple(f["geometry"]["coordinates"]) for f in json.loads(files["places.geojson"])["features"]]
         text, border_problems = borders.prepare(data_dir, sites)

