@@ -45,7 +45,8 @@ def _fields(ds: Dataset, event: Event, lang: str) -> dict[str, object]:
         "places": "; ".join(p.name_en if en else p.name_ru for p in places),
         "place_ids": ";".join(event.place_ids), "latitude": places[0].lat, "longitude": places[0].lon,
         "people": "; ".join(event.people_names_en if en else event.people_names_ru),
-        "summary": event.summary_en if en else event.summary_ru, "note": event.note or "",
+        "summary": event.summary_en if en else event.summary_ru,
+        "note": (event.note if en else event.note_ru) or "",
         "citation": event.citation_en if en else event.citation_ru,
     }
 

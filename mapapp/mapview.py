@@ -87,20 +87,24 @@ def _month(d: date) -> str:
 
 
 def _place_json(ds: Dataset, place: Place, lang: Lang) -> dict[str, Any]:
+    """A place for the browser, every text in ``lang``."""
+    en = lang == "en"
     names = [{"from": p.start.earliest().isoformat() if p.start else None,
               "to": p.end.earliest().isoformat() if p.end else None,
-              "name": p.name_en if lang == "en" else p.name_ru}
+              "name": p.name_en if en else p.name_ru}
              for p in sorted(place.names, key=lambda p: p.start.earliest() if p.start else date.min)]
     return {
         "id": place.id, "lat": place.lat, "lon": place.lon, "layer": ds.layer(place.id),
-        "name": place.name_en if lang == "en" else place.name_ru, "names": names,
-        "description": (place.description_en if lang == "en" else place.description_ru) or "",
+        "name": place.name_en if en else place.name_ru, "names": names,
+        "description": (place.description_en if en else place.description_ru) or "",
         "precision": place.precision, "uncertainty_m": place.uncertainty_m,
-        "coord_source": place.coord_source, "note": place.note or "",
+        "coord_source": place.coord_source if en else place.coord_source_ru,
+        "note": (place.note if en else place.note_ru) or "",
     }
 
 
 def _event_json(event: Event, lang: Lang) -> dict[str, Any]:
+    """An event for the browser, every text in ``lang``."""
     en = lang == "en"
     return {
         "id": event.id, "title": event.title_en if en else event.title_ru,
@@ -110,7 +114,8 @@ def _event_json(event: Event, lang: Lang) -> dict[str, Any]:
         "people": list(event.people_names_en if en else event.people_names_ru),
         "people_ids": list(event.people),
         "summary": event.summary_en if en else event.summary_ru,
-        "citation": event.citation_en if en else event.citation_ru, "note": event.note or "",
+        "citation": event.citation_en if en else event.citation_ru,
+        "note": (event.note if en else event.note_ru) or "",
     }
 
 

@@ -35,7 +35,10 @@ class NamePeriod:
 
 @dataclass(frozen=True)
 class Place:
-    """A place at today's name, with the names it had over time."""
+    """A place at today's name, with the names it had over time.
+
+    The Russian texts come last, with defaults, so code that builds a Place by keyword without them still works.
+    """
 
     id: str
     name_en: str
@@ -54,11 +57,13 @@ class Place:
     names: tuple[NamePeriod, ...]
     note: str | None
     event_ids: tuple[str, ...]
+    coord_source_ru: str = ""
+    note_ru: str | None = None
 
 
 @dataclass(frozen=True)
 class Event:
-    """An event with parsed date bounds and a ready-made citation."""
+    """An event with parsed date bounds and a ready-made citation (``note_ru`` last, with a default, as in Place)."""
 
     id: str
     title_en: str
@@ -83,6 +88,7 @@ class Event:
     citation_ru: str
     note: str | None
     coordinates: tuple[tuple[float, float], ...]  # (lon, lat) per place, main place first
+    note_ru: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,8 +129,8 @@ def load_places(path: Path = DEFAULT_PLACES) -> dict[str, Place]:
             id=p["id"], name_en=p["name_en"], name_ru=p["name_ru"], kind=p["kind"], country=p["country"],
             abroad=p["abroad"], lat=lat, lon=lon, precision=p["precision"], uncertainty_m=p["uncertainty_m"],
             description_en=p["description_en"], description_ru=p["description_ru"],
-            coord_source=p["coord_source"], geonames_id=p["geonames_id"], names=names, note=p["note"],
-            event_ids=tuple(p["event_ids"]))
+            coord_source=p["coord_source"], coord_source_ru=p["coord_source_ru"], geonames_id=p["geonames_id"],
+            names=names, note=p["note"], note_ru=p["note_ru"], event_ids=tuple(p["event_ids"]))
     return places
 
 
@@ -144,7 +150,7 @@ def load_events(path: Path = DEFAULT_EVENTS) -> list[Event]:
             people=tuple(p["people"]), people_names_en=tuple(p["people_names_en"]),
             people_names_ru=tuple(p["people_names_ru"]), summary_en=p["summary_en"],
             summary_ru=p["summary_ru"], source=p["source"], source_lines=p["source_lines"],
-            citation_en=p["citation_en"], citation_ru=p["citation_ru"], note=p["note"],
+            citation_en=p["citation_en"], citation_ru=p["citation_ru"], note=p["note"], note_ru=p["note_ru"],
             coordinates=tuple((float(x), float(y)) for x, y in coords)))
     return sorted(events, key=lambda e: (e.start_min, e.id))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -38,6 +39,20 @@ def test_csv_in_russian_has_one_row_per_event(ds: Dataset) -> None:
     assert len(rows) == len(window_events(ds, state)) > 40
     assert all(r["citation"] for r in rows)
     assert "Бутовский полигон" in {r["places"] for r in rows}
+
+
+@pytest.mark.parametrize(("lang", "note"), [
+    ("en", "The source gives 17 February; the arrest was on 27 February 1937."),
+    ("ru", "В источнике — 17 февраля; арест произошёл 27 февраля 1937 г."),
+], ids=["en", "ru"])
+def test_downloads_carry_the_note_in_the_language_of_the_map(ds: Dataset, lang: str, note: str) -> None:
+    state = MapState(lang=lang, start="1937-02", end="1937-02")
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(window_csv(ds, state)))}
+    assert rows["bukharin_rykov_arrest"]["note"] == note
+    features = {f["id"]: f for f in json.loads(window_geojson(ds, state))["features"]}
+    assert features["bukharin_rykov_arrest"]["properties"]["note"] == note
+    notes = [r["note"] for r in rows.values() if r["note"]]
+    assert notes and all(bool(re.search("[а-яё]", n, re.IGNORECASE)) == (lang == "ru") for n in notes)
 
 
 def test_hidden_layers_are_not_downloaded(ds: Dataset) -> None:

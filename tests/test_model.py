@@ -25,10 +25,15 @@ def test_round_trip(data_dir: Path, tmp_path: Path, test_gazetteer: Gazetteer) -
     assert (kirov.lon, kirov.lat, kirov.geonames_id) == (49.66007, 58.59665, 548408)
     assert kirov.names[1].start == PartialDate(1780) and kirov.names[1].end == PartialDate(1934, 12, 5)
     assert name_at(kirov, date(1934, 12, 1)) == "Vyatka"
+    assert kirov.coord_source_ru == "GeoNames 548408 (Kirov, RU), тестовые города, CC BY 4.0"
+    assert (places["smolny"].coord_source_ru, places["smolny"].note_ru) == ("OpenStreetMap, проверено вручную", None)
+    assert places["lubyanka"].note_ru == "Внутренняя тюрьма отдельно не локализована."
     assert [e.id for e in events] == ["kirov_murder", "vyatka_renamed", "yezhovshchina"]  # by start
     era = events[2]
     assert (era.start_min, era.end_max, era.approximate) == (date(1937, 1, 1), date(1938, 12, 31), True)
     assert events[1].coordinates == ((49.66007, 58.59665), (30.39583, 59.94611))
+    assert (events[0].note, events[0].note_ru) == ("The gunman's name is not in the source.",
+                                                   "Имени стрелявшего в источнике нет.")
 
 
 def test_load_people(data_dir: Path) -> None:
