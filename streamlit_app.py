@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from mapapp import REPO_ROOT
-from mapapp.assets import STATIC_URL
+from mapapp.assets import STATIC_URL, static_geodata_url
 from mapapp.config import AppConfig, ConfigError, config_from_env
 from mapapp.download import window_csv, window_geojson, window_summary
 from mapapp.export import state_export_bytes
@@ -50,11 +50,17 @@ def tour(path: str, folder: str) -> tuple[TourStep, ...]:
     return load_tour(Path(path), set(ds.places), people_with_trails(ds))
 
 
+@st.cache_resource
+def borders_url(folder: str) -> str | None:
+    """The static URL of the folder's borders when static/ serves that very file (checked once per server)."""
+    return static_geodata_url(Path(folder), "borders.geojson", REPO_ROOT)
+
+
 def folium_map(_cfg: AppConfig, folder: str, seed: MapState, kiosk: bool):
     """A fresh map each run (streamlit-folium adds the focus group to the map it is given, so a shared,
     cached map would carry one session's search into every other); its script is stable, so no reload."""
     block = kiosk_payload(_cfg.kiosk, tour(str(_cfg.kiosk.tour), folder), seed.lang) if kiosk else None
-    return build_map(dataset(folder), seed, kiosk=block)
+    return build_map(dataset(folder), seed, kiosk=block, borders_url=borders_url(folder))
 
 
 def focus_ids(ds: Dataset, kind: str, item_id: str) -> list[str]:

@@ -1,9 +1,10 @@
 """Browser assets served by Streamlit from ``static/`` at ``/app/static/...``.
 
 Third-party files come from npm (``package.json`` pins them, ``npm ci`` fetches them into
-``node_modules/``); :func:`install_static` copies the ones the map uses into ``static/vendor/``
-and our own ``mapapp/web/*`` into ``static/mapapp/``. ``static/`` is generated and gitignored:
-nothing is committed from it and nothing is fetched at run time.
+``node_modules/``); :func:`install_static` copies the ones the map uses into ``static/vendor/``,
+our own ``mapapp/web/*`` into ``static/mapapp/`` and the built historical borders into
+``static/geodata/`` (so the browser fetches their 0.5 MB beside the map instead of inside it).
+``static/`` is generated and gitignored: nothing is committed from it and nothing is fetched at run time.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ STATIC_URL = "/app/static"
 STATIC_DIRNAME = "static"
 #: Our own JavaScript and CSS, copied into ``static/mapapp/``.
 WEB_DIR = Path("mapapp") / "web"
+#: Built geodata the browser fetches by URL, copied into ``static/geodata/``.
+STATIC_GEODATA = ("borders.geojson",)
 
 #: ``(path under node_modules/, path under static/vendor/)``; a directory copies its files.
 VENDOR_FILES: tuple[tuple[str, str], ...] = (
@@ -100,6 +103,25 @@ def _web_sources(repo_root: Path) -> list[tuple[Path, Path]]:
                                        for part in p.relative_to(web).parts)]
 
 
+def _geodata_sources(repo_root: Path) -> list[tuple[Path, Path]]:
+    """The committed ``geodata/`` files in :data:`STATIC_GEODATA` that exist (a build may make no borders)."""
+    return [(repo_root / "geodata" / name, Path("geodata") / name) for name in STATIC_GEODATA
+            if (repo_root / "geodata" / name).is_file()]
+
+
+def static_geodata_url(geodata: Path, name: str, repo_root: Path, base: str = STATIC_URL) -> str | None:
+    """The URL of ``static/geodata/<name>`` if it is byte for byte ``geodata/<name>``, else None.
+
+    The map then fetches the file instead of carrying it; None (another geodata folder, a rebuild
+    since the last ``mapapp assets``) means: put it in the map as before. Never a stale copy.
+    """
+    served = Path(repo_root) / STATIC_DIRNAME / "geodata" / name
+    source = Path(geodata) / name
+    if not (served.is_file() and source.is_file()) or served.stat().st_size != source.stat().st_size:
+        return None
+    return f"{base.rstrip('/')}/geodata/{name}" if served.read_bytes() == source.read_bytes() else None
+
+
 @contextlib.contextmanager
 def _locked(repo_root: Path) -> Iterator[None]:
     """Serialise concurrent installs (app.sh and test.sh at once) where ``fcntl`` exists."""
@@ -134,7 +156,7 @@ def _swap_in(new: Path, target: Path) -> None:
 
 
 def install_static(repo_root: Path) -> list[Path]:
-    """Rebuild ``repo_root/static/`` from ``node_modules/`` and ``mapapp/web/``; return the files written.
+    """Rebuild ``repo_root/static/`` from ``node_modules/``, ``mapapp/web/`` and ``geodata/``; return the files written.
 
     The tree is assembled in a temporary folder beside it and renamed into place, so a server
     never sees a half-copied tree and a failure leaves the old ``static/`` as it was. Anything
@@ -142,7 +164,7 @@ def install_static(repo_root: Path) -> list[Path]:
     (naming the file and the fix) before touching anything when ``node_modules`` lacks a file.
     """
     repo_root = Path(repo_root).resolve()
-    pairs = _vendor_sources(repo_root) + _web_sources(repo_root)  # raises before touching anything
+    pairs = _vendor_sources(repo_root) + _web_sources(repo_root) + _geodata_sources(repo_root)  # raises first
     target = repo_root / STATIC_DIRNAME
     with _locked(repo_root):
         tmp = Path(tempfile.mkdtemp(prefix=f".{STATIC_DIRNAME}.new-", dir=repo_root))

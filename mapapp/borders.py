@@ -110,8 +110,11 @@ class Borders:
                 return shape(f["geometry"])
         return None
 
-    def payload(self) -> dict[str, Any]:
-        """For the browser: the spans and the features (geometry once each), compact properties."""
+    def payload(self, url: str | None = None) -> dict[str, Any]:
+        """For the browser: the spans and the features (geometry once each), compact properties; or, given
+        the ``url`` of this very file (:func:`mapapp.assets.static_geodata_url`), the spans and the URL."""
+        if url is not None:
+            return {"spans": [s.as_json() for s in self.spans], "url": url}
         return {"spans": [s.as_json() for s in self.spans],
                 "features": [{"type": "Feature", "geometry": f["geometry"],
                               "properties": {"snapshot": f["properties"]["snapshot"], "name": f["properties"]["name"],

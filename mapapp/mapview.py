@@ -134,7 +134,8 @@ def trail_json(ds: Dataset, person_id: str, lang: Lang) -> dict[str, Any]:
     }
 
 
-def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None,
+            borders_url: str | None = None) -> dict[str, Any]:
     """The JSON the browser needs to draw ``ds`` in ``state`` — data only, never markup.
 
     ``kiosk`` (text scale and attract tour, from :func:`mapapp.kioskview.kiosk_payload`) turns on the
@@ -155,7 +156,7 @@ def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None
         "months": list(MONTHS_EN if lang == "en" else MONTHS_RU),
         "strings": strings(lang),
         "kiosk": dict(kiosk) if kiosk is not None else None,
-        "borders": ds.borders.payload() if ds.borders is not None else None,
+        "borders": ds.borders.payload(borders_url) if ds.borders is not None else None,
         "trails": [trail_json(ds, pid, lang) for pid in people_with_trails(ds)],
     }
 
@@ -227,11 +228,13 @@ def focus_group(place_ids: list[str], person: str | None = None) -> folium.Featu
 
 
 def build_map(ds: Dataset, state: MapState, *, static_url: str = STATIC_URL,
-              kiosk: Mapping[str, Any] | None = None, basemap_url: str | None = None) -> folium.Map:
+              kiosk: Mapping[str, Any] | None = None, basemap_url: str | None = None,
+              borders_url: str | None = None) -> folium.Map:
     """The folium map of ``ds`` in ``state``, loading every asset from ``static_url`` (no CDN, no tiles).
 
     ``basemap_url`` overrides where the Natural Earth TopoJSON comes from (the standalone export
-    passes a ``data:`` URL).
+    passes a ``data:`` URL). ``borders_url``: where the browser may fetch ``ds``'s own borders file
+    (:func:`mapapp.assets.static_geodata_url`); without it they travel inside the map.
     """
     view = VIEWS_BY_ID[state.view]
     fmap = folium.Map(location=list(view.center), zoom_start=view.zoom, tiles=None, control_scale=True,
@@ -243,5 +246,5 @@ def build_map(ds: Dataset, state: MapState, *, static_url: str = STATIC_URL,
     fmap.default_js = js
     fmap.default_css = css
     basemap = basemap_url or f"{static_url}/vendor/world-atlas/countries-50m.json"
-    fmap.add_child(MapappLayer(payload(ds, state, kiosk), basemap))
+    fmap.add_child(MapappLayer(payload(ds, state, kiosk, borders_url), basemap))
     return fmap

@@ -97,6 +97,14 @@ def test_page_runs_on_the_committed_geodata(monkeypatch: pytest.MonkeyPatch) -> 
     assert not at.exception
     data = payload(map_args(at))
     assert len(data["places"]) > 50 and len(data["events"]) > 100
+    # The borders come by URL when static/ serves this very file (scripts/test.sh installs it), else inline.
+    from mapapp import GEODATA_DIR
+    from mapapp.assets import static_geodata_url
+
+    url = static_geodata_url(GEODATA_DIR, "borders.geojson", REPO_ROOT)
+    assert data["borders"].get("url") == url and ("features" in data["borders"]) is (url is None)
+    assert [s["snapshot"] for s in data["borders"]["spans"]][1:5] == ["world_1930", "world_1938", "world_1945",
+                                                                     "world_1960"]
 
 
 @pytest.fixture

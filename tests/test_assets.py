@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from mapapp import assets
-from mapapp.assets import STATIC_URL, MissingAssetError, asset_links, install_static, missing_message
+from mapapp.assets import (STATIC_URL, MissingAssetError, asset_links, install_static, missing_message,
+                           static_geodata_url)
 from mapapp.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -177,3 +178,36 @@ def test_streamlit_config_serves_static_and_shows_visitors_no_developer_menu() -
     assert config["server"]["enableStaticServing"] is True and STATIC_URL == "/app/static"
     assert config["client"]["toolbarMode"] == "viewer"
     assert config["browser"]["gatherUsageStats"] is False  # offline: no telemetry
+
+
+def test_install_static_serves_the_built_borders(tmp_path: Path) -> None:
+    fake_node_modules(tmp_path)
+    (tmp_path / "geodata").mkdir()
+    (tmp_path / "geodata" / "borders.geojson").write_text('{"type": "FeatureCollection", "features": []}\n')
+    (tmp_path / "geodata" / "places.geojson").write_text("{}")  # carried inside the map, not served
+    result = install_static(tmp_path)
+    assert written(tmp_path) == sorted(EXPECTED_VENDOR + ["geodata/borders.geojson"])
+    assert len(result) == len(EXPECTED_VENDOR) + 1
+    served = tmp_path / "static" / "geodata" / "borders.geojson"
+    assert served.read_bytes() == (tmp_path / "geodata" / "borders.geojson").read_bytes()
+    url = static_geodata_url(tmp_path / "geodata", "borders.geojson", tmp_path)
+    assert url == "/app/static/geodata/borders.geojson"
+
+
+@pytest.mark.parametrize(("served", "source", "url"), [
+    (b"{}\n", b"{}\n", "/app/static/geodata/borders.geojson"),
+    (b"{1}\n", b"{2}\n", None),  # a rebuild since `mapapp assets`, same size
+    (b"{}\n", b"{}\n\n", None),  # another size
+    (None, b"{}\n", None),  # assets never installed
+    (b"{}\n", None, None),  # a geodata folder without borders
+])
+def test_static_borders_are_used_only_when_they_are_the_very_file(tmp_path: Path, served: bytes | None,
+                                                                  source: bytes | None, url: str | None) -> None:
+    geodata = tmp_path / "elsewhere"
+    geodata.mkdir()
+    (tmp_path / "static" / "geodata").mkdir(parents=True)
+    if served is not None:
+        (tmp_path / "static" / "geodata" / "borders.geojson").write_bytes(served)
+    if source is not None:
+        (geodata / "borders.geojson").write_bytes(source)
+    assert static_geodata_url(geodata, "borders.geojson", tmp_path) == url

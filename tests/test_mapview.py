@@ -190,3 +190,18 @@ def test_the_rendered_page_links_every_script_and_stylesheet(ds: Dataset) -> Non
         assert re.search(rf'<script src="/app/static/[^"]*{re.escape(name)}"', html), name
     for name in ("leaflet.css", "MarkerCluster.css", "MarkerCluster.Default.css", "mapapp.css"):
         assert re.search(rf'href="/app/static/[^"]*{re.escape(name)}"', html), name
+
+
+@pytest.mark.parametrize("url", [None, "/app/static/geodata/borders.geojson"])
+def test_borders_travel_inline_or_by_url(ds: Dataset, url: str | None) -> None:
+    """Inline (the standalone page) the features are in the payload; by URL only the spans and the URL."""
+    assert ds.borders is not None
+    block = payload(ds, MapState(), borders_url=url)["borders"]
+    assert block["spans"] == [s.as_json() for s in ds.borders.spans]
+    if url is None:
+        assert len(block["features"]) == len(ds.borders.features) and "url" not in block
+        assert set(block["features"][0]["properties"]) == {"snapshot", "name", "ussr"}
+    else:
+        assert block == {"spans": block["spans"], "url": url}
+    script = build_map(ds, MapState(), borders_url=url).get_root().render()
+    assert (len(script) < 250_000) is (url is not None)  # the borders are most of the map's weight

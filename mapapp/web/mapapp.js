@@ -141,8 +141,8 @@
     // --- historical borders (mapapp/borders.py): the snapshot valid at the window's end, drawn in the
     // basemap pane above the countries; the USSR dark, its neighbours faint. One layer per snapshot.
     var borderLayers = {}, bordersShown = null;
-    if (data.borders) {
-      data.borders.features.forEach(function (f) {
+    function addBorders(features) {
+      features.forEach(function (f) {
         var id = f.properties.snapshot;
         if (!borderLayers[id]) {
           borderLayers[id] = L.geoJSON(null, {
@@ -157,6 +157,17 @@
         }
         borderLayers[id].addData(f);
       });
+      if (bordersShown && borderLayers[bordersShown]) borderLayers[bordersShown].addTo(map);
+    }
+    // The app serves the borders as a file (half a megabyte the map need not carry, and the first
+    // markers need not wait for); the standalone page carries them inline.
+    if (data.borders && data.borders.features) addBorders(data.borders.features);
+    else if (data.borders && data.borders.url) {
+      fetch(data.borders.url).then(function (r) {
+        if (!r.ok) throw new Error("borders " + data.borders.url + ": HTTP " + r.status);
+        return r.json();
+      }).then(function (g) { addBorders(g.features); })
+        .catch(function (err) { console.error("mapapp:", err); });
     }
     function bordersAt(day) {
       var spans = data.borders ? data.borders.spans : [];
