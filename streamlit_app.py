@@ -18,11 +18,11 @@ from streamlit_folium import st_folium
 from mapapp import REPO_ROOT
 from mapapp.assets import STATIC_URL, static_geodata_url
 from mapapp.config import AppConfig, ConfigError, config_from_env
-from mapapp.download import window_csv, window_geojson, window_summary
-from mapapp.export import state_export_bytes
+from mapapp.download import file_stem, window_csv, window_geojson, window_summary
+from mapapp.export import MIME_TYPES, state_export_bytes
 from mapapp.i18n import LANG_NAMES, LANGS, Lang, t
 from mapapp.kioskview import kiosk_payload, page_script
-from mapapp.mapview import Dataset, build_map, focus_group, load_dataset
+from mapapp.mapview import Dataset, build_map, focus_group, focus_place_ids, load_dataset
 from mapapp.regions import REGIONS, REGIONS_BY_ID
 from mapapp.search import SearchIndex, build_index
 from mapapp.tour import TourStep, load_tour
@@ -63,17 +63,6 @@ def folium_map(_cfg: AppConfig, folder: str, seed: MapState, kiosk: bool):
     return build_map(dataset(folder), seed, kiosk=block, borders_url=borders_url(folder))
 
 
-def focus_ids(ds: Dataset, kind: str, item_id: str) -> list[str]:
-    """Places to show for a search hit: the place itself, or a person's places in date order."""
-    if kind == "place":
-        return [item_id]
-    ids: list[str] = []
-    for event in ds.events:
-        if item_id in event.people:
-            ids.extend(pid for pid in event.place_ids if pid not in ids)
-    return ids
-
-
 def show_map(cfg: AppConfig, lang: Lang, start: MapState, focus: list[str] | None, height: int,
              person: str | None = None) -> MapState:
     """Draw the map and return its state as the browser last reported it; ``person`` shows their trail."""
@@ -108,14 +97,14 @@ def visitor_page(cfg: AppConfig) -> None:
         hit = st.selectbox(t("search_results", lang), hits, key="hit",
                            format_func=lambda h: f"{h.label_en if lang == 'en' else h.label_ru} ({t(h.kind, lang)})"
                            + ("" if h.matched in (h.label_en, h.label_ru) else f" — {h.matched}"))
-        focus = focus_ids(ds, hit.kind, hit.id)
+        focus = focus_place_ids(ds, hit.kind, hit.id)
         if hit.kind == "person" and trail_of(ds, hit.id):  # someone who moved: show the trail, dated
             person = hit.id
     state = show_map(cfg, lang, MapState(lang=lang), focus, height=720, person=person)
     st.subheader(t("download", lang))
     st.caption(window_summary(ds, state))
     left, right = st.columns(2)
-    stem = f"mapapp-{state.start}-{state.end}" if state.mode == "window" else f"mapapp-asof-{state.end}"
+    stem = file_stem(state)
     # Made on click, not on every rerun (the map reports each slider move with a rerun). A click must
     # not rerun the page either: the rerun can overtake the file's request and the download is lost.
     left.download_button(t("download_geojson", lang), lambda: window_geojson(ds, state),
@@ -134,7 +123,7 @@ def export_section(ds: Dataset, state: MapState, lang: Lang, person: str | None)
         who = ds.people[person]
         st.caption(t("export_person", lang).format(name=who.name_en if lang == "en" else who.name_ru))
     cols = st.columns(4)
-    fmt = cols[0].selectbox(t("export_format", lang), ("png", "pdf", "svg", "html"), key="export_format",
+    fmt = cols[0].selectbox(t("export_format", lang), tuple(MIME_TYPES), key="export_format",
                             format_func=str.upper)
     region = cols[1].selectbox(t("export_region", lang), [r.id for r in REGIONS], key="export_region",
                                format_func=lambda r: REGIONS_BY_ID[r].label_en if lang == "en"
@@ -144,13 +133,12 @@ def export_section(ds: Dataset, state: MapState, lang: Lang, person: str | None)
     orientation = cols[3].selectbox(t("export_orientation", lang), ("landscape", "portrait"),
                                     key="export_orientation", format_func=lambda o: t(o, lang))
     title = st.text_input(t("export_title", lang), key="export_title")
-    stem = f"mapapp-{state.start}-{state.end}" if state.mode == "window" else f"mapapp-asof-{state.end}"
-    mimes = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "html": "text/html"}
     st.download_button(
         t("export_button", lang),
         lambda: state_export_bytes(ds, state, fmt, region=region, paper=paper, orientation=orientation,
                                    title=title, person=person),
-        file_name=f"{stem}-{region}{f'-{person}' if person else ''}.{fmt}", mime=mimes[fmt], key="export_download", on_click="ignore")
+        file_name=f"{file_stem(state)}-{region}{f'-{person}' if person else ''}.{fmt}", mime=MIME_TYPES[fmt],
+        key="export_download", on_click="ignore")
 
 
 def kiosk_page(cfg: AppConfig) -> None:

@@ -26,6 +26,11 @@ def window_events(ds: Dataset, state: MapState) -> list[Event]:
     return [e for e in events_in_window(ds.events, start, end) if shown & set(e.place_ids)]
 
 
+def file_stem(state: MapState) -> str:
+    """The name downloads of ``state`` share: ``mapapp-1937-01-1938-12`` or ``mapapp-asof-1937-12``."""
+    return f"mapapp-{state.start}-{state.end}" if state.mode == "window" else f"mapapp-asof-{state.end}"
+
+
 def window_summary(ds: Dataset, state: MapState) -> str:
     """What a download holds, in the state's language: "Jan 1937 – Dec 1938: 57 events."."""
     end = PartialDate.parse(state.end)

@@ -104,6 +104,11 @@ def export(ds: Dataset, opts: ExportOptions, out: Path) -> Path:
     return out
 
 
+#: What the app's download button calls each format it offers.
+MIME_TYPES: dict[str, str] = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml",
+                              "html": "text/html"}
+
+
 def state_export_bytes(ds: Dataset, state: MapState, fmt: str, *, region: str, paper: str, orientation: str,
                        title: str | None = None, dpi: int = 300, person: str | None = None) -> bytes:
     """The map's current ``state`` exported as ``fmt`` (png, pdf, svg, html), as bytes: the app's download.

@@ -219,6 +219,17 @@ class Focus(MacroElement):
         self.person_json = script_json(person) if person else ""
 
 
+def focus_place_ids(ds: Dataset, kind: str, item_id: str) -> list[str]:
+    """Places to show for a search hit: the place itself, or a person's places in date order."""
+    if kind == "place":
+        return [item_id]
+    ids: list[str] = []
+    for event in ds.events:
+        if item_id in event.people:
+            ids.extend(pid for pid in event.place_ids if pid not in ids)
+    return ids
+
+
 def focus_group(place_ids: list[str], person: str | None = None) -> folium.FeatureGroup:
     """A feature group that, added to the drawn map, centres it on ``place_ids`` (or shows ``person``'s trail)."""
     group = folium.FeatureGroup(name="focus", control=False)

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from mapapp.download import CSV_COLUMNS, window_csv, window_events, window_geojson, window_summary
+from mapapp.download import CSV_COLUMNS, file_stem, window_csv, window_events, window_geojson, window_summary
 from mapapp.mapview import Dataset, load_dataset
 from mapapp.viewstate import MapState
 
@@ -75,3 +75,12 @@ def test_summary_names_the_period_and_counts_what_a_download_holds(ds: Dataset, 
     count = len(window_events(ds, state))
     assert count > 0 and f"{count}" in text.removeprefix(period)
     assert count == len(json.loads(window_geojson(ds, state))["features"])
+
+
+@pytest.mark.parametrize(("state", "stem"), [
+    (MapState(), "mapapp-1934-01-1953-12"),
+    (MapState(start="1937-01", end="1938-12", lang="ru"), "mapapp-1937-01-1938-12"),
+    (MapState(mode="asof", end="1937-12"), "mapapp-asof-1937-12"),
+])
+def test_file_stem_names_the_window(state: MapState, stem: str) -> None:
+    assert file_stem(state) == stem

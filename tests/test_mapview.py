@@ -11,7 +11,7 @@ import pytest
 
 from mapapp import GEODATA_DIR
 from mapapp.layers import LAYER_IDS
-from mapapp.mapview import Dataset, build_map, focus_group, load_dataset, payload, visible_place_ids
+from mapapp.mapview import Dataset, build_map, focus_group, focus_place_ids, load_dataset, payload, visible_place_ids
 from mapapp.viewstate import MapState
 
 HOSTILE = '<img src=x onerror="alert(1)">'
@@ -205,3 +205,11 @@ def test_borders_travel_inline_or_by_url(ds: Dataset, url: str | None) -> None:
         assert block == {"spans": block["spans"], "url": url}
     script = build_map(ds, MapState(), borders_url=url).get_root().render()
     assert (len(script) < 250_000) is (url is not None)  # the borders are most of the map's weight
+
+
+def test_focus_for_a_place_is_itself_and_for_a_person_their_places_in_date_order(ds: Dataset) -> None:
+    assert focus_place_ids(ds, "place", "butovo") == ["butovo"]
+    ids = focus_place_ids(ds, "person", "mandelstam")
+    firsts = [next(e.start.earliest() for e in ds.events if "mandelstam" in e.people and pid in e.place_ids) for pid in ids]
+    assert len(ids) == len(set(ids)) >= 4 and firsts == sorted(firsts)
+    assert focus_place_ids(ds, "person", "nobody-at-all") == []
