@@ -39,6 +39,7 @@ from .layers import LAYERS, LAYERS_BY_ID
 from .mapview import Dataset, visible_place_ids
 from .regions import BBox, Region
 from .timeline import events_in_window, name_at
+from .trails import Segment, trail_of
 from .viewstate import month_last, parse_month
 
 #: matplotlib settings for every export: one sans family with Cyrillic, text kept as text in SVG,
@@ -440,42 +441,41 @@ TRAIL_COLOUR, TRAIL_INK = "#CC6677", "#5a1f2e"
 TRAIL_NUMBER_SPOTS = (0.5, 0.35, 0.65, 0.25, 0.75, 0.15, 0.85)
 
 
-def trail_key(ds: Dataset, opts: ExportOptions) -> str:
-    """The dated list under the map for ``opts.person``'s trail: "Trail: Osip Mandelstam — 1 Moscow →
-    Cherdyn, 16–17 May 1934 → Jun 1934; 2 …", one numbered entry per segment drawn (begun by the window's
-    end), names as they were then. Empty without a person or trail."""
-    from .trails import trail_of
-
+def drawn_trail(ds: Dataset, opts: ExportOptions) -> tuple[str, list[tuple[int, Segment]]] | None:
+    """``opts.person``'s name in ``opts.lang`` and their segments begun by the window's end, each with its
+    index in the whole trail (its number is index + 1); None without a person or a trail."""
     trail = trail_of(ds, opts.person or "")
     person = ds.people.get(opts.person or "")
     if not trail or person is None:
+        return None
+    end = month_last(opts.end)
+    name = person.name_en if opts.lang == "en" else person.name_ru
+    return name, [(k, seg) for k, seg in enumerate(trail.segments) if seg.start <= end]
+
+
+def trail_key(ds: Dataset, opts: ExportOptions, drawn: tuple[str, list[tuple[int, Segment]]] | None) -> str:
+    """The dated list under the map for the ``drawn`` trail (:func:`drawn_trail`): "Trail: Osip Mandelstam
+    — 1 Moscow → Cherdyn, 16–17 May 1934 → Jun 1934; 2 …", names as they were at the window's end.
+    Empty without a trail."""
+    if drawn is None:
         return ""
+    name, segments = drawn
     lang, end = opts.lang, month_last(opts.end)
     entries = [f"{k + 1}\u00a0{name_at(ds.places[seg.from_place], end, lang)} → "
-               f"{name_at(ds.places[seg.to_place], end, lang)}, {seg.label(lang)}"
-               for k, seg in enumerate(trail.segments) if seg.start <= end]
-    name = person.name_en if lang == "en" else person.name_ru
+               f"{name_at(ds.places[seg.to_place], end, lang)}, {seg.label(lang)}" for k, seg in segments]
     return f"{t('trail', lang)}: {name} — " + "; ".join(entries) + "."
 
 
-def _draw_trail(ax: Axes, ds: Dataset, opts: ExportOptions, forward: Transformer,
+def _draw_trail(ax: Axes, ds: Dataset, drawn: tuple[str, list[tuple[int, Segment]]], forward: Transformer,
                 view: tuple[float, float, float, float], s: float, renderer: object,
-                obstacles: Sequence[Bbox]) -> list[Bbox]:
-    """``opts.person``'s trail: one arrow per segment that has begun by the window's end (dashed when a date
-    is approximate), numbered as in :func:`trail_key` — a small number at a free spot along the arrow, since
-    dates would pile up where trails cross Moscow — and the person's name in the map's corner.
+                obstacles: Sequence[Bbox], lang: Lang) -> list[Bbox]:
+    """The ``drawn`` trail (:func:`drawn_trail`): one arrow per segment (dashed when a date is approximate),
+    numbered as in :func:`trail_key` — a small number at a free spot along the arrow, since dates would pile
+    up where trails cross Moscow — and the person's name in the map's corner.
     Returns the boxes of what it wrote, for the place labels to avoid."""
-    from .trails import trail_of
-
-    trail = trail_of(ds, opts.person or "")
-    person = ds.people.get(opts.person or "")
-    if not trail or person is None:
-        return []
-    lang, end = opts.lang, month_last(opts.end)
+    name, segments = drawn
     boxes: list[Bbox] = []
-    for k, seg in enumerate(trail.segments):
-        if seg.start > end:
-            continue
+    for k, seg in segments:
         a, b = ds.places[seg.from_place], ds.places[seg.to_place]
         (x0, y0), (x1, y1) = forward.transform(a.lon, a.lat), forward.transform(b.lon, b.lat)
         ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=9 * s, color=TRAIL_COLOUR,
@@ -496,7 +496,6 @@ def _draw_trail(ax: Axes, ds: Dataset, opts: ExportOptions, forward: Transformer
         else:
             text.set_position(spots[0])
         boxes.append(text.get_window_extent(renderer))  # type: ignore[arg-type]
-    name = person.name_en if lang == "en" else person.name_ru
     caption = ax.text(0.01, 0.99, f"{t('trail', lang)}: {name}", transform=ax.transAxes, ha="left", va="top",
                       fontsize=7.5 * s, color=TRAIL_INK, fontweight="bold", zorder=8, gid="trail-person",
                       bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
@@ -606,7 +605,8 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
     forward, _ = _transformers(region.proj)
     present = [layer for layer in LAYERS if layer.id in state.layers and any(ds.layer(p) == layer.id for p in ids)]
     snapshot, border_geoms = border_geometries(ds.borders, when)
-    trail_text = trail_key(ds, opts)
+    drawn = drawn_trail(ds, opts)  # computed once: the key under the map and the arrows on it
+    trail_text = trail_key(ds, opts, drawn)
     footer_text = f"{t('sources', lang)} {WORDS['footer_extra'][lang]}"
     if border_geoms:
         footer_text += f" {t('borders_footer', lang)}"
@@ -669,8 +669,8 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
         obstacles.append(_draw_north_arrow(ax, region.proj, view, lang, s, renderer))
     radius = 5.0 * s * opts.dpi / 72
     obstacles += _marker_boxes(ax, pts, radius)
-    if opts.person:
-        obstacles += _draw_trail(ax, ds, opts, forward, view, s, renderer, obstacles)
+    if drawn is not None:
+        obstacles += _draw_trail(ax, ds, drawn, forward, view, s, renderer, obstacles, lang)
     moscow = [p for p in shown if _in_box(ds.places[p].lon, ds.places[p].lat, MOSCOW_BOX)]
     label_ids = shown
     cluster: list[Candidate] = []

@@ -11,7 +11,7 @@ from mapapp import cli
 from mapapp.export import export
 from mapapp.exportopts import ExportOptionsError, parse_options
 from mapapp.mapview import Dataset, load_dataset
-from mapapp.staticmap import trail_key
+from mapapp.staticmap import drawn_trail, trail_key
 from mapapp.trails import trail_of
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -97,4 +97,4 @@ def test_trail_key_lists_the_segments_begun_by_the_window_end(ds: Dataset, tmp_p
                                                               expected: str | None) -> None:
     person = {"person": "mandelstam"} if expected else {}
     opts = parse_options(tmp_path / "m.png", ds=ds, **person, **options)
-    assert trail_key(ds, opts) == (expected or "")
+    assert trail_key(ds, opts, drawn_trail(ds, opts)) == (expected or "")
