@@ -29,23 +29,32 @@
     var y = Math.floor(i / 12), m = i % 12 + 1, d = new Date(Date.UTC(y, m, 0)).getUTCDate();
     return monthText(i) + "-" + (d < 10 ? "0" : "") + d;
   }
-  function symbol(layer, uncertain) {
-    var colour = /^#[0-9a-fA-F]{6}$/.test(layer.colour) ? layer.colour : "#777777";
-    var path = SHAPES[layer.shape] || SHAPES.circle;
+  // A square, decorative SVG of one path (built as elements: no markup from data).
+  function svgPath(size, d, attrs) {
     var ns = "http://www.w3.org/2000/svg";
     var svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("viewBox", "0 0 22 22");
-    svg.setAttribute("width", "22");
-    svg.setAttribute("height", "22");
+    svg.setAttribute("viewBox", "0 0 " + size + " " + size);
+    svg.setAttribute("width", String(size));
+    svg.setAttribute("height", String(size));
     svg.setAttribute("aria-hidden", "true");
-    var shape = document.createElementNS(ns, "path");
-    shape.setAttribute("d", path);
-    shape.setAttribute("fill", colour);
-    shape.setAttribute("stroke", "#1f1f1f");
-    shape.setAttribute("stroke-width", "1.4");
-    if (uncertain) shape.setAttribute("stroke-dasharray", "2.5 2");
-    svg.appendChild(shape);
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", d);
+    Object.keys(attrs).forEach(function (k) { path.setAttribute(k, attrs[k]); });
+    svg.appendChild(path);
     return svg;
+  }
+  function symbol(layer, uncertain) {
+    var colour = /^#[0-9a-fA-F]{6}$/.test(layer.colour) ? layer.colour : "#777777";
+    var attrs = { fill: colour, stroke: "#1f1f1f", "stroke-width": "1.4" };
+    if (uncertain) attrs["stroke-dasharray"] = "2.5 2";
+    return svgPath(22, SHAPES[layer.shape] || SHAPES.circle, attrs);
+  }
+  // A local JSON file (basemap, borders): a failure is logged, not thrown into Leaflet.
+  function fetchJson(url, what, then) {
+    fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(what + " " + url + ": HTTP " + r.status);
+      return r.json();
+    }).then(then).catch(function (err) { console.error("mapapp:", err); });
   }
   // Natural Earth rings that cross the antimeridian jump from +180 to -180; Leaflet would
   // draw that jump as a stripe across the world, so continue them past 180 instead.
@@ -125,16 +134,13 @@
     map.createPane("basemap");
     map.getPane("basemap").style.zIndex = 150;
     map.getContainer().classList.add("mapapp-map");
-    fetch(basemapUrl).then(function (r) {
-      if (!r.ok) throw new Error("basemap " + basemapUrl + ": HTTP " + r.status);
-      return r.json();
-    }).then(function (topo) {
+    fetchJson(basemapUrl, "basemap", function (topo) {
       L.geoJSON(unwrap(topojson.feature(topo, topo.objects.countries)), {
         pane: "basemap", interactive: false,
         style: { fillColor: "#f2efe8", fillOpacity: 1, color: "#a9a59b", weight: 0.6 }
       }).addTo(map);
       if (bordersShown && borderLayers[bordersShown]) borderLayers[bordersShown].bringToFront();
-    }).catch(function (err) { console.error("mapapp:", err); });
+    });
     map.attributionControl.setPrefix("Leaflet");
     map.attributionControl.addAttribution(S.borders_note);
 
@@ -163,11 +169,7 @@
     // markers need not wait for); the standalone page carries them inline.
     if (data.borders && data.borders.features) addBorders(data.borders.features);
     else if (data.borders && data.borders.url) {
-      fetch(data.borders.url).then(function (r) {
-        if (!r.ok) throw new Error("borders " + data.borders.url + ": HTTP " + r.status);
-        return r.json();
-      }).then(function (g) { addBorders(g.features); })
-        .catch(function (err) { console.error("mapapp:", err); });
+      fetchJson(data.borders.url, "borders", function (g) { addBorders(g.features); });
     }
     function bordersAt(day) {
       var spans = data.borders ? data.borders.spans : [];
@@ -304,19 +306,9 @@
     map.getPane("mapapp-trail-arrows").style.zIndex = 450;
     var trailLayer = L.layerGroup().addTo(map);
     function arrowIcon(angle) {
-      var ns = "http://www.w3.org/2000/svg", holder = el("div");
-      var svg = document.createElementNS(ns, "svg");
-      svg.setAttribute("viewBox", "0 0 14 14");
-      svg.setAttribute("width", "14");
-      svg.setAttribute("height", "14");
-      svg.setAttribute("aria-hidden", "true");
+      var holder = el("div");
+      var svg = svgPath(14, "M13 7L2 1.5L5 7L2 12.5Z", { fill: TRAIL_COLOUR, stroke: "#3d1d25", "stroke-width": "0.8" });
       svg.setAttribute("style", "transform: rotate(" + Number(angle).toFixed(1) + "deg)");
-      var head = document.createElementNS(ns, "path");
-      head.setAttribute("d", "M13 7L2 1.5L5 7L2 12.5Z");
-      head.setAttribute("fill", TRAIL_COLOUR);
-      head.setAttribute("stroke", "#3d1d25");
-      head.setAttribute("stroke-width", "0.8");
-      svg.appendChild(head);
       holder.appendChild(svg);
       return L.divIcon({ className: "mapapp-trail-arrow", html: holder.innerHTML, iconSize: [14, 14],
                          iconAnchor: [7, 7] });
