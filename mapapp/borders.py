@@ -113,9 +113,10 @@ class Borders:
     def payload(self, url: str | None = None) -> dict[str, Any]:
         """For the browser: the spans and the features (geometry once each), compact properties; or, given
         the ``url`` of this very file (:func:`mapapp.assets.static_geodata_url`), the spans and the URL."""
+        spans = [s.as_json() for s in self.spans]
         if url is not None:
-            return {"spans": [s.as_json() for s in self.spans], "url": url}
-        return {"spans": [s.as_json() for s in self.spans],
+            return {"spans": spans, "url": url}
+        return {"spans": spans,
                 "features": [{"type": "Feature", "geometry": f["geometry"],
                               "properties": {"snapshot": f["properties"]["snapshot"], "name": f["properties"]["name"],
                                              "ussr": f["properties"]["ussr"]}} for f in self.features]}
