@@ -242,8 +242,12 @@ def test_marker_click_when_map_is_partly_below_the_fold(open_app: Callable[..., 
 def test_event_list_opens_popup_with_citation(open_app: Callable[..., Page]) -> None:
     page, frame = open_map(open_app)
     move_sliders(frame, "1934-01", "1934-12")
+    # The list rebuilds itself on the click: the click must not also reach the map, which would close the
+    # popup it just opened (it flickered, and lost on a busy machine).
+    frame.evaluate("() => { window.__closed = 0; window.map.on('popupclose', () => { window.__closed += 1; }); }")
     frame.locator(".mapapp-list button.mapapp-list-item[data-event=kirov_assassination]").click()
     assert popup_h3(frame) == "Smolny Institute"
+    assert frame.evaluate("() => window.__closed") == 0
     citations = frame.locator(".leaflet-popup-content .mapapp-citation").all_inner_texts()
     expected = event_props(GEODATA_DIR, "kirov_assassination")["citation_en"]
     assert expected in citations, citations
