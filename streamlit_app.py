@@ -121,7 +121,8 @@ def export_section(ds: Dataset, state: MapState, lang: Lang, person: str | None)
     st.subheader(t("export", lang))
     if person:
         who = ds.people[person]
-        st.caption(t("export_person", lang).format(name=who.name_en if lang == "en" else who.name_ru))
+        # A name is data: shown as plain text, never read as Markdown (a caption would turn a URL into a link).
+        st.text(t("export_person", lang).format(name=who.name_en if lang == "en" else who.name_ru))
     cols = st.columns(4)
     fmt = cols[0].selectbox(t("export_format", lang), tuple(MIME_TYPES), key="export_format",
                             format_func=str.upper)

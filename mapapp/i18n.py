@@ -88,7 +88,7 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "portrait": {"en": "portrait", "ru": "книжная"},
     "export_title": {"en": "Title (optional)", "ru": "Заголовок (необязательно)"},
     "export_person": {"en": "With the trail of {name}, chosen in the search.",
-                      "ru": "С маршрутом: {name} (выбрано в поиске)."},
+                      "ru": "С путём человека, выбранного в поиске: {name}."},
     "export_button": {"en": "Make and download the map", "ru": "Создать и скачать карту"},
     "kiosk_hint": {"en": "Drag the year. Touch a place.", "ru": "Передвиньте год. Нажмите на место."},
     "still_there": {"en": "Are you still there?", "ru": "Вы ещё здесь?"},

@@ -186,5 +186,5 @@ def test_a_person_chosen_in_search_goes_into_the_printable_map(monkeypatch: pyte
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.text_input(key="query").input(query).run()
     assert not at.exception
-    captions = [c.value for c in at.caption if c.value.startswith("With the trail of")]
+    captions = [c.value for c in at.text if c.value.startswith("With the trail of")]
     assert captions == ([caption] if caption else [])
