@@ -249,7 +249,8 @@ def build_map(ds: Dataset, state: MapState, *, static_url: str = STATIC_URL,
     """
     view = VIEWS_BY_ID[state.view]
     fmap = folium.Map(location=list(view.center), zoom_start=view.zoom, tiles=None, control_scale=True,
-                      min_zoom=2, max_zoom=16, world_copy_jump=False)
+                      min_zoom=2, max_zoom=16, world_copy_jump=False,
+                      attribution_control=False)  # mapapp.js draws the credits as text, not HTML
     # Fixed element ids: the same state gives the same script, so streamlit-folium never remounts
     # the frame for a map that has not changed.
     fmap._id = "mapapp"

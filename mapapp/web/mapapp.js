@@ -1,7 +1,11 @@
 /* mapapp: draws the payload made by mapapp/mapview.py on a Leaflet map and runs the time
  * slider, layers, popups and event list in the browser, so nothing reloads while the year
- * changes. All data text is inserted with textContent: it is never parsed as HTML.
- * The visibility rule mirrors mapapp.mapview.visible_place_ids (the tests compare both). */
+ * changes. The visibility rule mirrors mapapp.mapview.visible_place_ids (the tests compare both).
+ *
+ * Data text is untrusted. It reaches the page only as text: through el() (textContent) or text
+ * nodes. Leaflet writes a *string* given as tooltip, popup, divIcon html or attribution with
+ * innerHTML, so every such call gets a DOM node from one of the node builders named in
+ * eslint.config.mjs, never a string; the lint step (tests/test_lint_js.py) makes that mechanical. */
 (function () {
   "use strict";
 
@@ -49,6 +53,16 @@
     if (uncertain) attrs["stroke-dasharray"] = "2.5 2";
     return svgPath(22, SHAPES[layer.shape] || SHAPES.circle, attrs);
   }
+  // A marker cluster's count, as markercluster draws it (a disc holding a number).
+  function clusterNode(count) {
+    var disc = el("div");
+    disc.appendChild(el("span", null, Number(count)));
+    return disc;
+  }
+  // The map's credits as text (Leaflet's attribution control would write them as HTML).
+  function creditNode(text) {
+    return el("div", "leaflet-control-attribution leaflet-control mapapp-attribution", text);
+  }
   // A local JSON file (basemap, borders): a failure is logged, not thrown into Leaflet.
   function fetchJson(url, what, then) {
     fetch(url).then(function (r) {
@@ -82,7 +96,23 @@
     L.DomEvent.on(node, "click", L.DomEvent.stopPropagation);
   }
 
+  // Defence in depth for the document the map runs in. In the app that is streamlit-folium's frame,
+  // whose headers nobody here sets and which runs the map as an inline script and evals its layers,
+  // so a script-src by hash is impossible there; what a policy can still forbid is what injected
+  // markup would use: inline event handlers (onerror=...), plugins, <base> and form targets.
+  // (The standalone page carries a strict policy of its own; policies add up.)
+  var DOCUMENT_POLICY = "script-src-attr 'none'; object-src 'none'; base-uri 'none'; form-action 'none'";
+  function lockDocument(doc) {
+    if (doc.querySelector("meta[data-mapapp-policy]")) return;
+    var meta = doc.createElement("meta");
+    meta.httpEquiv = "Content-Security-Policy";
+    meta.content = DOCUMENT_POLICY;
+    meta.setAttribute("data-mapapp-policy", "");
+    doc.head.appendChild(meta);
+  }
+
   function init(map, data, basemapUrl) {
+    lockDocument(map.getContainer().ownerDocument);
     var S = data.strings, months = data.months;
     var spanMin = monthIndex(data.span.start), spanMax = monthIndex(data.span.end);
     var st = {
@@ -141,8 +171,6 @@
       }).addTo(map);
       if (bordersShown && borderLayers[bordersShown]) borderLayers[bordersShown].bringToFront();
     });
-    map.attributionControl.setPrefix("Leaflet");
-    map.attributionControl.addAttribution(S.borders_note);
 
     // --- historical borders (mapapp/borders.py): the snapshot valid at the window's end, drawn in the
     // basemap pane above the countries; the USSR dark, its neighbours faint. One layer per snapshot.
@@ -194,36 +222,39 @@
       maxClusterRadius: data.kiosk ? 48 : 26, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
       disableClusteringAtZoom: 13
     };
-    if (data.kiosk) {
-      clusterOptions.iconCreateFunction = function (c) {
-        return L.divIcon({ html: "<div><span>" + Number(c.getChildCount()) + "</span></div>",
-                           className: "marker-cluster mapapp-kiosk-cluster", iconSize: L.point(64, 64) });
-      };
-    }
+    // markercluster's own icons are HTML strings: ours are nodes, with its size classes.
+    clusterOptions.iconCreateFunction = function (c) {
+      var n = c.getChildCount(), size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+      return L.divIcon({ html: clusterNode(n),
+                         className: "marker-cluster marker-cluster-" + size + (data.kiosk ? " mapapp-kiosk-cluster" : ""),
+                         iconSize: L.point(data.kiosk ? 64 : 40, data.kiosk ? 64 : 40) });
+    };
     var cluster = L.markerClusterGroup(clusterOptions);
     map.addLayer(cluster);
     var halo = null;
     data.places.forEach(function (p) {
       var uncertain = p.precision !== "site";
-      var holder = el("div");
-      holder.appendChild(symbol(layersById[p.layer], uncertain));
       var icon = L.divIcon({
         className: "mapapp-marker mapapp-layer-" + p.layer + (uncertain ? " mapapp-uncertain" : ""),
-        html: holder.innerHTML, iconSize: [markerSize, markerSize], iconAnchor: [markerSize / 2, markerSize / 2],
+        html: symbol(layersById[p.layer], uncertain), iconSize: [markerSize, markerSize],
+        iconAnchor: [markerSize / 2, markerSize / 2],
         popupAnchor: [0, -markerSize / 2 + 1]
       });
       var m = L.marker([p.lat, p.lon], { icon: icon, keyboard: true, riseOnHover: true });
       m.placeId = p.id;
-      m.bindTooltip("", { direction: "right", offset: [10, 0], permanent: p.layer === "renamed",
-                          className: "mapapp-label" });
+      m.label = null; // the name the label shows (set by refresh)
+      m.bindTooltip(el("span"), { direction: "right", offset: [10, 0], permanent: p.layer === "renamed",
+                                  className: "mapapp-label" });
       // In the kiosk the tour's caption sits at the top: keep popups clear of it.
-      m.bindPopup(function () { return popupContent(p); }, {
+      // Bound empty; each opening fills it for the window of that moment (see "popupopen").
+      m.bindPopup(el("div", "mapapp-popup"), {
         maxWidth: data.kiosk ? 560 : 380, minWidth: 260, autoPanPadding: [40, 40],
         autoPanPaddingTopLeft: data.kiosk ? [40, 300] : [40, 40],
         autoPanPaddingBottomRight: data.kiosk ? [40, 220] : [40, 40]
       });
       m.on("popupopen", function () {
         openPlace = p.id;
+        m.setPopupContent(popupContent(p));
         halo = L.circle([p.lat, p.lon], { radius: p.uncertainty_m, className: "mapapp-uncertainty",
                                           interactive: false }).addTo(map);
       });
@@ -306,12 +337,20 @@
     map.getPane("mapapp-trail-arrows").style.zIndex = 450;
     var trailLayer = L.layerGroup().addTo(map);
     function arrowIcon(angle) {
-      var holder = el("div");
-      var svg = svgPath(14, "M13 7L2 1.5L5 7L2 12.5Z", { fill: TRAIL_COLOUR, stroke: "#3d1d25", "stroke-width": "0.8" });
-      svg.setAttribute("style", "transform: rotate(" + Number(angle).toFixed(1) + "deg)");
-      holder.appendChild(svg);
-      return L.divIcon({ className: "mapapp-trail-arrow", html: holder.innerHTML, iconSize: [14, 14],
+      return L.divIcon({ className: "mapapp-trail-arrow", html: arrowNode(angle), iconSize: [14, 14],
                          iconAnchor: [7, 7] });
+    }
+    function arrowNode(angle) {
+      var svg = svgPath(14, "M13 7L2 1.5L5 7L2 12.5Z", { fill: TRAIL_COLOUR, stroke: "#3d1d25", "stroke-width": "0.8" });
+      svg.style.transform = "rotate(" + Number(angle).toFixed(1) + "deg)"; // a property, not a style attribute (CSP)
+      return svg;
+    }
+    function trailTip(name, dates, places) {
+      var tip = el("div", "mapapp-trail-tip");
+      tip.appendChild(el("strong", null, name));
+      tip.appendChild(el("div", "mapapp-trail-dates", dates));
+      tip.appendChild(el("div", "mapapp-trail-places", places));
+      return tip;
     }
     function clearTrail() {
       trailLayer.clearLayers();
@@ -335,12 +374,8 @@
         // A wider, invisible twin carries the hover tooltip, so the thin line is easy to hit.
         var hit = L.polyline(ll, { color: TRAIL_COLOUR, weight: data.kiosk ? 24 : 12, opacity: 0,
                                    className: "mapapp-trail-hit" });
-        var tip = el("div", "mapapp-trail-tip");
-        tip.appendChild(el("strong", null, t.name));
-        tip.appendChild(el("div", "mapapp-trail-dates", g.label));
-        tip.appendChild(el("div", "mapapp-trail-places",
-                           nameAt(a, g.start) + " → " + nameAt(b, g.end)));
-        hit.bindTooltip(tip, { sticky: true, direction: "top", className: "mapapp-trail-tooltip" });
+        hit.bindTooltip(trailTip(t.name, g.label, nameAt(a, g.start) + " → " + nameAt(b, g.end)),
+                        { sticky: true, direction: "top", className: "mapapp-trail-tooltip" });
         // The arrowhead sits three quarters along, clear of the destination's marker; its angle is
         // the segment's bearing on the (Mercator) screen, the same at every zoom.
         var p0 = map.project(ll[0], 0), p1 = map.project(ll[1], 0);
@@ -376,6 +411,9 @@
       new Panel({ position: position, node: node }).addTo(map);
       return node;
     }
+
+    // Built with attributionControl off (mapview.build_map): this text control takes its corner.
+    new Panel({ position: "bottomright", node: creditNode("Leaflet | " + S.borders_note) }).addTo(map);
 
     var viewsNode = addPanel("topleft", "mapapp-views");
     viewsNode.setAttribute("role", "group");
@@ -562,7 +600,8 @@
       var add = [], drop = [];
       Object.keys(markers).forEach(function (id) {
         var m = markers[id], on = cluster.hasLayer(m);
-        m.setTooltipContent(nameAt(placesById[id], day));
+        var name = nameAt(placesById[id], day);
+        if (name !== m.label) { m.label = name; m.setTooltipContent(el("span", null, name)); }
         if (keep[id] && !on) add.push(m);
         if (!keep[id] && on) drop.push(m);
       });
