@@ -13,11 +13,17 @@ Files are read from their sources (``node_modules/`` and ``mapapp/web/``, throug
 :mod:`mapapp.assets`), falling back to the generated ``static/`` tree; a missing file raises
 :class:`~mapapp.assets.MissingAssetError` naming it and the fix. The rendered page is checked
 before it is returned: nothing in it may still point at a URL a browser would fetch.
+
+Defence in depth: the page carries a Content-Security-Policy (:func:`content_security_policy`) that
+runs only its own scripts, by hash, and so no inline event handler, ``javascript:`` URL or script a
+piece of data text might smuggle in; styles likewise by hash; images, the basemap fetch and nothing
+else from ``data:`` URLs.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import mimetypes
@@ -60,6 +66,9 @@ NON_FETCHED_URLS = frozenset({
     "https://bugzilla.mozilla.org/show_bug.cgi?id=888319",           # comment in leaflet.css
 })
 
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.I | re.S)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.I | re.S)
+_CHARSET_META = '<meta charset="utf-8" />'
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 _URL = re.compile(r"""https?://[^\s"'<>()\\]+""")
 
@@ -201,6 +210,41 @@ def check_offline(page: str) -> None:
         raise ValueError("the standalone page is not self-contained:\n  " + "\n  ".join(problems))
 
 
+def _hashes(bodies: list[str]) -> list[str]:
+    """CSP source expressions for these element texts (sha256 of their UTF-8, as browsers hash them)."""
+    return sorted({f"'sha256-{base64.b64encode(hashlib.sha256(b.encode('utf-8')).digest()).decode('ascii')}'"
+                   for b in bodies})
+
+
+def content_security_policy(page: str) -> str:
+    """The policy for ``page``: its own inline scripts and styles by hash, ``data:`` images and fetches, nothing else.
+
+    No ``'unsafe-inline'`` and no ``'unsafe-eval'``: an inline event handler (``onerror=…``), a
+    ``javascript:`` URL or a script element that is not one of the page's own does not run.
+    """
+    scripts = [body for attrs, body in _SCRIPT.findall(page) if not re.search(r"\bsrc\s*=", attrs, re.I)]
+    styles = _STYLE.findall(page)
+    return "; ".join([
+        "default-src 'none'",
+        "script-src " + " ".join(_hashes(scripts)),
+        "style-src " + " ".join(_hashes(styles)),
+        "img-src data:",
+        "connect-src data:",  # the basemap, fetched from its data: URL
+        "base-uri 'none'",
+        "form-action 'none'",
+        "object-src 'none'",
+    ])
+
+
+def with_content_security_policy(page: str) -> str:
+    """``page`` with its :func:`content_security_policy` as a ``<meta>`` right after the charset, before any script."""
+    if page.count(_CHARSET_META) != 1 or page.find(_CHARSET_META) > page.lower().find("<script"):
+        raise ValueError("the standalone page has no single charset <meta> before its first script")
+    policy = html.escape(content_security_policy(page), quote=False).replace('"', "&quot;")
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}" />'
+    return page.replace(_CHARSET_META, _CHARSET_META + "\n    " + meta)
+
+
 def standalone_html(ds: Dataset, state: MapState, *, basemap: Basemap = "50m", root: Path = REPO_ROOT,
                     person: str | None = None) -> str:
     """The map of ``ds`` in ``state`` as one self-contained HTML document (scripts, styles, images, basemap inline).
@@ -235,6 +279,6 @@ def standalone_html(ds: Dataset, state: MapState, *, basemap: Basemap = "50m", r
     figure.header.add_child(_Raw(_FOOTER_CSS), name="standalone_footer_css")
     figure.html.add_child(_Raw(_footer(state, root)), name="standalone_footer")
 
-    page = figure.render()
+    page = with_content_security_policy(figure.render())
     check_offline(page)
     return page

@@ -5,8 +5,11 @@ The browser half (markers counted in Chromium with the network blocked) is tests
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -15,7 +18,8 @@ import pytest
 from mapapp import GEODATA_DIR, REPO_ROOT
 from mapapp.assets import CSS_FILES, JS_FILES, MissingAssetError
 from mapapp.mapview import Dataset, load_dataset, visible_place_ids
-from mapapp.standalone import NON_FETCHED_URLS, asset_path, check_offline, standalone_html
+from mapapp.standalone import (NON_FETCHED_URLS, asset_path, check_offline, standalone_html,
+                               with_content_security_policy)
 from mapapp.viewstate import MapState
 
 WINDOW = MapState(start="1937-01", end="1938-12")
@@ -168,3 +172,85 @@ def test_a_person_is_asked_for_only_when_given(ds: Dataset, page: str) -> None:
     with_person = standalone_html(ds, WINDOW, person="mandelstam")
     assert with_person.count('person: "mandelstam"') == 1
     assert "__mapappPending" in with_person and 'person: "' not in page
+
+
+class _Inline(HTMLParser):
+    """The text of every inline <script> and <style>, and the CSP <meta>s, as a browser's parser sees them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[str] = []
+        self.styles: list[str] = []
+        self.policies: list[str] = []
+        self.first_script_at: int | None = None
+        self.policy_at: int | None = None
+        self._open: str | None = None
+        self._tags = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tags += 1
+        a = dict(attrs)
+        if tag == "meta" and (a.get("http-equiv") or "").lower() == "content-security-policy":
+            self.policies.append(a.get("content") or "")
+            self.policy_at = self._tags
+        if tag in ("script", "style") and "src" not in a:
+            self._open = tag
+            (self.scripts if tag == "script" else self.styles).append("")
+            if tag == "script" and self.first_script_at is None:
+                self.first_script_at = self._tags
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._open:
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open == "script":
+            self.scripts[-1] += data
+        elif self._open == "style":
+            self.styles[-1] += data
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+def _directives(policy: str) -> dict[str, list[str]]:
+    return {d.split()[0]: d.split()[1:] for d in (x.strip() for x in policy.split(";")) if d}
+
+
+def test_the_page_runs_only_its_own_scripts(page: str) -> None:
+    parsed = _Inline()
+    parsed.feed(page)
+    assert len(parsed.policies) == 1
+    assert parsed.policy_at is not None and parsed.first_script_at is not None
+    assert parsed.policy_at < parsed.first_script_at  # a policy after a script does not cover it
+    policy = _directives(parsed.policies[0])
+    assert policy["default-src"] == ["'none'"]
+    assert sorted(policy["script-src"]) == sorted({_sha256(s) for s in parsed.scripts})
+    assert len(parsed.scripts) >= 5  # leaflet, markercluster, topojson, mapapp, the map itself
+    assert sorted(policy["style-src"]) == sorted({_sha256(s) for s in parsed.styles})
+    assert policy["img-src"] == ["data:"] and policy["connect-src"] == ["data:"]
+    for directive in ("base-uri", "form-action", "object-src"):
+        assert policy[directive] == ["'none'"]
+    words = " ".join(w for ws in policy.values() for w in ws)
+    for loose in ("'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "*", "http:", "https:", "blob:"):
+        assert loose not in words.split()
+
+
+def test_hostile_text_adds_no_script_to_the_policy(tmp_path: Path, page: str) -> None:
+    """A name holding </script><script> stays inside the payload: the same scripts, each allowed by hash."""
+    clean, hostile = _Inline(), _Inline()
+    clean.feed(page)
+    hostile.feed(standalone_html(hostile_dataset(tmp_path), WINDOW))
+    assert len(hostile.scripts) == len(clean.scripts)
+    assert sorted(_directives(hostile.policies[0])["script-src"]) == sorted({_sha256(s) for s in hostile.scripts})
+
+
+@pytest.mark.parametrize("broken", [
+    "<html><head><title>x</title></head><body></body></html>",  # no charset meta
+    '<html><head><script>1</script><meta charset="utf-8" /></head></html>',  # a script before it
+    '<html><head><meta charset="utf-8" /><meta charset="utf-8" /></head></html>',  # two
+])
+def test_a_page_the_policy_cannot_cover_is_refused(broken: str) -> None:
+    with pytest.raises(ValueError, match="charset"):
+        with_content_security_policy(broken)
