@@ -634,7 +634,14 @@
         li.appendChild(b);
         listBody.appendChild(li);
       });
-      if (openPlace && markers[openPlace].isPopupOpen()) markers[openPlace].setPopupContent(popupContent(placesById[openPlace]));
+      if (openPlace) {
+        // Updating a popup pans it into view, and that first stops any pan still running: its moveend
+        // re-clusters, which can take the marker, and so the popup, off the map in mid-update. Stop it first.
+        map.stop();
+        if (openPlace && markers[openPlace].isPopupOpen()) {
+          markers[openPlace].setPopupContent(popupContent(placesById[openPlace]));
+        }
+      }
       revealTrail();
       report();
     }
@@ -642,6 +649,7 @@
     function focus(ids) {
       ids = (ids || []).filter(function (id) { return markers[id]; });
       if (!ids.length) return;
+      map.stop(); // before refresh: see the popup update there
       ids.forEach(function (id) {
         var p = placesById[id];
         if (!st.layers[p.layer]) { st.layers[p.layer] = true; legend.querySelector("[data-layer='" + p.layer + "']").checked = true; }
