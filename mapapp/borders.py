@@ -39,7 +39,7 @@ from shapely.geometry.base import BaseGeometry
 
 from . import GEODATA_DIR
 from .problems import Problem
-from .tables import parse_table
+from .tables import decode_table, parse_table
 
 TABLE = "borders.csv"
 COLUMNS: tuple[str, ...] = ("file", "valid_from", "valid_to", "note")
@@ -142,11 +142,9 @@ def read_spans(data_dir: Path) -> tuple[list[Span], list[Problem]]:
     if not path.is_file():
         return [], [Problem(TABLE, None, None, None, f"is missing from {path.parent}",
                             f"create it with the header row: {','.join(COLUMNS)}")]
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return [], [Problem(TABLE, None, None, None, f"is not valid UTF-8 (byte {exc.start})",
-                            "save the file as UTF-8 (CSV UTF-8 in a spreadsheet)")]
+    text, not_utf8 = decode_table(TABLE, path.read_bytes())
+    if text is None:
+        return [], not_utf8
     table, problems = parse_table(TABLE, text, COLUMNS)
     snapshots = Path(data_dir) / SNAPSHOT_DIR
     rows: list[tuple[Any, Span]] = []

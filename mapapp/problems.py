@@ -11,7 +11,8 @@ class Problem:
     """One thing wrong in a table: where (file, row, field), what (value, message), and the fix.
 
     ``row`` counts the header as row 1, as a spreadsheet does; ``None`` means the whole file
-    (or its header). ``field`` is ``None`` when the problem concerns a whole row.
+    (or its header). ``field`` is ``None`` when the problem concerns a whole row. ``follow_on`` marks a line
+    that only says what could not be checked because of another problem; reports list those last.
     """
 
     file: str
@@ -20,6 +21,7 @@ class Problem:
     value: str | None
     message: str
     fix: str
+    follow_on: bool = False
 
     def location(self) -> str:
         """``events.csv row 12, field 'start'`` (or less, when row/field are unknown)."""
@@ -41,9 +43,10 @@ class Problem:
         return f"{self.location()} {self.message}. Fix: {fix}"
 
 
-def sort_key(problem: Problem) -> tuple[str, int, str, str]:
-    """Order problems by file, row, field and message, so reports are stable."""
-    return (problem.file, problem.row or 0, problem.field or "", problem.message)
+def sort_key(problem: Problem) -> tuple[bool, str, int, str, str]:
+    """Order problems by file, row, field and message, so reports are stable; follow-on lines come last, after
+    the problems that caused them."""
+    return (problem.follow_on, problem.file, problem.row or 0, problem.field or "", problem.message)
 
 
 class DataError(Exception):

@@ -32,7 +32,7 @@ from typing import Any
 
 from .i18n import Lang
 from .problems import DataError, Problem
-from .tables import split_list
+from .tables import decode_table, split_list
 from .viewstate import VIEWS_BY_ID, month_first, month_last, parse_month
 
 COLUMNS: tuple[str, ...] = ("id", "start", "end", "view", "places", "caption_en", "caption_ru", "duration_s")
@@ -75,13 +75,9 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[Proble
     if not Path(path).is_file():
         return [], [Problem(name, None, None, None, f"is missing from {Path(path).parent}",
                             f"create it with the header row: {','.join(COLUMNS)}")]
-    raw = Path(path).read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return [], [Problem(name, line, None, None, f"is not valid UTF-8 (byte {exc.start})",
-                            "save the file as UTF-8 (CSV UTF-8 in a spreadsheet)")]
+    text, not_utf8 = decode_table(name, Path(path).read_bytes())
+    if text is None:
+        return [], not_utf8
     records = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[Problem] = []
     rows: list[tuple[int, dict[str, str]]] = []

@@ -17,7 +17,7 @@ from .citations import LINES_FIX, LinesError, has_lines_placeholder, parse_lines
 from .countries import COUNTRY_BOUNDS
 from .dates import DATE_FIX, PartialDate
 from .problems import Problem, sort_key
-from .tables import Row, Table, read_tables, split_list
+from .tables import REQUIRED_ROWS, Row, Table, read_tables, split_list
 
 ID_RE = re.compile(r"[a-z0-9_]+")
 NUMBER_RE = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
@@ -122,8 +122,9 @@ class _Checker:
         result = float(value)
         return result if math.isfinite(result) else None
 
-    def citation(self, row: Row, sources: Mapping[str, Row], *, required: bool) -> None:
-        """Check ``source`` and ``source_lines`` of an event or a name period."""
+    def citation(self, row: Row, sources: Mapping[str, Row] | None, *, required: bool) -> None:
+        """Check ``source`` and ``source_lines`` of an event or a name period (``sources`` None: sources.csv could
+        not be read, so only what needs no source row is checked)."""
         source_id, lines = row["source"], row["source_lines"]
         if not source_id:
             if required:
@@ -132,6 +133,8 @@ class _Checker:
             elif lines:
                 self.add(row, "source_lines", lines, "is given without a source",
                          "fill in 'source' too, or empty 'source_lines'")
+            return
+        if sources is None:
             return
         source = sources.get(source_id)
         if source is None:
@@ -321,8 +324,9 @@ def _check_coordinates(c: _Checker, row: Row) -> None:
               "check the coordinates, and that country is where the place lies today")
 
 
-def check_names(table: Table, places: Mapping[str, Row], sources: Mapping[str, Row],
+def check_names(table: Table, places: Mapping[str, Row] | None, sources: Mapping[str, Row] | None,
                 problems: list[Problem]) -> None:
+    """``places``/``sources`` None: that table could not be read, so nothing is checked against it."""
     c = _Checker(problems)
     periods: dict[str, list[tuple[Row, PartialDate | None, PartialDate | None]]] = {}
     unchainable: set[str] = set()
@@ -331,7 +335,7 @@ def check_names(table: Table, places: Mapping[str, Row], sources: Mapping[str, R
         place_id = row["place_id"]
         if not place_id:
             c.add(row, "place_id", "", "is empty", "give the places.csv id of the place")
-        elif place_id not in places:
+        elif places is not None and place_id not in places:
             c.add(row, "place_id", place_id, "is not an id in places.csv",
                   "add the place to places.csv or correct the id")
         start, end = c.date(row, "from"), c.date(row, "to")
@@ -341,18 +345,21 @@ def check_names(table: Table, places: Mapping[str, Row], sources: Mapping[str, R
                   "'to' is the first date of the next name: make it later than 'from'")
             bad_dates = True
         c.citation(row, sources, required=False)
-        if place_id in places:
+        if place_id and (places is None or place_id in places):
             periods.setdefault(place_id, []).append((row, start, end))
             if bad_dates:
                 unchainable.add(place_id)
     for place_id, rows in periods.items():
         if place_id not in unchainable:  # fix the dates first; the chain is checked afterwards
-            _check_chain(c, place_id, rows, places[place_id])
+            _check_chain(c, place_id, rows, places[place_id] if places is not None else None)
 
 
 def _check_chain(c: _Checker, place_id: str, rows: list[tuple[Row, PartialDate | None, PartialDate | None]],
-                 place: Row) -> None:
-    """A place's periods must chain exactly: each 'to' is the next 'from'; open only at the ends."""
+                 place: Row | None) -> None:
+    """A place's periods must chain exactly: each 'to' is the next 'from'; open only at the ends.
+
+    ``place`` (None when places.csv could not be read) is the place's row, whose name the current period must carry.
+    """
     rows = sorted(rows, key=lambda r: (r[1] is not None, r[1].earliest() if r[1] else None, r[0].number))
     open_starts = [r for r in rows if r[1] is None]
     open_ends = [r for r in rows if r[2] is None]
@@ -380,7 +387,7 @@ def _check_chain(c: _Checker, place_id: str, rows: list[tuple[Row, PartialDate |
             c.add(row, "to", row["to"], f"is not written like the next period's 'from' '{nrow['from']}' "
                   f"(row {nrow.number})", "write the same date in both cells")
     last_row, _, last_end = rows[-1]
-    if last_end is None and last_row["name_en"] and last_row["name_en"] != place["name_en"]:
+    if place is not None and last_end is None and last_row["name_en"] and last_row["name_en"] != place["name_en"]:
         c.add(last_row, "name_en", last_row["name_en"],
               f"is the current name (empty 'to') but places.csv row {place.number} calls the place "
               f"'{place['name_en']}'", "use the same name in both, or close the period with a 'to' date")
@@ -397,8 +404,9 @@ def check_people(table: Table, problems: list[Problem]) -> dict[str, Row]:
     return people
 
 
-def check_events(table: Table, places: Mapping[str, Row], people: Mapping[str, Row],
-                 sources: Mapping[str, Row], problems: list[Problem]) -> dict[str, Row]:
+def check_events(table: Table, places: Mapping[str, Row] | None, people: Mapping[str, Row] | None,
+                 sources: Mapping[str, Row] | None, problems: list[Problem]) -> dict[str, Row]:
+    """``places``/``people``/``sources`` None: that table could not be read, so nothing is checked against it."""
     c = _Checker(problems)
     events = c.ids(table.rows)
     for row in table.rows:
@@ -420,24 +428,69 @@ def check_events(table: Table, places: Mapping[str, Row], people: Mapping[str, R
     return events
 
 
-def _check_refs(c: _Checker, row: Row, field: str, ids: list[str], known: Mapping[str, Row], file: str) -> None:
+def _check_refs(c: _Checker, row: Row, field: str, ids: list[str], known: Mapping[str, Row] | None,
+                file: str) -> None:
     seen: set[str] = set()
     for ref in ids:
         if ref in seen:
             c.add(row, field, ref, "is listed twice", "list each id once")
-        elif ref not in known:
+        elif known is not None and ref not in known:
             c.add(row, field, ref, f"is not an id in {file}", f"add it to {file} or correct the id")
         seen.add(ref)
 
 
+#: Which columns refer to which table's ids: (table, column, referred table).
+REFERENCES: tuple[tuple[str, str, str], ...] = (
+    ("names.csv", "place_id", "places.csv"), ("names.csv", "source", "sources.csv"),
+    ("events.csv", "places", "places.csv"), ("events.csv", "people", "people.csv"),
+    ("events.csv", "source", "sources.csv"),
+)
+
+
+def unusable(table: Table) -> str | None:
+    """Why other tables cannot be checked against ``table`` (None: they can).
+
+    A table that could not be read, has no ``id`` column, or is a required table without rows
+    (:data:`~mapapp.tables.REQUIRED_ROWS`) would make every reference to it "not an id": hundreds of follow-on
+    lines burying the one real problem, which is reported on the table itself. (An empty optional table is
+    fine, so a reference to it is a real mistake and is reported on its row.)
+    """
+    if not table.complete:
+        return "could not be read"
+    if "id" not in table.header:
+        return "has no 'id' column"
+    if not table.rows and table.name in REQUIRED_ROWS:
+        return "has no rows"
+    return None
+
+
+def _not_checked(tables: Mapping[str, Table], problems: list[Problem]) -> None:
+    """One line per column whose references were not checked because the table they refer to is unusable."""
+    for name, column, target in REFERENCES:
+        why = unusable(tables[target])
+        if why is not None and any(row[column] for row in tables[name].rows):
+            problems.append(Problem(name, None, column, None, f"was not checked against {target}, which {why}",
+                                    f"correct {target} first; then these references are checked",
+                                    follow_on=True))
+
+
 def validate_tables(tables: Mapping[str, Table]) -> list[Problem]:
-    """Every problem in the tables (already read), in a stable order."""
+    """Every problem in the tables (already read), in a stable order.
+
+    Nothing is checked against a table that :func:`unusable` rejects; one line says so instead.
+    """
     problems: list[Problem] = []
     sources = check_sources(tables["sources.csv"], problems)
     places = check_places(tables["places.csv"], problems)
     people = check_people(tables["people.csv"], problems)
-    check_names(tables["names.csv"], places, sources, problems)
-    check_events(tables["events.csv"], places, people, sources, problems)
+
+    def usable(name: str, rows: dict[str, Row]) -> dict[str, Row] | None:
+        return rows if unusable(tables[name]) is None else None
+
+    check_names(tables["names.csv"], usable("places.csv", places), usable("sources.csv", sources), problems)
+    check_events(tables["events.csv"], usable("places.csv", places), usable("people.csv", people),
+                 usable("sources.csv", sources), problems)
+    _not_checked(tables, problems)
     return sorted(problems, key=sort_key)
 
 

@@ -94,6 +94,15 @@ def test_missing_table_is_a_problem(tmp_path: Path) -> None:
     assert [p.message for p in problems] == [f"is missing from {tmp_path}"]
 
 
+def test_a_table_in_utf16_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "borders.csv").write_bytes((DATA_DIR / "borders.csv").read_text(encoding="utf-8").encode("utf-16"))
+    _, problems = read_spans(tmp_path)
+    assert [str(p) for p in problems] == [
+        "borders.csv is encoded as UTF-16 LE, not UTF-8. Fix: save it as CSV UTF-8 (in a spreadsheet: Save As, "
+        "CSV UTF-8), or convert it: iconv -f UTF-16LE -t UTF-8 borders.csv > borders.csv.new && "
+        "mv borders.csv.new borders.csv."]
+
+
 def test_real_table_has_no_problems() -> None:
     spans, problems = read_spans(DATA_DIR)
     assert [str(p) for p in problems] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -164,3 +165,19 @@ def test_optional_person_column(tmp_path: Path) -> None:
     assert [str(p) for p in info.value.problems] == [
         "tour.csv row 3, field 'person': 'kirov' is not a person with a trail. Fix: use the id of a person "
         "(people.csv) whose events are at two or more places, or leave it empty."]
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (codecs.BOM_UTF16_LE + f"{HEADER}\n{GOOD}\n".encode("utf-16-le"),
+     "tour.csv is encoded as UTF-16 LE, not UTF-8. Fix: save it as CSV UTF-8 (in a spreadsheet: Save As, CSV "
+     "UTF-8), or convert it: iconv -f UTF-16LE -t UTF-8 tour.csv > tour.csv.new && mv tour.csv.new tour.csv."),
+    (f"{HEADER}\n{GOOD}\n".encode("cp1251"),
+     "tour.csv is not UTF-8: it looks like windows-1251. Fix: save it as CSV UTF-8 (in a spreadsheet: Save As, "
+     "CSV UTF-8), or convert it: iconv -f WINDOWS-1251 -t UTF-8 tour.csv > tour.csv.new && "
+     "mv tour.csv.new tour.csv."),
+], ids=["utf16", "cp1251"])
+def test_a_tour_in_another_encoding_is_one_line(tmp_path: Path, raw: bytes, expected: str) -> None:
+    (tmp_path / "tour.csv").write_bytes(raw)
+    with pytest.raises(DataError) as info:
+        load_tour(tmp_path / "tour.csv", PLACES)
+    assert [str(p) for p in info.value.problems] == [expected]

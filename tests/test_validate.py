@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import BASE, edited, tables_copy, write_tables
+from conftest import BASE, edited, needs_real_data, tables_copy, write_tables
+from mapapp import DATA_DIR
+from mapapp.build import build
 from mapapp.problems import DataError, Problem
-from mapapp.tables import COLUMNS, Row, Table, parse_table
+from mapapp.tables import COLUMNS, Row, Table, guess_cyrillic, parse_table
 from mapapp.validate import validate, validate_tables
 
 DATE_FIX = "Fix: use YYYY, YYYY-MM or YYYY-MM-DD with a valid day."
@@ -360,3 +363,165 @@ def test_empty_file_is_reported() -> None:
     assert [str(p) for p in problems] == [
         "sources.csv is empty. Fix: start it with the header row: "
         "id,kind,title,author,year,path,line_count,citation_en,citation_ru."]
+
+
+# --- hostile input (issue 9): empty tables, other encodings, no follow-on errors ---------------------------
+
+NOT_CHECKED = "was not checked against {target}, which {why}. Fix: correct {target} first; then these " \
+              "references are checked."
+
+
+def not_checked(where: str, target: str, why: str = "could not be read") -> str:
+    return f"{where} " + NOT_CHECKED.format(target=target, why=why)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("events.csv", ["events.csv has a header but no rows. Fix: add its rows below the header: the map has "
+                    "nothing to show without events."]),
+    ("places.csv", ["places.csv has a header but no rows. Fix: add its rows below the header: every event "
+                    "happens at a place from places.csv.",
+                    not_checked("events.csv field 'places'", "places.csv", "has no rows"),
+                    not_checked("names.csv field 'place_id'", "places.csv", "has no rows")]),
+    ("sources.csv", ["sources.csv has a header but no rows. Fix: add its rows below the header: every event "
+                     "cites a source from sources.csv.",
+                     not_checked("events.csv field 'source'", "sources.csv", "has no rows"),
+                     not_checked("names.csv field 'source'", "sources.csv", "has no rows")]),
+])
+def test_a_required_table_with_only_its_header_is_one_problem(tmp_path: Path, name: str,
+                                                              expected: list[str]) -> None:
+    tables = tables_copy()
+    tables[name] = []
+    assert messages(write_tables(tmp_path, tables)) == expected
+
+
+def test_a_header_and_blank_lines_is_still_an_empty_table(tmp_path: Path) -> None:
+    folder = write_tables(tmp_path)
+    (folder / "events.csv").write_text(",".join(COLUMNS["events.csv"]) + "\n\n,,,\n", encoding="utf-8")
+    assert messages(folder) == ["events.csv has a header but no rows. Fix: add its rows below the header: the map "
+                                "has nothing to show without events."]
+
+
+def test_optional_tables_may_be_empty(tmp_path: Path) -> None:
+    tables = tables_copy()
+    tables["names.csv"] = []
+    assert messages(write_tables(tmp_path / "no_names", tables)) == []
+    tables["people.csv"] = []  # allowed, but the events still name people: those are real mistakes
+    assert messages(write_tables(tmp_path / "no_people", tables)) == [
+        "events.csv row 2, field 'people': 'kirov' is not an id in people.csv. "
+        "Fix: add it to people.csv or correct the id.",
+        "events.csv row 4, field 'people': 'yezhov' is not an id in people.csv. "
+        "Fix: add it to people.csv or correct the id.",
+    ]
+
+
+def real_data_with(tmp_path: Path, name: str, raw: bytes) -> Path:
+    """A copy of the real tables in ``tmp_path`` with ``name`` replaced by ``raw``."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for table in COLUMNS:
+        (folder / table).write_bytes((DATA_DIR / table).read_bytes())
+    (folder / name).write_bytes(raw)
+    return folder
+
+
+def iconv_fix(encoding: str, name: str = "places.csv") -> str:
+    return (f"Fix: save it as CSV UTF-8 (in a spreadsheet: Save As, CSV UTF-8), or convert it: iconv -f {encoding} "
+            f"-t UTF-8 {name} > {name}.new && mv {name}.new {name}.")
+
+
+REAL_PLACES = (DATA_DIR / "places.csv").read_text(encoding="utf-8") if (DATA_DIR / "places.csv").is_file() else ""
+
+
+@needs_real_data
+@pytest.mark.parametrize("raw, expected", [
+    (codecs.BOM_UTF16_LE + REAL_PLACES.encode("utf-16-le"),
+     f"places.csv is encoded as UTF-16 LE, not UTF-8. {iconv_fix('UTF-16LE')}"),
+    (codecs.BOM_UTF16_BE + REAL_PLACES.encode("utf-16-be"),
+     f"places.csv is encoded as UTF-16 BE, not UTF-8. {iconv_fix('UTF-16BE')}"),
+    (REAL_PLACES.encode("utf-16-le"),
+     f"places.csv is encoded as UTF-16 LE (without a byte order mark), not UTF-8. {iconv_fix('UTF-16LE')}"),
+    (REAL_PLACES.encode("utf-16-be"),
+     f"places.csv is encoded as UTF-16 BE (without a byte order mark), not UTF-8. {iconv_fix('UTF-16BE')}"),
+    (codecs.BOM_UTF32_LE + REAL_PLACES.encode("utf-32-le"),
+     f"places.csv is encoded as UTF-32 LE, not UTF-8. {iconv_fix('UTF-32LE')}"),
+    # a spreadsheet saving in windows-1251 writes '?' for what the code page lacks (Beneš's š)
+    (REAL_PLACES.encode("cp1251", errors="replace"),
+     f"places.csv is not UTF-8: it looks like windows-1251. {iconv_fix('WINDOWS-1251')}"),
+    (REAL_PLACES.encode("koi8_r", errors="replace"),
+     f"places.csv is not UTF-8: it looks like KOI8-R. {iconv_fix('KOI8-R')}"),
+], ids=["utf16le-bom", "utf16be-bom", "utf16le", "utf16be", "utf32le-bom", "cp1251", "koi8r"])
+def test_real_places_in_another_encoding_is_one_line_without_follow_on_errors(tmp_path: Path, raw: bytes,
+                                                                              expected: str) -> None:
+    found = messages(real_data_with(tmp_path, "places.csv", raw))
+    assert found == [expected,
+                     not_checked("events.csv field 'places'", "places.csv"),
+                     not_checked("names.csv field 'place_id'", "places.csv")]
+
+
+@needs_real_data
+def test_real_places_with_a_utf8_bom_is_read(tmp_path: Path) -> None:
+    assert messages(real_data_with(tmp_path, "places.csv", codecs.BOM_UTF8 + REAL_PLACES.encode("utf-8"))) == []
+
+
+@needs_real_data
+def test_the_cause_comes_before_what_it_stopped(tmp_path: Path) -> None:
+    """Sorted by file, 'places.csv' came after 'events.csv': the cause was the last of hundreds of lines."""
+    folder = real_data_with(tmp_path, "places.csv", REAL_PLACES.encode("utf-16-le"))
+    with pytest.raises(DataError) as info:
+        build(folder, tmp_path / "out")
+    assert info.value.report().splitlines()[0].startswith("places.csv is encoded as UTF-16 LE")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Müller;Größe;Straße;Ærø;façade;naïve;Beneš", None),  # windows-1252: isolated letters, no Cyrillic words
+    ("ü", None),
+    ("Смольный;Лубянка;Бутовский полигон", "windows-1251"),
+])
+def test_guess_cyrillic_tells_russian_from_western_european(text: str, expected: str | None) -> None:
+    codec = {None: "cp1252", "windows-1251": "cp1251"}[expected]
+    assert guess_cyrillic(text.encode(codec)) == expected
+
+
+def test_a_stray_nul_byte_names_its_row(tmp_path: Path) -> None:
+    folder = write_tables(tmp_path)
+    text = (folder / "people.csv").read_bytes()
+    lines = text.split(b"\n")
+    lines[2] = lines[2].replace(b"Ezhov", b"Ez\0hov")
+    (folder / "people.csv").write_bytes(b"\n".join(lines))
+    at = b"\n".join(lines).index(b"\0")
+    assert f"people.csv row 3 contains a NUL byte (byte {at}), so it is not CSV text (a spreadsheet workbook saved " \
+           "under a .csv name?). Fix: open it in the spreadsheet and save it as CSV UTF-8." in messages(folder)
+
+
+def test_a_row_that_stops_the_reading_stops_the_references_too(tmp_path: Path) -> None:
+    folder = write_tables(tmp_path)
+    with open(folder / "places.csv", "a", encoding="utf-8") as fh:
+        fh.write('broken,"Unclosed quote\n')
+    found = messages(folder)
+    assert [m.split(" (")[0] for m in found if m.startswith("places.csv")] == ["places.csv row 5 cannot be read as CSV"]
+    assert found[-2:] == [not_checked("events.csv field 'places'", "places.csv"),
+                          not_checked("names.csv field 'place_id'", "places.csv")]
+    assert not any("is not an id in places.csv" in m for m in found)
+
+
+def test_a_table_without_an_id_column_is_not_checked_against(tmp_path: Path) -> None:
+    folder = write_tables(tmp_path)
+    text = (folder / "people.csv").read_text(encoding="utf-8")
+    (folder / "people.csv").write_text(text.replace("id,name_en", "ident,name_en", 1), encoding="utf-8")
+    found = messages(folder)
+    assert not any("is not an id in people.csv" in m for m in found)
+    assert found[-1] == not_checked("events.csv field 'people'", "people.csv", "has no 'id' column")
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("places.csv", "places.csv is a folder, not a CSV file"),
+])
+def test_a_folder_named_like_a_table(tmp_path: Path, path: str, expected: str) -> None:
+    folder = write_tables(tmp_path / "data")
+    (folder / path).unlink()
+    (folder / path).mkdir()
+    found = messages(folder)
+    assert found[0].startswith(expected) and "Fix: put the table itself at" in found[0]
+    assert found[1:] == [not_checked("events.csv field 'places'", "places.csv"),
+                         not_checked("names.csv field 'place_id'", "places.csv")]
