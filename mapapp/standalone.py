@@ -38,7 +38,7 @@ from jinja2 import Template
 from . import REPO_ROOT, __version__
 from .assets import STATIC_DIRNAME, VENDOR_FILES, WEB_DIR, MissingAssetError, missing_message
 from .i18n import strings
-from .mapview import Dataset, Focus, build_map
+from .mapview import Dataset, Focus, MapappLayer, build_map
 from .viewstate import MapState
 
 #: The ``static_url`` handed to ``build_map``: every asset URL it makes starts with it, so each one
@@ -197,8 +197,14 @@ def _title(state: MapState) -> str:
     return f"{s['title']} — {window}"
 
 
-def check_offline(page: str) -> None:
-    """Raise ValueError if ``page`` still loads anything by URL (a src/href, a CSS url(), a web URL)."""
+def check_offline(page: str, data_json: str = "") -> None:
+    """Raise ValueError if ``page`` still loads anything by URL (a src/href, a CSS url(), a web URL).
+
+    ``data_json``: the map's payload as the page carries it. Data text may well hold a URL (a citation,
+    a note); inside the JSON it is a string the page shows as text and never fetches, so it is left out.
+    """
+    if data_json:
+        page = page.replace(data_json, "{}")
     problems = []
     if PLACEHOLDER in page:
         problems.append(f"an asset URL ({PLACEHOLDER}...) was left in the page")
@@ -280,5 +286,5 @@ def standalone_html(ds: Dataset, state: MapState, *, basemap: Basemap = "50m", r
     figure.html.add_child(_Raw(_footer(state, root)), name="standalone_footer")
 
     page = with_content_security_policy(figure.render())
-    check_offline(page)
+    check_offline(page, next(c.data_json for c in fmap._children.values() if isinstance(c, MapappLayer)))
     return page

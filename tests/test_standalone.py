@@ -165,6 +165,16 @@ def test_check_offline_refuses_remote_and_leftover_links() -> None:
     with pytest.raises(ValueError, match="unexpected web URL: https://unpkg.com/leaflet"):
         check_offline("<style>@import 'https://unpkg.com/leaflet';</style>")
     check_offline("<script>document.createElementNS('http://www.w3.org/2000/svg', 'svg')</script>")
+    # A URL in data text is text (inside the payload's JSON): shown, never fetched. Outside it, refused.
+    data = '{"note": "see https://example.org/list"}'
+    check_offline(f"<script>mapapp.init(map, {data});</script>", data)
+    with pytest.raises(ValueError, match="example.org"):
+        check_offline(f"<script>mapapp.init(map, {data});</script>")
+
+
+def test_a_url_in_data_text_does_not_stop_the_export(tmp_path: Path) -> None:
+    page = standalone_html(hostile_dataset(tmp_path, title="Lists: https://example.org/lists"), WINDOW)
+    assert "https://example.org/lists" in page
 
 
 def test_a_person_is_asked_for_only_when_given(ds: Dataset, page: str) -> None:
