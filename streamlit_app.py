@@ -9,25 +9,34 @@ file and MAPAPP_GEODATA overrides the data folder.
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
+import folium
 import streamlit as st
+import streamlit_folium
 from streamlit_folium import st_folium
 
 from mapapp import REPO_ROOT
 from mapapp.assets import STATIC_URL, static_geodata_url
-from mapapp.config import AppConfig, ConfigError, config_from_env
+from mapapp.config import AppConfig, ConfigError, KioskSettings, config_from_env
 from mapapp.download import file_stem, window_csv, window_geojson, window_summary
 from mapapp.export import MIME_TYPES, state_export_bytes
 from mapapp.i18n import LANG_NAMES, LANGS, Lang, t
 from mapapp.kioskview import kiosk_payload, page_script
+from mapapp.mapframe import MapFrame, focus_js, map_frame
 from mapapp.mapview import Dataset, build_map, focus_group, focus_place_ids, load_dataset
 from mapapp.regions import REGIONS, REGIONS_BY_ID
 from mapapp.search import SearchIndex, build_index
 from mapapp.tour import TourStep, load_tour
 from mapapp.trails import people_with_trails, trail_of
 from mapapp.viewstate import MapState
+
+#: Benchmark knob (benchmarks/bench_sessions.py): MAPAPP_PAGE_CACHE=0 builds and renders the map on every
+#: run through st_folium, as the page did before it cached the map frame, so both can be measured side by side.
+PAGE_CACHE = os.environ.get("MAPAPP_PAGE_CACHE", "1") != "0"
+RETURNED = ["selected_tags"]  # what the map reports back: its state, as a tag
 
 
 @st.cache_resource
@@ -56,17 +65,23 @@ def borders_url(folder: str) -> str | None:
     return static_geodata_url(Path(folder), "borders.geojson", REPO_ROOT)
 
 
-def folium_map(_cfg: AppConfig, folder: str, seed: MapState, kiosk: bool):
-    """A fresh map each run (streamlit-folium adds the focus group to the map it is given, so a shared,
-    cached map would carry one session's search into every other); its script is stable, so no reload."""
-    block = kiosk_payload(_cfg.kiosk, tour(str(_cfg.kiosk.tour), folder), seed.lang) if kiosk else None
+def folium_map(folder: str, seed: MapState, kiosk: KioskSettings | None) -> folium.Map:
+    """A fresh folium map of ``seed`` (streamlit-folium renders and renames the map it is given)."""
+    block = kiosk_payload(kiosk, tour(str(kiosk.tour), folder), seed.lang) if kiosk else None
     return build_map(dataset(folder), seed, kiosk=block, borders_url=borders_url(folder))
+
+
+@st.cache_resource(max_entries=32)
+def cached_frame(folder: str, seed: MapState, kiosk: KioskSettings | None) -> MapFrame:
+    """The map frame for ``seed``, built once per server: only strings, the same for every session starting
+    there (a shared folium map would carry one session's search into every other, see mapapp.mapframe)."""
+    return map_frame(folium_map(folder, seed, kiosk), key=f"map-{seed.lang}", returned_objects=RETURNED)
 
 
 def show_map(cfg: AppConfig, lang: Lang, start: MapState, focus: list[str] | None, height: int,
              person: str | None = None) -> MapState:
     """Draw the map and return its state as the browser last reported it; ``person`` shows their trail."""
-    folder = str(cfg.geodata)
+    folder, kiosk = str(cfg.geodata), cfg.kiosk if cfg.kiosk.enabled else None
     state: MapState = st.session_state.get("state", start)
     seed: MapState | None = st.session_state.get("seed")
     if seed is None or seed.lang != lang:  # rebuilt only on a language change, from the window last seen
@@ -74,9 +89,14 @@ def show_map(cfg: AppConfig, lang: Lang, start: MapState, focus: list[str] | Non
     # A container keyed by language makes Streamlit mount a fresh map frame on a language switch,
     # instead of handing the new map to the old frame.
     with st.container(key=f"map-box-{lang}"):
-        out = st_folium(folium_map(cfg, folder, seed, cfg.kiosk.enabled), key=f"map-{lang}", height=height,
-                        use_container_width=True, returned_objects=["selected_tags"],
-                        feature_group_to_add=focus_group(focus, person) if focus else None)
+        if PAGE_CACHE:
+            args = cached_frame(folder, seed, kiosk).component_args(
+                height=height, width=None, feature_group=focus_js(tuple(focus), person) if focus else None)
+            out = streamlit_folium._component_func(**args)
+        else:
+            out = st_folium(folium_map(folder, seed, kiosk), key=f"map-{lang}", height=height,
+                            use_container_width=True, returned_objects=RETURNED,
+                            feature_group_to_add=focus_group(focus, person) if focus else None)
     tags = (out or {}).get("selected_tags") or []
     state = st.session_state["state"] = replace(state.with_report(tags[0] if tags else None), lang=lang)
     return state

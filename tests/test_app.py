@@ -188,3 +188,22 @@ def test_a_person_chosen_in_search_goes_into_the_printable_map(monkeypatch: pyte
     assert not at.exception
     captions = [c.value for c in at.text if c.value.startswith("With the trail of")]
     assert captions == ([caption] if caption else [])
+
+
+def test_the_cached_map_frame_is_what_st_folium_sent(fixture_app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = fixture_app.text_input(key="query").input("vyatka").run()
+    monkeypatch.setenv("MAPAPP_PAGE_CACHE", "0")  # the benchmark's switch: build and render through st_folium
+    naive = AppTest.from_file(APP, default_timeout=60).run()
+    naive.text_input(key="query").input("vyatka").run()
+    assert not at.exception and not naive.exception
+    assert map_args(at) == map_args(naive)
+    assert at.get("component_instance")[0].proto.id == naive.get("component_instance")[0].proto.id
+
+
+def test_one_sessions_search_stays_out_of_a_new_sessions_map(fixture_app: AppTest) -> None:
+    fresh_before = map_args(AppTest.from_file(APP, default_timeout=60).run())
+    fixture_app.text_input(key="query").input("smolny").run()
+    assert 'places: ["smolny"]' in map_args(fixture_app)["feature_group"]
+    fresh_after = map_args(AppTest.from_file(APP, default_timeout=60).run())  # the same server's caches
+    assert fresh_after["feature_group"] is None and fresh_after == fresh_before
+
