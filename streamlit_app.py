@@ -9,6 +9,7 @@ file and MAPAPP_GEODATA overrides the data folder.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -31,6 +32,7 @@ from mapapp.regions import REGIONS, REGIONS_BY_ID
 from mapapp.search import SearchIndex, build_index
 from mapapp.tour import TourStep, load_tour
 from mapapp.trails import people_with_trails, trail_of
+from mapapp.unreadable import LOAD_ERRORS, broken_file, unreadable_message
 from mapapp.viewstate import MapState
 
 #: Benchmark knob (benchmarks/bench_sessions.py): MAPAPP_PAGE_CACHE=0 builds and renders the map on every
@@ -177,5 +179,11 @@ try:
     config = config_from_env()
 except ConfigError as error:  # shown, not swallowed: the page cannot run without a valid config
     st.error(f"The configuration has problems:\n\n{error}")
+    st.stop()
+try:
+    dataset(str(config.geodata))
+except LOAD_ERRORS as error:  # the details (paths, traceback) go to the server's log, not to the visitor
+    logging.getLogger("mapapp.page").error("Cannot read the map data in %s", config.geodata, exc_info=error)
+    st.error(unreadable_message(broken_file(config.geodata)))
     st.stop()
 (kiosk_page if config.kiosk.enabled else visitor_page)(config)

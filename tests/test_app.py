@@ -207,3 +207,27 @@ def test_one_sessions_search_stays_out_of_a_new_sessions_map(fixture_app: AppTes
     fresh_after = map_args(AppTest.from_file(APP, default_timeout=60).run())  # the same server's caches
     assert fresh_after["feature_group"] is None and fresh_after == fresh_before
 
+
+@pytest.mark.parametrize(("broken", "content"), [
+    ("places.geojson", "{not json"),
+    ("places.geojson", None),  # missing
+    ("events.geojson", '{"type": "FeatureCollection", "features": [{"properties": {}}]}'),
+    ("borders.geojson", "[1, 2"),
+])
+def test_unreadable_map_data_gets_a_short_message_without_paths(
+        data_dir: Path, tmp_path: Path, test_gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture, broken: str, content: str | None) -> None:
+    geo = tmp_path / "geo"
+    build(data_dir, geo, test_gazetteer)
+    if content is None:
+        (geo / broken).unlink()
+    else:
+        (geo / broken).write_text(content, encoding="utf-8")
+    monkeypatch.setenv("MAPAPP_GEODATA", str(geo))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception  # no traceback element
+    assert [e.value for e in at.error] == [f"The map data could not be read ({broken}). Fix: run `mapapp build`."]
+    shown = json.dumps([str(e.proto) for e in at.main], ensure_ascii=False)
+    assert str(tmp_path) not in shown and "Traceback" not in shown and str(REPO_ROOT) not in shown
+    assert not at.get("component_instance")
+    assert any(r.name == "mapapp.page" and r.exc_info and str(geo) in r.getMessage() for r in caplog.records)
