@@ -34,11 +34,13 @@ from typing import Any
 
 import shapely
 import shapely.affinity
+import shapely.errors
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from . import GEODATA_DIR
-from .problems import Problem
+from .model import read_geojson
+from .problems import GeodataError, Problem
 from .tables import decode_table, parse_table
 
 TABLE = "borders.csv"
@@ -372,23 +374,48 @@ def prepare(data_dir: Path, sites: Iterable[tuple[float, float]] = ()) -> tuple[
 
 
 def parse_borders(doc: Mapping[str, Any]) -> Borders:
-    """A :class:`Borders` from the parsed ``borders.geojson``."""
+    """A :class:`Borders` from the parsed ``borders.geojson`` (KeyError, TypeError or ValueError when it is not
+    shaped as :func:`render` writes it)."""
     spans = tuple(Span(s["snapshot"], date.fromisoformat(s["from"]) if s["from"] else None,
                        date.fromisoformat(s["to"]) if s["to"] else None) for s in doc.get("spans", []))
-    return Borders(spans, tuple(doc["features"]))
+    for span in spans:
+        if not (span.snapshot is None or isinstance(span.snapshot, str)):
+            raise TypeError(f"span snapshot {span.snapshot!r} is not a name")
+    features = tuple(doc["features"])
+    for i, f in enumerate(features):
+        props = f["properties"]
+        if not (isinstance(props["snapshot"], str) and isinstance(props["name"], str)
+                and isinstance(props["ussr"], bool)):
+            raise TypeError(f"feature {i + 1} needs a snapshot and a name (text) and ussr (true or false)")
+        try:
+            shape(f["geometry"])
+        except (shapely.errors.GEOSException, AttributeError, IndexError) as exc:
+            raise ValueError(f"feature {i + 1} has no valid geometry ({exc})") from exc
+    return Borders(spans, features)
 
 
 _CACHE: dict[tuple[str, float], Borders] = {}
 
 
 def load_borders(path: Path = DEFAULT_PATH) -> Borders | None:
-    """The prepared borders from ``path`` (read once per change of the file); None when it does not exist."""
+    """The prepared borders from ``path`` (read once per change of the file); None when it does not exist
+    (a build without ``borders.csv``); :class:`~mapapp.problems.GeodataError` when it is not what the build
+    writes."""
     path = Path(path)
     if not path.is_file():
+        if path.exists():
+            raise GeodataError(path, "is a folder, not a file" if path.is_dir() else "is not a file")
         return None
     key = (str(path.resolve()), path.stat().st_mtime)
     if key not in _CACHE:
-        _CACHE[key] = parse_borders(json.loads(path.read_text(encoding="utf-8")))
+        doc = read_geojson(path)
+        if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+            raise GeodataError(path, "is not a GeoJSON FeatureCollection")
+        try:
+            _CACHE[key] = parse_borders(doc)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            what = f"lacks {exc.args[0]!r}" if isinstance(exc, KeyError) else f"is malformed: {exc}"
+            raise GeodataError(path, f"is not what mapapp build writes: {what}") from exc
     return _CACHE[key]
 
 

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from . import REPO_ROOT
 from .config import ENV_CONFIG, AppConfig, ConfigError, config_from_env
-from .problems import DataError
+from .problems import DataError, GeodataError
 from .tour import load_tour
 
 HOST = "127.0.0.1"
@@ -131,6 +131,8 @@ def check(config_path: Path, environ: Mapping[str, str]) -> tuple[AppConfig | No
         load_tour(config.kiosk.tour, ds.places.keys(), people_with_trails(ds))
     except DataError as exc:
         return config, [str(p) for p in exc.problems]
+    except GeodataError as exc:
+        return config, [str(exc)]
     return config, []
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -62,3 +63,20 @@ class DataError(Exception):
         n = len(self.problems)
         lines.append(f"{n} problem{'s' if n != 1 else ''} found.")
         return "\n".join(lines)
+
+
+class GeodataError(ValueError):
+    """A file of the build output (``geodata/*.geojson``) is missing or is not what ``mapapp build`` writes.
+
+    Raised by :func:`mapapp.model.load_places`, :func:`~mapapp.model.load_events` and
+    :func:`mapapp.borders.load_borders` (so by ``load_dataset`` too) instead of a JSON, key or type error, so the
+    command line and the page catch one exception. :attr:`path` is the file, :attr:`reason` what is wrong with
+    it, :attr:`fix` the way out; ``str()`` is all three on one line. A ValueError, as json's own errors are.
+    """
+
+    def __init__(self, path: Path, reason: str):
+        self.path = Path(path)
+        self.reason = reason
+        self.fix = (f"run `mapapp build --out {self.path.parent}` to write it again "
+                    "(the build output is never edited by hand)")
+        super().__init__(f"{self.path} {reason}. Fix: {self.fix}.")

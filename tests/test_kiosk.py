@@ -74,6 +74,18 @@ def test_check_reports_tour_problems(tmp_path: Path) -> None:
                                     "Fix: use the id column of data/places.csv."]
 
 
+def test_check_reports_broken_geodata_as_one_line(tmp_path: Path) -> None:
+    geodata = tmp_path / "geo"
+    geodata.mkdir()
+    (geodata / "places.geojson").write_text('{"type": "FeatureCollection", "features": [{"id": "x"}]}',
+                                            encoding="utf-8")
+    config = tmp_path / "k.toml"
+    config.write_text(f'geodata = "{geodata}"\n', encoding="utf-8")
+    assert check(config, {})[1] == [
+        f"{geodata / 'places.geojson'} is not what mapapp build writes: feature 1 ('x') lacks 'properties'. "
+        f"Fix: run `mapapp build --out {geodata}` to write it again (the build output is never edited by hand)."]
+
+
 def test_bad_config_exits_2_prints_every_problem_and_starts_nothing(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     def no_start(*args: object, **kwargs: object) -> None:

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 
 from conftest import needs_real_data, write_tables, edited
+from mapapp.borders import load_borders
 from mapapp.build import build
 from mapapp.dates import PartialDate
 from mapapp.gazetteer import Gazetteer
+from mapapp.mapview import load_dataset
 from mapapp.model import load_events, load_people, load_places
-from mapapp.problems import DataError
+from mapapp.problems import DataError, GeodataError
 from mapapp.timeline import name_at
 
 
@@ -57,3 +59,29 @@ def test_default_paths_load_the_committed_geodata() -> None:
     assert places and events and people
     assert all(pid in places for e in events for pid in e.place_ids)
     assert all(p in people for e in events for p in e.people)
+
+
+def test_the_loaders_raise_one_exception_type_for_broken_geodata(tmp_path: Path) -> None:
+    """The page and the command line catch GeodataError; it says which file, what is wrong and the fix."""
+    (tmp_path / "places.geojson").write_text('{"type": "Topology"}', encoding="utf-8")
+    (tmp_path / "events.geojson").write_text('{"type": "FeatureCollection", "features": [[1, 2]]}',
+                                             encoding="utf-8")
+    (tmp_path / "borders.geojson").write_text('{"type": "FeatureCollection", "features": [{"properties": {}}]}',
+                                              encoding="utf-8")
+    cases = [(load_places, "places.geojson", "is not a GeoJSON FeatureCollection"),
+             (load_events, "events.geojson", "is not what mapapp build writes: feature 1 is malformed: "),
+             (load_borders, "borders.geojson", "is not what mapapp build writes: lacks 'snapshot'")]
+    for loader, name, reason in cases:
+        with pytest.raises(GeodataError) as info:
+            loader(tmp_path / name)
+        assert info.value.path == tmp_path / name
+        assert info.value.reason.startswith(reason)
+        assert info.value.fix == f"run `mapapp build --out {tmp_path}` to write it again (the build output is " \
+                                 "never edited by hand)"
+        assert str(info.value) == f"{tmp_path / name} {info.value.reason}. Fix: {info.value.fix}."
+    with pytest.raises(GeodataError, match="places.geojson is not a GeoJSON FeatureCollection"):
+        load_dataset(tmp_path)
+
+
+def test_load_borders_still_allows_a_build_without_borders(tmp_path: Path) -> None:
+    assert load_borders(tmp_path / "borders.geojson") is None
