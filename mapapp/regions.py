@@ -42,10 +42,19 @@ REGIONS: tuple[Region, ...] = (
 REGIONS_BY_ID: dict[str, Region] = {r.id: r for r in REGIONS}
 
 
+#: Longitudes a custom area may span before it gets the world's Equal Earth: an azimuthal or conic projection
+#: centred on a wider box puts part of its edge at (or beyond) the antipode, where nothing can be drawn.
+MAX_CENTRED_SPAN = 180.0
+
+
 def region_for_bbox(bbox: BBox) -> Region:
-    """A custom region for ``bbox``: transverse Mercator below ~3° across, else a conic centred on it."""
+    """A custom region for ``bbox``: transverse Mercator below ~3° across, Equal Earth when wider than
+    :data:`MAX_CENTRED_SPAN` (``--bbox -180,-85,180,85``), else a conic or azimuthal projection centred on it."""
     west, south, east, north = bbox
     lon0, lat0 = (west + east) / 2, (south + north) / 2
+    if east - west > MAX_CENTRED_SPAN:
+        proj = f"+proj=eqearth +lon_0={lon0:.4f} +datum=WGS84 +units=m"
+        return Region("bbox", "Custom area", "Выбранная область", bbox, proj)
     if max(east - west, north - south) <= 3:
         proj = f"+proj=tmerc +lat_0={lat0:.4f} +lon_0={lon0:.4f} +k=1 +datum=WGS84 +units=m"
         return Region("bbox", "Custom area", "Выбранная область", bbox, proj, city=True)

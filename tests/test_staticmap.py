@@ -99,6 +99,9 @@ def test_north_arrow_only_where_north_turns(region: str, arrow: bool) -> None:
 def test_custom_bbox_gets_a_fitting_projection() -> None:
     assert "+proj=tmerc" in region_for_bbox((37.3, 55.5, 37.9, 55.9)).proj
     assert "+proj=lcc" in region_for_bbox((28.5, 60, 42, 68.5)).proj
+    # wider than half the globe: a centred projection would reach the antipode (the export crashed)
+    assert "+proj=eqearth +lon_0=0.0000" in region_for_bbox((-180, -85, 180, 85)).proj
+    assert "+proj=laea" in region_for_bbox((-90, -40, 90, 40)).proj
     assert "+proj=longlat" not in REGIONS_BY_ID["ussr"].proj
 
 
