@@ -24,12 +24,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import random
-import re
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -39,6 +35,7 @@ sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from benchmarks.results import machine, pct, write_sections  # noqa: E402
 from mapapp.dates import MONTHS_EN  # noqa: E402
 from mapapp.mapview import build_map, load_dataset, visible_place_ids  # noqa: E402
 from mapapp.viewstate import MapState  # noqa: E402
@@ -93,22 +90,6 @@ def label(i: int) -> str:
 
 def month(i: int) -> str:
     return f"{i // 12:04d}-{i % 12 + 1:02d}"
-
-
-def pct(values: list[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
-
-
-def machine(browser_version: str) -> dict[str, str]:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown")
-    mem = subprocess.run(["free", "-g"], capture_output=True, text=True).stdout.splitlines()
-    total = next((line.split()[1] for line in mem if line.startswith("Mem:")), "?")
-    return {"nproc": subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip(),
-            "memory": f"{total} GiB (free -g total)", "cpu": cpu, "chromium": browser_version,
-            "python": platform.python_version(), "os": platform.platform()}
 
 
 def main() -> int:
@@ -221,13 +202,9 @@ def main() -> int:
         "| measure | result | target |", "|---|---|---|",
         *(f"| {n} | {v} | {t} |" for n, v, t in rows), "",
     ]
-    # Keep the sections other benchmarks write (standalone, kiosk soak, export) after ours.
-    others = ""
-    if args.out.is_file():
-        text = args.out.read_text(encoding="utf-8")
-        heads = [m.start() for m in re.finditer(r"^## (?!Machine$|Targets$|Results$)", text, re.M)]
-        others = text[heads[0]:] if heads else ""
-    args.out.write_text("\n".join(lines) + ("\n" + others if others else ""), encoding="utf-8")
+    # Only our part: the other benchmarks' sections (standalone, kiosk soak, export, sessions) stay as they are.
+    write_sections(args.out, "\n".join(lines), lambda heading: heading in ("Machine", "Targets", "Results"),
+                   preamble=True)
     print(f"\nwrote {args.out}")
     return 0
 
