@@ -191,9 +191,20 @@ class _Checker:
         try:
             resolved = (REPO_ROOT / value).resolve()
             exists = resolved.is_dir() if is_dir else resolved.is_file()
+            other_kind = resolved.exists() and not exists  # a folder for a file, or a file for a folder
         except (OSError, ValueError):  # a NUL byte, a name too long
-            resolved, exists = REPO_ROOT / value, False
-        if not exists:
+            resolved, exists, other_kind = REPO_ROOT / value, False, False
+        if other_kind and not is_dir:
+            inside = resolved / default.name
+            noun = "a CSV file" if default.suffix == ".csv" else "a file"
+            self.add(dotted, value, f"is a folder, not {noun} ({resolved})",
+                     f'give the path of the file itself, e.g. {key} = "{Path(value) / default.name}"'
+                     if inside.is_file() else f"give the path of {what}, not of the folder it is in")
+        elif other_kind:
+            self.add(dotted, value, f"is a file, not a folder ({resolved})",
+                     f"give the path of {what}, e.g. {key} = \"{Path(value).parent}\""
+                     if Path(value).parent != Path(".") else f"give the path of {what}")
+        elif not exists:
             self.add(dotted, value, f"does not exist (looked for {resolved})",
                      f"give the path of {what}, relative to {REPO_ROOT} or absolute")
         return resolved

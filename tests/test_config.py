@@ -107,6 +107,11 @@ view = "karelia"
     ('tour = "data/nope.csv"', f'kiosk.tour = "data/nope.csv" does not exist (looked for {REPO_ROOT}/data/nope.csv). '
                                "Fix: give the path of the tour table (a CSV file), "
                                f"relative to {REPO_ROOT} or absolute."),
+    # a folder where the tour file should be (issue 9: it said "does not exist")
+    ('tour = "data"', f'kiosk.tour = "data" is a folder, not a CSV file ({REPO_ROOT}/data). '
+                      'Fix: give the path of the file itself, e.g. tour = "data/tour.csv".'),
+    ('tour = "docs"', f'kiosk.tour = "docs" is a folder, not a CSV file ({REPO_ROOT}/docs). '
+                      "Fix: give the path of the tour table (a CSV file), not of the folder it is in."),
     # languages
     ('languages = ["en", "de"]', "kiosk.languages = [\"en\", \"de\"] names unknown language(s) 'de'. "
                                  'Fix: list one or more of "en" and "ru", e.g. languages = ["en", "ru"].'),
@@ -154,6 +159,12 @@ def test_kiosk_value_problems(tmp_path: Path, line: str, expected: str) -> None:
 ])
 def test_start_state_problems_reuse_mapstate_messages(tmp_path: Path, line: str, expected: str) -> None:
     assert problems(f"[kiosk.start]\n{line}\n", tmp_path) == [f"kiosk.toml: {expected}"]
+
+
+def test_geodata_that_is_a_file_says_so(tmp_path: Path) -> None:
+    assert problems('geodata = "geodata/places.geojson"\n', tmp_path) == [
+        f'kiosk.toml: geodata = "geodata/places.geojson" is a file, not a folder ({REPO_ROOT}/geodata/places.geojson). '
+        'Fix: give the path of the folder mapapp build writes, e.g. geodata = "geodata".']
 
 
 def test_top_level_problems(tmp_path: Path) -> None:
