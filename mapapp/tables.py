@@ -140,9 +140,12 @@ def _nul_pattern(raw: bytes) -> str | None:
     """The UTF-16/UTF-32 byte order of BOM-less ``raw``, from where its NUL bytes fall (ASCII text in UTF-16 LE
     is ``i\\0d\\0``: a NUL at every odd offset); None when the NULs follow no such pattern."""
     sample = raw[:4096]
+
     def nul_share(offset: int, step: int) -> float:
+        """The share of NUL bytes at ``offset``, ``offset + step``, ... of the sample."""
         cells = sample[offset::step]
         return cells.count(0) / len(cells) if cells else 0.0
+
     if len(sample) >= 8:
         if min(nul_share(1, 4), nul_share(2, 4), nul_share(3, 4)) > 0.5 and nul_share(0, 4) < 0.1:
             return "UTF-32 LE"
@@ -168,7 +171,7 @@ def guess_cyrillic(raw: bytes) -> str | None:
         try:
             text = raw.decode(codec)
         except UnicodeDecodeError:
-            continue
+            continue  # a byte this code page does not have: it is not this one
         non_ascii = [c for c in text if ord(c) > 127]
         cyrillic = sum(1 for c in non_ascii if "\u0400" <= c <= "\u045f" or c in "\u0490\u0491")
         if not non_ascii or cyrillic < 0.8 * len(non_ascii):
