@@ -1,4 +1,4 @@
-"""``data/*.csv`` → ``geodata/places.geojson`` + ``geodata/events.geojson`` (+ ``geodata/borders.geojson``).
+"""``data/*.csv`` → ``geodata/places.geojson`` + ``events.geojson`` + ``people.json`` (+ ``borders.geojson``).
 
 validate → geocode → write. The output is deterministic (sorted by id, fixed key order,
 5-decimal coordinates, one feature per line) and written atomically: when any problem
@@ -24,7 +24,7 @@ from .problems import DataError, Problem, sort_key
 from .tables import Row, Table, split_list
 from .validate import validate
 
-OUTPUT_FILES = ("places.geojson", "events.geojson", borders.OUTPUT_FILE)
+OUTPUT_FILES = ("places.geojson", "events.geojson", "people.json", borders.OUTPUT_FILE)
 COORD_DECIMALS = 5
 
 
@@ -37,6 +37,7 @@ class BuildResult:
     n_places: int
     n_events: int
     borders_path: Path | None = None
+    n_people: int = 0  # in people.json, beside places.geojson
 
 
 def geocode(places: Table, gazetteer: Gazetteer) -> tuple[dict[str, City], list[Problem]]:
@@ -171,6 +172,17 @@ def feature_collection(features: list[dict[str, Any]]) -> str:
     return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
 
 
+def people_json(people: Table) -> str:
+    """``people.json``: everyone in people.csv, by id, one per line — so the app and the exports read the build
+    output alone, never a curated table (a museum's own build folder brings its own people)."""
+    lines = [json.dumps({"id": r["id"], "name_en": r["name_en"], "name_ru": r["name_ru"],
+                         "aliases": split_list(r["aliases"]), "born": _opt(r["born"]), "died": _opt(r["died"]),
+                         "description_en": r["description_en"], "note": r["note"]},
+                        ensure_ascii=False, separators=(",", ":"))
+             for r in sorted(people.rows, key=lambda r: r["id"])]
+    return '{"people":[\n' + ",\n".join(lines) + ("\n" if lines else "") + "]}\n"
+
+
 def needs_gazetteer(places: Table) -> bool:
     """Whether any place is to be resolved through the gazetteer."""
     return any(r["geonames_query"] and not (r["lat"] or r["lon"]) for r in places.rows)
@@ -213,7 +225,8 @@ def render(tables: Mapping[str, Table], cities: Mapping[str, City], gazetteer_la
     event_features = [_event_feature(r, [points[p] for p in split_list(r["places"])], people, sources)
                       for r in events]
     return {"places.geojson": feature_collection(place_features),
-            "events.geojson": feature_collection(event_features)}
+            "events.geojson": feature_collection(event_features),
+            "people.json": people_json(tables["people.csv"])}
 
 
 class OutputError(Exception):
@@ -280,4 +293,4 @@ def build(data_dir: Path, out_dir: Path, gazetteer: Gazetteer | None = None) -> 
     write_atomically(out_dir, files)
     return BuildResult(out_dir / "places.geojson", out_dir / "events.geojson",
                        len(tables["places.csv"].rows), len(tables["events.csv"].rows),
-                       out_dir / borders.OUTPUT_FILE if has_borders else None)
+                       out_dir / borders.OUTPUT_FILE if has_borders else None, len(tables["people.csv"].rows))

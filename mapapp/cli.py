@@ -163,7 +163,7 @@ def _export_parser(commands: argparse._SubParsersAction) -> _Parser:
     return e
 
 
-def load_geodata(folder: Path, people_csv: Path = DATA_DIR / "people.csv") -> tuple[Dataset | None, list[str]]:
+def load_geodata(folder: Path) -> tuple[Dataset | None, list[str]]:
     """What ``load_dataset(folder)`` reads, with every file's problem as a line naming ``--geodata``.
 
     Each file is read on its own, so a broken places.geojson and a broken events.geojson are both reported;
@@ -185,9 +185,9 @@ def load_geodata(folder: Path, people_csv: Path = DATA_DIR / "people.csv") -> tu
     except GeodataError as exc:
         problems.append(f"--geodata {folder}: {exc}")
     try:
-        people = load_people(people_csv)
-    except DataError as exc:
-        problems += [str(p) for p in exc.problems]
+        people = load_people(folder / "people.json")
+    except GeodataError as exc:
+        problems.append(f"--geodata {folder}: {exc}")
     if places is not None and events is not None:
         try:
             check_references(places, events, folder / "events.geojson")
@@ -287,8 +287,9 @@ def run_build(data: Path, out: Path, check: bool) -> int:
         print(f"--out {out}: {exc}. Fix: choose a folder you may write to (--out DIR), or free the disk or make "
               "it writable. Nothing was written.", file=sys.stderr)
         return EXIT_PROBLEMS
-    print(f"Wrote {result.places_path} ({result.n_places} places) and {result.events_path} "
-          f"({result.n_events} events)" + (f" and {result.borders_path}." if result.borders_path else "."))
+    print(f"Wrote {result.places_path} ({result.n_places} places), {result.events_path} "
+          f"({result.n_events} events), people.json ({result.n_people} people)"
+          + (f" and {result.borders_path}." if result.borders_path else "."))
     return EXIT_OK
 
 

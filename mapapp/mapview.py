@@ -22,7 +22,7 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
-from . import DATA_DIR, GEODATA_DIR
+from . import GEODATA_DIR
 from .assets import STATIC_URL, asset_links
 from .borders import Borders, load_borders
 from .dates import MONTHS_EN, MONTHS_RU
@@ -63,10 +63,10 @@ class Dataset:
         return self.layers[place_id]
 
 
-def load_dataset(geodata: Path = GEODATA_DIR, people_csv: Path = DATA_DIR / "people.csv") -> Dataset:
-    """Read the build output (and the people table) into a :class:`Dataset`."""
+def load_dataset(geodata: Path = GEODATA_DIR) -> Dataset:
+    """Read the build output in ``geodata`` into a :class:`Dataset` (:class:`~mapapp.problems.GeodataError` if broken)."""
     return Dataset(load_places(geodata / "places.geojson"), tuple(load_events(geodata / "events.geojson")),
-                   load_people(people_csv), load_borders(geodata / "borders.geojson"))
+                   load_people(geodata / "people.json"), load_borders(geodata / "borders.geojson"))
 
 
 def visible_place_ids(ds: Dataset, state: MapState) -> list[str]:

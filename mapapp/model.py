@@ -1,6 +1,6 @@
 """The app's view of the data: places, events and people read back from ``geodata/``.
 
-These loaders read only build output (and ``people.csv``), never validate the curated data: run
+These loaders read only build output, never the curated tables: run
 ``mapapp build`` first. They do check that the output is what the build writes, and raise
 :class:`~mapapp.problems.GeodataError` (the file, what is wrong, the fix) when it is not.
 """
@@ -19,14 +19,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import DATA_DIR, GEODATA_DIR
+from . import GEODATA_DIR
 from .dates import PartialDate
-from .problems import DataError, GeodataError
-from .tables import read_table, split_list
+from .problems import GeodataError
 
 DEFAULT_PLACES = GEODATA_DIR / "places.geojson"
 DEFAULT_EVENTS = GEODATA_DIR / "events.geojson"
-DEFAULT_PEOPLE = DATA_DIR / "people.csv"
+DEFAULT_PEOPLE = GEODATA_DIR / "people.json"
 
 
 @dataclass(frozen=True)
@@ -186,16 +185,24 @@ def _type_name(hint: Any) -> str:
     return getattr(hint, "__name__", None) or str(hint).replace("typing.", "")
 
 
-def _bad_feature(path: Path, index: int, feature: Any, exc: Exception) -> GeodataError:
-    """What is wrong with feature ``index`` (0-based) of ``path``, from the error reading it raised."""
+def _bad_feature(path: Path, index: int, feature: Any, exc: Exception, noun: str = "feature") -> GeodataError:
+    """What is wrong with feature (or person…) ``index`` (0-based) of ``path``, from the error reading it raised."""
     fid = feature.get("id") if isinstance(feature, dict) else None
-    where = f"feature {index + 1}" + (f" ('{fid}')" if isinstance(fid, str) else "")
+    where = f"{noun} {index + 1}" + (f" ('{fid}')" if isinstance(fid, str) else "")
     what = f"lacks {exc.args[0]!r}" if isinstance(exc, KeyError) else f"is malformed: {exc}"
     return GeodataError(path, f"is not what mapapp build writes: {where} {what}")
 
 
 #: What reading a feature of the wrong shape raises: a missing key, a wrong type, a bad date or number.
 SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+def _items(record: Mapping[str, Any], key: str) -> tuple[Any, ...]:
+    """``record[key]`` as a tuple, if it is a JSON list (``tuple()`` of a string would split it into letters)."""
+    value = record[key]
+    if not isinstance(value, list):
+        raise TypeError(f"'{key}' is {json.dumps(value, ensure_ascii=False, default=str)[:60]}, not a list")
+    return tuple(value)
 
 
 def _date(text: str | None) -> PartialDate | None:
@@ -226,7 +233,7 @@ def load_places(path: Path = DEFAULT_PLACES) -> dict[str, Place]:
                 abroad=p["abroad"], lat=lat, lon=lon, precision=p["precision"], uncertainty_m=p["uncertainty_m"],
                 description_en=p["description_en"], description_ru=p["description_ru"],
                 coord_source=p["coord_source"], coord_source_ru=p["coord_source_ru"], geonames_id=p["geonames_id"],
-                names=names, note=p["note"], note_ru=p["note_ru"], event_ids=tuple(p["event_ids"])))
+                names=names, note=p["note"], note_ru=p["note_ru"], event_ids=_items(p, "event_ids")))
         except SHAPE_ERRORS as exc:
             raise _bad_feature(path, i, feature, exc) from exc
     return places
@@ -247,9 +254,9 @@ def load_events(path: Path = DEFAULT_EVENTS) -> list[Event]:
                 id=p["id"], title_en=p["title_en"], title_ru=p["title_ru"], start=start, end=_date(p["end"]),
                 approximate=p["approximate"], start_min=date.fromisoformat(p["start_min"]),
                 end_max=date.fromisoformat(p["end_max"]), date_label_en=p["date_label_en"],
-                date_label_ru=p["date_label_ru"], category=p["category"], place_ids=tuple(p["place_ids"]),
-                people=tuple(p["people"]), people_names_en=tuple(p["people_names_en"]),
-                people_names_ru=tuple(p["people_names_ru"]), summary_en=p["summary_en"],
+                date_label_ru=p["date_label_ru"], category=p["category"], place_ids=_items(p, "place_ids"),
+                people=_items(p, "people"), people_names_en=_items(p, "people_names_en"),
+                people_names_ru=_items(p, "people_names_ru"), summary_en=p["summary_en"],
                 summary_ru=p["summary_ru"], source=p["source"], source_lines=p["source_lines"],
                 citation_en=p["citation_en"], citation_ru=p["citation_ru"], note=p["note"], note_ru=p["note_ru"],
                 coordinates=tuple(_point(c) for c in coords))))
@@ -271,11 +278,16 @@ def check_references(places: Mapping[str, Place], events: Iterable[Event], event
 
 
 def load_people(path: Path = DEFAULT_PEOPLE) -> dict[str, Person]:
-    """People by id, from ``data/people.csv`` (raises DataError if the file cannot be read)."""
+    """People by id, from ``geodata/people.json``; :class:`GeodataError` if it is not what the build writes."""
     path = Path(path)
-    table, problems = read_table(path.parent, path.name)
-    if problems:
-        raise DataError(problems)
-    return {r["id"]: Person(r["id"], r["name_en"], r["name_ru"], tuple(split_list(r["aliases"])),
-                            _date(r["born"]), _date(r["died"]), r["description_en"], r["note"])
-            for r in table.rows}
+    data = read_geojson(path)
+    if not isinstance(data, dict) or not isinstance(data.get("people"), list):
+        raise GeodataError(path, "is not what mapapp build writes: it has no list of people")
+    people: dict[str, Person] = {}
+    for i, p in enumerate(data["people"]):
+        try:
+            people[p["id"]] = _checked(Person(p["id"], p["name_en"], p["name_ru"], _items(p, "aliases"),
+                                              _date(p["born"]), _date(p["died"]), p["description_en"], p["note"]))
+        except SHAPE_ERRORS as exc:
+            raise _bad_feature(path, i, p, exc, "person") from exc
+    return people

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from . import DATA_DIR
 from .borders import load_borders
 from .model import load_events, load_people, load_places
 from .problems import DataError
@@ -20,15 +19,15 @@ from .problems import DataError
 LOAD_ERRORS: tuple[type[Exception], ...] = (OSError, ValueError, KeyError, TypeError, AttributeError, DataError)
 
 
-def broken_file(geodata: Path, people_csv: Path = DATA_DIR / "people.csv") -> str | None:
-    """The name (not the path) of the file ``load_dataset(geodata, people_csv)`` fails on, if it can be told.
+def broken_file(geodata: Path) -> str | None:
+    """The name (not the path) of the file ``load_dataset(geodata)`` fails on, if it can be told.
 
     Called after load_dataset failed: the errors it raises today do not all say which file, so the files
     are read again one by one, in its order, and the first that fails on its own is the one.
     """
     readers: list[tuple[Path, Callable[[Path], object]]] = [
         (geodata / "places.geojson", load_places), (geodata / "events.geojson", load_events),
-        (people_csv, load_people), (geodata / "borders.geojson", load_borders)]
+        (geodata / "people.json", load_people), (geodata / "borders.geojson", load_borders)]
     for path, read in readers:
         try:
             read(path)

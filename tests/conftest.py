@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import csv
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mapapp import DATA_DIR
+from mapapp import DATA_DIR, GEODATA_DIR
+from mapapp.build import OUTPUT_FILES
 from mapapp.gazetteer import Gazetteer, default_gazetteer
 from mapapp.tables import COLUMNS, TABLE_NAMES
 
@@ -112,6 +114,14 @@ def edited(file: str, index: int, **cells: str) -> dict[str, list[dict[str, str]
     tables = tables_copy()
     tables[file][index].update(cells)
     return tables
+
+
+def geodata_copy(folder: Path) -> Path:
+    """The committed build output (every file ``mapapp build`` writes) copied into ``folder``, to edit."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in OUTPUT_FILES:
+        shutil.copy(GEODATA_DIR / name, folder / name)
+    return folder
 
 
 @pytest.fixture

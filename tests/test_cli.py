@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import BASE, edited, tables_copy, write_tables
+from conftest import BASE, edited, geodata_copy, tables_copy, write_tables
 from mapapp import REPO_ROOT
 from mapapp.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_STALE, main
 
@@ -33,9 +33,9 @@ def test_build_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", "--data", str(data), "--out", str(out)]) == EXIT_OK
     captured = capsys.readouterr()
     assert captured.err == ""
-    assert captured.out == (f"Wrote {out / 'places.geojson'} (2 places) and {out / 'events.geojson'} "
-                            "(3 events).\n")
-    assert sorted(p.name for p in out.iterdir()) == ["events.geojson", "places.geojson"]
+    assert captured.out == (f"Wrote {out / 'places.geojson'} (2 places), {out / 'events.geojson'} "
+                            f"(3 events), people.json ({len(curated_only()['people.csv'])} people).\n")
+    assert sorted(p.name for p in out.iterdir()) == ["events.geojson", "people.json", "places.geojson"]
 
 
 def test_problems_exit_2_print_all_and_write_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -62,7 +62,8 @@ def test_check_reports_stale_and_fresh(tmp_path: Path, capsys: pytest.CaptureFix
     out = tmp_path / "out"
     args = ["build", "--data", str(data), "--out", str(out), "--check"]
     assert main(args) == EXIT_STALE  # nothing built yet
-    assert capsys.readouterr().err == (f"{out} is stale: places.geojson, events.geojson differ from a fresh build. "
+    assert capsys.readouterr().err == (f"{out} is stale: places.geojson, events.geojson, people.json differ from a "
+                                       "fresh build. "
                                        "Fix: run `mapapp build` and commit the result.\n")
     assert not out.exists()  # --check never writes to --out
     assert main(["build", "--data", str(data), "--out", str(out)]) == EXIT_OK
@@ -250,14 +251,6 @@ def test_join_negative_values(argv: list[str], expected: list[str]) -> None:
 
 
 # ---------------------------------------------------------------- broken build output for `mapapp export`
-
-
-def geodata_copy(folder: Path) -> Path:
-    """The committed geodata/ copied into ``folder``."""
-    folder.mkdir()
-    for name in ("places.geojson", "events.geojson", "borders.geojson"):
-        (folder / name).write_bytes((REPO_ROOT / "geodata" / name).read_bytes())
-    return folder
 
 
 def first_feature_edited(path: Path, edit: Callable[[dict[str, Any]], None]) -> None:

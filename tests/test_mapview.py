@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import geodata_copy
 from mapapp import GEODATA_DIR
 from mapapp.layers import LAYER_IDS
 from mapapp.mapview import Dataset, build_map, focus_group, focus_place_ids, load_dataset, payload, visible_place_ids
@@ -138,6 +139,7 @@ def test_hostile_text_reaches_the_page_only_as_json(ds: Dataset, tmp_path: Path)
     places = json.loads((GEODATA_DIR / "places.geojson").read_text(encoding="utf-8"))
     events["features"][0]["properties"]["title_en"] = HOSTILE
     places["features"][0]["properties"]["name_en"] = "</script><script>alert(2)</script>"
+    geodata_copy(tmp_path)
     (tmp_path / "events.geojson").write_text(json.dumps(events), encoding="utf-8")
     (tmp_path / "places.geojson").write_text(json.dumps(places), encoding="utf-8")
     hostile = load_dataset(tmp_path)
@@ -175,9 +177,8 @@ def test_focus_group_names_the_places(ds: Dataset) -> None:
 def test_template_syntax_in_data_is_never_evaluated(ds: Dataset, tmp_path: Path, text: str) -> None:
     places = json.loads((GEODATA_DIR / "places.geojson").read_text(encoding="utf-8"))
     places["features"][0]["properties"]["name_en"] = text
+    geodata_copy(tmp_path)
     (tmp_path / "places.geojson").write_text(json.dumps(places), encoding="utf-8")
-    (tmp_path / "events.geojson").write_text((GEODATA_DIR / "events.geojson").read_text(encoding="utf-8"),
-                                             encoding="utf-8")
     html = html_of(load_dataset(tmp_path), MapState())
     start = html.index("mapapp.init(")
     data, _ = json.JSONDecoder().raw_decode(html, html.index("{", start))

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import needs_real_data, write_tables, edited
+from conftest import BASE, needs_real_data
 from mapapp.borders import load_borders
 from mapapp.build import build
 from mapapp.dates import PartialDate
 from mapapp.gazetteer import Gazetteer
 from mapapp.mapview import load_dataset
 from mapapp.model import load_events, load_people, load_places
-from mapapp.problems import DataError, GeodataError
+from mapapp.problems import GeodataError
 from mapapp.timeline import name_at
 
 
@@ -38,18 +39,29 @@ def test_round_trip(data_dir: Path, tmp_path: Path, test_gazetteer: Gazetteer) -
                                                    "Имени стрелявшего в источнике нет.")
 
 
-def test_load_people(data_dir: Path) -> None:
-    people = load_people(data_dir / "people.csv")
+def test_load_people(data_dir: Path, tmp_path: Path, test_gazetteer: Gazetteer) -> None:
+    """people.csv reaches the app through the build's people.json, every field as the table gives it."""
+    people = load_people(build(data_dir, tmp_path / "out", test_gazetteer).places_path.parent / "people.json")
     yezhov = people["yezhov"]
     assert yezhov.aliases == ("Ezhov", "Ejov")
     assert (yezhov.born, yezhov.died) == (PartialDate(1895), PartialDate(1940, 2, 4))
+    assert set(people) == {r["id"] for r in BASE["people.csv"]}
 
 
-def test_load_people_reports_unreadable_file(tmp_path: Path) -> None:
-    folder = write_tables(tmp_path, edited("people.csv", 0))
-    (folder / "people.csv").write_text("id,name\n", encoding="utf-8")
-    with pytest.raises(DataError, match="people.csv row 1: 'name_en' is missing from the header"):
-        load_people(folder / "people.csv")
+@pytest.mark.parametrize(("content", "reason"), [
+    (None, "is missing"),
+    ('{"persons": []}', "has no list of people"),
+    ('{"people": [{"id": "x", "name_en": "X"}]}', "person 1 ('x') lacks 'name_ru'"),
+    ('{"people": [{"id": "x", "name_en": "X", "name_ru": "Х", "aliases": "X", "born": null, "died": null, '
+     '"description_en": "", "note": ""}]}', "person 1 ('x') is malformed: 'aliases' is"),
+    ('{"people": [{"id": "x", "name_en": "X", "name_ru": "Х", "aliases": [], "born": "1937-13", "died": null, '
+     '"description_en": "", "note": ""}]}', "person 1 ('x') is malformed"),
+])
+def test_load_people_reports_broken_output(tmp_path: Path, content: str | None, reason: str) -> None:
+    if content is not None:
+        (tmp_path / "people.json").write_text(content, encoding="utf-8")
+    with pytest.raises(GeodataError, match=re.escape(reason)):
+        load_people(tmp_path / "people.json")
 
 
 @needs_real_data

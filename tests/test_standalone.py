@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from conftest import geodata_copy
 from mapapp import GEODATA_DIR, REPO_ROOT
 from mapapp.assets import CSS_FILES, JS_FILES, MissingAssetError
 from mapapp.mapview import Dataset, load_dataset, visible_place_ids
@@ -49,6 +50,7 @@ def hostile_dataset(tmp_path: Path, **props: str) -> Dataset:
     places = json.loads((GEODATA_DIR / "places.geojson").read_text(encoding="utf-8"))
     events["features"][0]["properties"]["title_en"] = props.get("title", HOSTILE_TITLE)
     places["features"][0]["properties"]["name_en"] = props.get("name", HOSTILE_NAME)
+    geodata_copy(tmp_path)
     (tmp_path / "events.geojson").write_text(json.dumps(events), encoding="utf-8")
     (tmp_path / "places.geojson").write_text(json.dumps(places), encoding="utf-8")
     return load_dataset(tmp_path)

@@ -134,7 +134,7 @@ def base_ds(tmp_path_factory: pytest.TempPathFactory, test_gazetteer: Gazetteer)
     root = tmp_path_factory.mktemp("golden")
     data = write_tables(root / "data")
     build(data, root / "geodata", test_gazetteer)
-    return load_dataset(root / "geodata", data / "people.csv")
+    return load_dataset(root / "geodata")
 
 
 def test_golden_image(base_ds: Dataset, tmp_path: Path) -> None:

@@ -18,9 +18,9 @@ def geo(data_dir: Path, tmp_path: Path, test_gazetteer: Gazetteer) -> Path:
     return tmp_path / "geo"
 
 
-def fails(geo: Path, people: Path) -> bool:
+def fails(geo: Path) -> bool:
     with pytest.raises(LOAD_ERRORS):  # what the page catches
-        load_dataset(geo, people)
+        load_dataset(geo)
     return True
 
 
@@ -30,24 +30,20 @@ def fails(geo: Path, people: Path) -> bool:
     ("events.geojson", "{not json"),
     ("events.geojson", '{"type": "Feature"}'),
     ("borders.geojson", '{"type": "FeatureCollection", "features": 3}'),
+    ("people.json", None),
+    ("people.json", '{"people": [{"id": "x"}]}'),
 ])
-def test_the_broken_file_is_named(geo: Path, data_dir: Path, name: str, content: str | None) -> None:
+def test_the_broken_file_is_named(geo: Path, name: str, content: str | None) -> None:
     if content is None:
         (geo / name).unlink()
     else:
         (geo / name).write_text(content, encoding="utf-8")
-    assert fails(geo, data_dir / "people.csv")
-    assert broken_file(geo, data_dir / "people.csv") == name
+    assert fails(geo)
+    assert broken_file(geo) == name
 
 
-def test_a_broken_people_table_is_named(geo: Path, data_dir: Path) -> None:
-    (data_dir / "people.csv").write_text("id,name_en\nx\n", encoding="utf-8")
-    assert fails(geo, data_dir / "people.csv")
-    assert broken_file(geo, data_dir / "people.csv") == "people.csv"
-
-
-def test_readable_files_name_none(geo: Path, data_dir: Path) -> None:
-    assert broken_file(geo, data_dir / "people.csv") is None
+def test_readable_files_name_none(geo: Path) -> None:
+    assert broken_file(geo) is None
 
 
 def test_the_message_names_the_file_and_the_fix_but_no_path() -> None:
