@@ -28,11 +28,12 @@ from mapapp.i18n import LANG_NAMES, LANGS, Lang, t
 from mapapp.kioskview import kiosk_payload, page_script
 from mapapp.mapframe import MapFrame, focus_js, map_frame
 from mapapp.mapview import Dataset, build_map, focus_group, focus_place_ids, load_dataset
+from mapapp.problems import GeodataError
 from mapapp.regions import REGIONS, REGIONS_BY_ID
 from mapapp.search import SearchIndex, build_index
 from mapapp.tour import TourStep, load_tour
 from mapapp.trails import people_with_trails, trail_of
-from mapapp.unreadable import LOAD_ERRORS, broken_file, unreadable_message
+from mapapp.unreadable import unreadable_message
 from mapapp.viewstate import MapState
 
 #: Benchmark knob (benchmarks/bench_sessions.py): MAPAPP_PAGE_CACHE=0 builds and renders the map on every
@@ -182,8 +183,8 @@ except ConfigError as error:  # shown, not swallowed: the page cannot run withou
     st.stop()
 try:
     dataset(str(config.geodata))
-except LOAD_ERRORS as error:  # the details (paths, traceback) go to the server's log, not to the visitor
+except GeodataError as error:  # the details (paths, traceback) go to the server's log, not to the visitor
     logging.getLogger("mapapp.page").error("Cannot read the map data in %s", config.geodata, exc_info=error)
-    st.error(unreadable_message(broken_file(config.geodata)))
+    st.error(unreadable_message(error))
     st.stop()
 (kiosk_page if config.kiosk.enabled else visitor_page)(config)

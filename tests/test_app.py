@@ -213,6 +213,7 @@ def test_one_sessions_search_stays_out_of_a_new_sessions_map(fixture_app: AppTes
     ("places.geojson", None),  # missing
     ("events.geojson", '{"type": "FeatureCollection", "features": [{"properties": {}}]}'),
     ("borders.geojson", "[1, 2"),
+    ("people.json", '{"people": 1}'),
 ])
 def test_unreadable_map_data_gets_a_short_message_without_paths(
         data_dir: Path, tmp_path: Path, test_gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch,

@@ -1,4 +1,4 @@
-"""Which file of the build output is broken, and the short message a visitor gets for it."""
+"""The short message a visitor gets for a broken build output: the file by name, the fix, no path."""
 
 from __future__ import annotations
 
@@ -9,19 +9,14 @@ import pytest
 from mapapp.build import build
 from mapapp.gazetteer import Gazetteer
 from mapapp.mapview import load_dataset
-from mapapp.unreadable import LOAD_ERRORS, broken_file, unreadable_message
+from mapapp.problems import GeodataError
+from mapapp.unreadable import unreadable_message
 
 
 @pytest.fixture
 def geo(data_dir: Path, tmp_path: Path, test_gazetteer: Gazetteer) -> Path:
     build(data_dir, tmp_path / "geo", test_gazetteer)
     return tmp_path / "geo"
-
-
-def fails(geo: Path) -> bool:
-    with pytest.raises(LOAD_ERRORS):  # what the page catches
-        load_dataset(geo)
-    return True
 
 
 @pytest.mark.parametrize(("name", "content"), [
@@ -33,20 +28,18 @@ def fails(geo: Path) -> bool:
     ("people.json", None),
     ("people.json", '{"people": [{"id": "x"}]}'),
 ])
-def test_the_broken_file_is_named(geo: Path, name: str, content: str | None) -> None:
+def test_the_broken_file_is_named_without_its_folder(geo: Path, name: str, content: str | None) -> None:
     if content is None:
         (geo / name).unlink()
     else:
         (geo / name).write_text(content, encoding="utf-8")
-    assert fails(geo)
-    assert broken_file(geo) == name
+    with pytest.raises(GeodataError) as caught:  # what the page catches
+        load_dataset(geo)
+    message = unreadable_message(caught.value)
+    assert message == f"The map data could not be read ({name}). Fix: run `mapapp build`."
+    assert str(geo) not in message
 
 
-def test_readable_files_name_none(geo: Path) -> None:
-    assert broken_file(geo) is None
-
-
-def test_the_message_names_the_file_and_the_fix_but_no_path() -> None:
-    assert unreadable_message("places.geojson") == ("The map data could not be read (places.geojson). "
-                                                    "Fix: run `mapapp build`.")
-    assert unreadable_message(None) == "The map data could not be read. Fix: run `mapapp build`."
+def test_the_reason_stays_out_of_the_message() -> None:
+    error = GeodataError(Path("/srv/museum/geo/places.geojson"), "cannot be read ([Errno 13] '/srv/museum/geo')")
+    assert unreadable_message(error) == "The map data could not be read (places.geojson). Fix: run `mapapp build`."
