@@ -129,6 +129,16 @@ def test_svg_has_the_names_of_the_date(ds: Dataset, tmp_path: Path) -> None:
     assert "As of December 1935" in after
 
 
+def test_a_hostile_title_is_svg_text_not_markup(ds: Dataset, tmp_path: Path) -> None:
+    """The title (the page's field, the CLI's --title) is data: in the SVG it is a text node, no element."""
+    title = '<script>alert(1)</script><img src=x onerror="alert(2)"> & "Title"'
+    out = run(ds, tmp_path / "t.svg", date="1937-12", dpi="100", title=title)
+    root = ET.parse(out).getroot()  # it is well-formed XML: the markup was escaped
+    assert title in svg_texts(out)
+    assert not [e for e in root.iter() if e.tag.split("}")[-1] in ("script", "img", "foreignObject")]
+    assert not [e for e in root.iter() if any(k.lower().startswith("on") for k in e.attrib)]
+
+
 def test_svg_in_russian_keeps_cyrillic_as_text(ds: Dataset, tmp_path: Path) -> None:
     texts = svg_texts(run(ds, tmp_path / "ru.svg", date="1933-12", lang="ru", dpi="100"))
     assert "Вятка" in texts
