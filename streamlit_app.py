@@ -117,9 +117,7 @@ def visitor_page(cfg: AppConfig) -> None:
     if query and not hits:
         st.info(t("no_results", lang))
     elif hits:
-        hit = st.selectbox(t("search_results", lang), hits, key="hit",
-                           format_func=lambda h: f"{h.label_en if lang == 'en' else h.label_ru} ({t(h.kind, lang)})"
-                           + ("" if h.matched in (h.label_en, h.label_ru) else f" — {h.matched}"))
+        hit = st.selectbox(t("search_results", lang), hits, key="hit", format_func=lambda h: h.label(lang))
         focus = focus_place_ids(ds, hit.kind, hit.id)
         if hit.kind == "person" and trail_of(ds, hit.id):  # someone who moved: show the trail, dated
             person = hit.id
@@ -179,7 +177,8 @@ st.set_page_config(page_title="mapapp", layout="wide")
 try:
     config = config_from_env()
 except ConfigError as error:  # shown, not swallowed: the page cannot run without a valid config
-    st.error(f"The configuration has problems:\n\n{error}")
+    st.error("The configuration has problems:")
+    st.code(str(error), language=None)  # as text: the values quoted come from a file, never read as Markdown
     st.stop()
 try:
     dataset(str(config.geodata))

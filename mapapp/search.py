@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from .i18n import t
 from .model import Person, Place
 
 Kind = Literal["place", "person"]
@@ -56,6 +57,12 @@ class Hit:
     label_ru: str
     matched: str
     score: int
+
+    def label(self, lang: str) -> str:
+        """How the results list shows the hit: "Kirov (place) — Vyatka" (the name that matched, if another)."""
+        name = self.label_en if lang == "en" else self.label_ru
+        also = "" if self.matched in (self.label_en, self.label_ru) else f" — {self.matched}"
+        return f"{name} ({t(self.kind, lang)}){also}"
 
 
 @dataclass(frozen=True)

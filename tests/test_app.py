@@ -152,9 +152,18 @@ def test_a_bad_config_is_reported_on_the_page(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("MAPAPP_CONFIG", str(tmp_path / "kiosk.toml"))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    message = at.error[0].value
+    assert at.error[0].value == "The configuration has problems:"
+    message = at.code[0].value  # as text, not Markdown: the values quoted come from the file
     assert "kiosk.enabled" in message and "idle_timout_s" in message  # every problem, together
     assert not at.get("component_instance")
+
+
+def test_a_config_value_is_never_read_as_markdown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "kiosk.toml").write_text('geodata = "[x](https://example.invalid/) **b**"\n', encoding="utf-8")
+    monkeypatch.setenv("MAPAPP_CONFIG", str(tmp_path / "kiosk.toml"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert "[x](https://example.invalid/) **b**" in at.code[0].value
+    assert all("example.invalid" not in e.value for e in at.error)  # only in the code block, as text
 
 
 def test_visitor_page_offers_a_printable_map(fixture_app: AppTest) -> None:

@@ -236,3 +236,13 @@ def test_real_index_builds_quickly_and_answers_every_name() -> None:
         for name in (person.name_en, person.name_ru, *person.aliases):
             if len(normalise(name)) >= 2:
                 assert ("person", person.id, 0) in [(h.kind, h.id, h.score) for h in index.search(name, limit=100)]
+
+
+@pytest.mark.parametrize(("hit", "lang", "label"), [
+    (Hit("place", "kirov", "Kirov", "Киров", "Vyatka", 1), "en", "Kirov (place) — Vyatka"),
+    (Hit("place", "kirov", "Kirov", "Киров", "Vyatka", 1), "ru", "Киров (место) — Vyatka"),
+    (Hit("person", "yezhov", "Nikolai Yezhov", "Николай Ежов", "Nikolai Yezhov", 0), "en", "Nikolai Yezhov (person)"),
+    (Hit("person", "yezhov", "Nikolai Yezhov", "Николай Ежов", "Николай Ежов", 0), "en", "Nikolai Yezhov (person)"),
+])
+def test_hit_label_names_the_kind_and_another_matched_name(hit: Hit, lang: str, label: str) -> None:
+    assert hit.label(lang) == label
