@@ -205,3 +205,38 @@ def test_standalone_export_shows_every_payload_as_text(browser: Browser, hostile
         assert shown["popups"] == len(hostile.ds.places), shown
     finally:
         context.close()
+
+
+#: Markup put into the document as a bug would put it (innerHTML), to see whether the page's policy stops it.
+INJECT_JS = """() => new Promise(resolve => {
+  const seen = [];
+  document.addEventListener('securitypolicyviolation', e => seen.push(e.violatedDirective));
+  const box = document.createElement('div');
+  box.innerHTML = '<img src="data:," onerror="window.__injected = 1">';  // data: so only the handler is at stake
+  document.body.appendChild(box);
+  setTimeout(() => resolve({ran: window.__injected || null, violations: seen}), 500);
+})"""
+
+
+def test_the_map_frame_refuses_inline_handlers(page: Page, visitor_url: str) -> None:
+    """Defence in depth: were markup ever to reach the frame, its onerror= would not run (mapapp.js's policy)."""
+    page.goto(f"{visitor_url}/")
+    wait_for_app(page)
+    found = map_frame(page).evaluate(INJECT_JS)
+    assert found["ran"] is None
+    assert "script-src-attr" in found["violations"]
+
+
+def test_the_standalone_page_refuses_inline_handlers(browser: Browser, hostile: Hostile, tmp_path: Path) -> None:
+    html = tmp_path / "map.html"
+    html.write_text(standalone_html(hostile.ds, AFTER_RENAMING), encoding="utf-8")
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    try:
+        page.goto(html.as_uri())
+        page.wait_for_function("() => window.mapappApi !== undefined", timeout=30_000)
+        found = page.evaluate(INJECT_JS)
+        assert found["ran"] is None
+        assert "script-src-attr" in found["violations"], found
+    finally:
+        context.close()

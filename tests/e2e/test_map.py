@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Frame, Page, expect
 
 from mapapp import GEODATA_DIR
+from mapapp.build import OUTPUT_FILES
 from mapapp.layers import LAYER_IDS
 from mapapp.mapview import Dataset, load_dataset, visible_place_ids
 from mapapp.viewstate import VIEWS_BY_ID, MapState, parse_month
@@ -88,7 +89,7 @@ def move_sliders(frame: Frame, start: str, end: str) -> None:
     assert (state["start"], state["end"]) == (start, end), state
 
 
-def settle(frame: Frame, timeout_s: float = 5.0) -> dict:
+def settle(frame: Frame | Page, timeout_s: float = 5.0) -> dict:
     """The DOM marker count once Leaflet's cluster animation is over (two equal reads 300 ms apart)."""
     time.sleep(0.5)
     last = frame.evaluate(DOM_COUNT_JS)
@@ -225,13 +226,14 @@ def test_open_popup_follows_the_slider(open_app: Callable[..., Page]) -> None:
 
 def test_marker_click_when_map_is_partly_below_the_fold(open_app: Callable[..., Page]) -> None:
     page, frame = open_map(open_app)
-    frame_box = page.locator(IFRAME).bounding_box()
-    assert frame_box is not None and frame_box["y"] + frame_box["height"] > page.viewport_size["height"], \
+    frame_box, viewport = page.locator(IFRAME).bounding_box(), page.viewport_size
+    assert frame_box is not None and viewport is not None
+    assert frame_box["y"] + frame_box["height"] > viewport["height"], \
         "the map fits in the window: this test needs it to stick out below"
     markers = frame.locator(".mapapp-marker")
     boxes = [markers.nth(i).bounding_box() for i in range(markers.count())]
     index = next(i for i, b in enumerate(boxes)  # a marker in view, in the map's middle band
-                 if b and 300 < b["x"] < 900 and frame_box["y"] + 150 < b["y"] < page.viewport_size["height"] - 60)
+                 if b and 300 < b["x"] < 900 and frame_box["y"] + 150 < b["y"] < viewport["height"] - 60)
     markers.nth(index).click()
     expect(frame.locator(".leaflet-popup-content .mapapp-popup h3")).to_be_visible(timeout=3000)
     assert_offline(page)
@@ -328,8 +330,8 @@ def test_russian_interface(open_app: Callable[..., Page], artifacts_dir: Path) -
 def hostile_app_url(tmp_path_factory: pytest.TempPathFactory, artifacts_dir: Path) -> Iterator[str]:
     """A second server on a copy of geodata/ whose texts are HTML: one event's title and summary, one place's name."""
     folder = tmp_path_factory.mktemp("hostile-geodata")
-    for path in GEODATA_DIR.glob("*.geojson"):
-        shutil.copy(path, folder / path.name)
+    for name in OUTPUT_FILES:
+        shutil.copy(GEODATA_DIR / name, folder / name)
     events = json.loads((folder / "events.geojson").read_text(encoding="utf-8"))
     for feature in events["features"]:
         if feature["properties"]["id"] == HOSTILE_EVENT:
