@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 import socket
 import subprocess
 import sys
@@ -21,17 +20,18 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, Response, sync_playwright
+from playwright.sync_api import Browser, Page, Request, Response, ViewportSize, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-gpu"]
-VIEWPORT = {"width": 1400, "height": 900}
+VIEWPORT: ViewportSize = {"width": 1400, "height": 900}
 STARTUP_TIMEOUT_S = 60
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 #: Schemes that never touch the network (inline data, object URLs, blank frames).
@@ -180,6 +180,7 @@ def page(browser: Browser) -> Iterator[Page]:
     context.on("response", on_response)
     page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: console_errors.append(f"uncaught: {exc}"))
+    # Playwright's Page has no such attributes: the tests read them with the same ignore.
     page.external_requests = external  # type: ignore[attr-defined]
     page.failed_requests = failed  # type: ignore[attr-defined]
     page.console_errors = console_errors  # type: ignore[attr-defined]

@@ -58,7 +58,7 @@ _SHARED_TAGS = {"name_en": "name_en", "name_ru": "name_ru"}
 
 
 def _tag(table: str, column: str) -> str:
-    return _SHARED_TAGS.get(column) if table in ("places.csv", "names.csv") and column in _SHARED_TAGS \
+    return _SHARED_TAGS[column] if table in ("places.csv", "names.csv") and column in _SHARED_TAGS \
         else f"{table.removesuffix('.csv')}.{column}"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Frame, Page, expect
 
@@ -28,7 +29,7 @@ def download(page: Page, button_name: str, folder: Path) -> Path:
     return path
 
 
-def sent_report(frame: Frame) -> object:
+def sent_report(frame: Frame) -> Any:
     """What streamlit-folium last sent the server for this map (its default, None, until the map reports)."""
     return frame.evaluate("() => window.__GLOBAL_DATA__.previous_data.selected_tags")
 
@@ -39,7 +40,7 @@ def test_printable_map_downloads_as_png(page: Page, app_url: str, tmp_path: Path
     assert path.name.endswith("-ussr.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert path.stat().st_size > 100_000  # a real 300 dpi A4 map, not an error page
-    assert page.external_requests == [] and page.failed_requests == []
+    assert page.external_requests == [] and page.failed_requests == []  # type: ignore[attr-defined]  # by the fixture
 
 
 def test_window_events_download_as_geojson(page: Page, app_url: str, tmp_path: Path) -> None:
@@ -58,7 +59,7 @@ def test_window_events_download_as_geojson(page: Page, app_url: str, tmp_path: P
     expected = [e.id for e in window_events(load_dataset(), MapState())]
     assert [f["id"] for f in collection["features"]] == expected
     assert all(f["properties"]["citation"] for f in collection["features"])
-    assert page.external_requests == [] and page.failed_requests == []
+    assert page.external_requests == [] and page.failed_requests == []  # type: ignore[attr-defined]  # by the fixture
 
 
 def test_download_follows_the_slider(page: Page, app_url: str, tmp_path: Path) -> None:
@@ -81,4 +82,4 @@ def test_download_follows_the_slider(page: Page, app_url: str, tmp_path: Path) -
     assert path.name == "mapapp-1937-01-1938-12.csv"
     ids = [row["id"] for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))]
     assert ids == [e.id for e in window_events(load_dataset(), state)]
-    assert page.external_requests == [] and page.failed_requests == []
+    assert page.external_requests == [] and page.failed_requests == []  # type: ignore[attr-defined]  # by the fixture

@@ -191,7 +191,12 @@ def test_standalone_export_shows_every_payload_as_text(browser: Browser, hostile
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     seen: list[str] = []
-    page.on("dialog", lambda d: (seen.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog: Dialog) -> None:
+        seen.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     try:
         page.goto(html.as_uri())
         page.wait_for_function("() => window.mapappApi !== undefined", timeout=30_000)

@@ -16,11 +16,11 @@ import pytest
 from playwright.sync_api import Browser, Page, Request, Route
 
 from mapapp.mapview import Dataset, load_dataset, visible_place_ids
-from mapapp.standalone import standalone_html
+from mapapp.standalone import Basemap, standalone_html
 from mapapp.viewstate import MapState
 
 from .conftest import VIEWPORT
-from .test_map import DOM_COUNT_JS, settle
+from .test_map import settle
 
 BASEMAP_PATHS_JS = "() => document.querySelectorAll('.leaflet-basemap-pane path').length"
 
@@ -87,11 +87,11 @@ WINDOWS = [
 @pytest.mark.parametrize(("start", "end", "basemap"), WINDOWS)
 def test_standalone_file_shows_the_window_offline(offline: Offline, dataset: Dataset, tmp_path: Path,
                                                   artifacts_dir: Path, start: str, end: str,
-                                                  basemap: str) -> None:
+                                                  basemap: Basemap) -> None:
     state = MapState(start=start, end=end)
     expected = visible_place_ids(dataset, state)
     assert expected, f"the reference shows nothing for {start}–{end}: pick another window"
-    html = standalone_html(dataset, state, basemap=basemap)  # type: ignore[arg-type]
+    html = standalone_html(dataset, state, basemap=basemap)
     path = tmp_path / f"great-purge-{start}-{end}.html"
     path.write_text(html, encoding="utf-8")
     url = path.as_uri()
@@ -104,7 +104,7 @@ def test_standalone_file_shows_the_window_offline(offline: Offline, dataset: Dat
     page.wait_for_function(f"() => ({BASEMAP_PATHS_JS})() > 0", timeout=30_000)
 
     assert page.evaluate("() => mapappApi.visiblePlaceIds()") == expected
-    counts = settle(page)  # type: ignore[arg-type]  (Page evaluates like a Frame)
+    counts = settle(page)
     assert counts["markers"] + counts["clusters"] == len(expected), counts
     assert page.evaluate(BASEMAP_PATHS_JS) > 100  # every country of Natural Earth is a path
     assert page.locator(".mapapp-standalone-footer").is_visible()
