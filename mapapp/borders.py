@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -215,7 +216,7 @@ def _check_chain(rows: list[tuple[Any, Span]]) -> list[Problem]:
                                 "ends the latest span, so no span covers the dates after it",
                                 "leave valid_to empty in the latest span (a row with an empty file draws no "
                                 "border)"))
-    for (row, span), (nrow, nspan) in zip(rows, rows[1:]):
+    for (row, span), (nrow, nspan) in pairwise(rows):
         if nspan.valid_from is None:
             problems.append(Problem(TABLE, nrow.number, "valid_from", "",
                                     f"is empty in more than one span (also row {row.number})",

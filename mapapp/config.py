@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import DATA_DIR, GEODATA_DIR, REPO_ROOT
-from .i18n import LANGS
+from .i18n import LANGS, Lang
 from .layers import LAYER_IDS
 from .viewstate import VIEWS_BY_ID, MapState, parse_month
 
@@ -41,7 +41,7 @@ class KioskSettings:
     attract: bool = True  # play the tour after a reset
     tour: Path = DATA_DIR / "tour.csv"
     start: MapState = MapState()  # where a reset goes
-    languages: tuple[str, ...] = ("en", "ru")  # offered on screen
+    languages: tuple[Lang, ...] = ("en", "ru")  # offered on screen
     text_scale: float = 1.5  # multiplies control and text sizes
 
 
@@ -209,7 +209,7 @@ class _Checker:
                      f"give the path of {what}, relative to {REPO_ROOT} or absolute")
         return resolved
 
-    def languages(self, table: Mapping[str, Any], dotted: str) -> tuple[str, ...]:
+    def languages(self, table: Mapping[str, Any], dotted: str) -> tuple[Lang, ...]:
         default = KioskSettings.languages
         value = table.get("languages", list(default))
         choices = " and ".join(f'"{lang}"' for lang in LANGS)
@@ -243,7 +243,8 @@ class _Checker:
                 if key in ("start", "end"):
                     parse_month(value)
                 else:
-                    MapState(**{key: value})
+                    unchecked: dict[str, Any] = {key: value}  # text from the file: MapState checks it
+                    MapState(**unchecked)
             except ValueError as exc:
                 self.add(f"{dotted}.{key}", value, f"is invalid: {exc}", _START_FIXES[key])
                 continue

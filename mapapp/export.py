@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -50,8 +51,10 @@ def save_figure(fig: Figure, path: Path, opts: ExportOptions) -> None:
 def frame_image(ds: Dataset, opts: ExportOptions) -> Image.Image:
     """One animation frame: the rendered map as an RGB image."""
     fig = render(ds, opts)
-    fig.canvas.draw()
-    return Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[:, :, :3].copy())
+    canvas = fig.canvas
+    assert isinstance(canvas, FigureCanvasAgg)  # render() draws on Agg
+    canvas.draw()
+    return Image.fromarray(np.asarray(canvas.buffer_rgba())[:, :, :3].copy())
 
 
 def frames(ds: Dataset, opts: ExportOptions) -> Iterator[Image.Image]:

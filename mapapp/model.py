@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import GEODATA_DIR
 from .dates import PartialDate
@@ -155,7 +155,7 @@ def _fits(value: Any, hint: Any) -> bool:
             return False
         if len(args) == 2 and args[1] is Ellipsis:
             return all(_fits(v, args[0]) for v in value)
-        return len(value) == len(args) and all(_fits(v, a) for v, a in zip(value, args))
+        return len(value) == len(args) and all(_fits(v, a) for v, a in zip(value, args, strict=True))
     if hint is type(None):
         return value is None
     if hint in (int, float):
@@ -171,9 +171,12 @@ def _field_types(cls: type) -> tuple[tuple[str, Any], ...]:
     return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
 
 
-def _checked(record: Any) -> Any:
+_Record = TypeVar("_Record")
+
+
+def _checked(record: _Record) -> _Record:
     """``record`` (a Place, Event or NamePeriod) if every field has its declared type; else TypeError."""
-    for name, hint in _field_types(type(record)):
+    for name, hint in _field_types(type(record)):  # type: ignore[arg-type]  # a class is hashable: python/mypy#11470
         value = getattr(record, name)
         if not _fits(value, hint):
             raise TypeError(f"'{name}' is {json.dumps(value, ensure_ascii=False, default=str)[:60]}, "

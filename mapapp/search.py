@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from .i18n import t
+from .i18n import Lang, t
 from .model import Person, Place
 
 Kind = Literal["place", "person"]
@@ -58,7 +58,7 @@ class Hit:
     matched: str
     score: int
 
-    def label(self, lang: str) -> str:
+    def label(self, lang: Lang) -> str:
         """How the results list shows the hit: "Kirov (place) — Vyatka" (the name that matched, if another)."""
         name = self.label_en if lang == "en" else self.label_ru
         also = "" if self.matched in (self.label_en, self.label_ru) else f" — {self.matched}"

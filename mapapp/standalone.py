@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
-from branca.element import Element
+from branca.element import Element, Figure
 from jinja2 import Template
 
 from . import REPO_ROOT, __version__
@@ -275,6 +275,7 @@ def standalone_html(ds: Dataset, state: MapState, *, basemap: Basemap = "50m", r
     fmap.default_js, fmap.default_css = [], []  # folium would add <script src>/<link href> tags for them
 
     figure = fmap.get_root()
+    assert isinstance(figure, Figure)  # a folium Map's root is a branca Figure
     figure.title = html.escape(_title(state))
     figure.header.add_child(_Raw('<meta charset="utf-8" />'), name="meta_http")  # replaces folium's http-equiv
     # Stylesheets first, then scripts, as folium orders them; all of them before the map's own script.

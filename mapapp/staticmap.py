@@ -12,24 +12,28 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal
 
 import matplotlib as mpl
 import numpy as np
 import shapely
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection
+from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import ConnectionPatch, FancyArrowPatch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
 from pyproj import Geod, Transformer
+from shapely.geometry.base import BaseGeometry
 
 from .basemap import load_countries
 from .borders import Borders
@@ -42,9 +46,12 @@ from .timeline import events_in_window, name_at
 from .trails import Segment, trail_of
 from .viewstate import month_last, parse_month
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 #: matplotlib settings for every export: one sans family with Cyrillic, text kept as text in SVG,
 #: TrueType fonts embedded in PDF, reproducible files.
-RC: dict[str, object] = {
+RC: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",
     "svg.fonttype": "none",
     "svg.hashsalt": "mapapp",
@@ -82,8 +89,10 @@ WORDS: dict[str, dict[Lang, str]] = {
                      "ru": "Карта: участники mapapp, CC BY 4.0. Современные границы. Названия мест — на указанную "
                            "дату."},
 }
+HAlign = Literal["left", "center", "right"]
+VAlign = Literal["bottom", "center", "top"]
 #: Label positions tried around a marker, in order: (dx, dy) direction, horizontal and vertical alignment.
-POSITIONS: tuple[tuple[float, float, str, str], ...] = (
+POSITIONS: tuple[tuple[float, float, HAlign, VAlign], ...] = (
     (1, 0, "left", "center"), (-1, 0, "right", "center"), (0.75, 0.75, "left", "bottom"),
     (0.75, -0.75, "left", "top"), (-0.75, 0.75, "right", "bottom"), (-0.75, -0.75, "right", "top"),
     (0, 1, "center", "bottom"), (0, -1, "center", "top"),
@@ -198,7 +207,8 @@ def _lonlat_window(proj: str, view: tuple[float, float, float, float]) -> list[B
     return boxes
 
 
-def _clipping(proj: str, view: tuple[float, float, float, float]):
+def _clipping(proj: str, view: tuple[float, float, float, float]
+              ) -> tuple[list[shapely.Polygon], shapely.Polygon, Callable[[np.ndarray], np.ndarray]]:
     """What drawing lon/lat shapes into ``view`` needs: the lon/lat boxes covering it, the projected
     frame (padded by 2%) to clip to, and the projection of an (n, 2) coordinate array."""
     forward, _ = _transformers(proj)
@@ -249,7 +259,8 @@ def _draw_basemap(ax: Axes, proj: str, view: tuple[float, float, float, float], 
         ax.add_patch(PathPatch(path, facecolor=LAND, edgecolor=BORDER, linewidth=lw, zorder=1))
 
 
-def border_geometries(borders: Borders | None, when: date) -> tuple[str | None, list[tuple[str, bool, object]]]:
+def border_geometries(borders: Borders | None, when: date
+                      ) -> tuple[str | None, list[tuple[str, bool, BaseGeometry]]]:
     """The snapshot valid on ``when`` and its ``(name, is_ussr, geometry)`` list, the USSR first (lon/lat)."""
     if borders is None:
         return None, []
@@ -259,7 +270,7 @@ def border_geometries(borders: Borders | None, when: date) -> tuple[str | None, 
 
 
 def _draw_borders(ax: Axes, proj: str, view: tuple[float, float, float, float], snapshot: str,
-                  geoms: Sequence[tuple[str, bool, object]], s: float) -> None:
+                  geoms: Sequence[tuple[str, bool, BaseGeometry]], s: float) -> None:
     """The historical borders over the basemap: neighbours' outlines faint, the USSR's dark (gid borders-…)."""
     boxes, frame, project = _clipping(proj, view)
 
@@ -306,7 +317,7 @@ def _inside(box: Bbox, area: Bbox) -> bool:
 
 
 def place_labels(ax: Axes, candidates: Sequence[Candidate], obstacles: list[Bbox], fontsize: float,
-                 renderer: object) -> dict[str, Bbox]:
+                 renderer: RendererBase) -> dict[str, Bbox]:
     """Greedy placement: each candidate, in order, takes the first of :data:`POSITIONS` whose box is
     inside the axes and free of ``obstacles`` and of labels already placed; others are dropped.
 
@@ -346,7 +357,7 @@ def _nice_km(target_km: float) -> float:
 
 
 def _draw_scale_bar(ax: Axes, proj: str, view: tuple[float, float, float, float], lang: Lang, s: float,
-                    renderer: object) -> Bbox:
+                    renderer: RendererBase) -> Bbox:
     """A scale bar (km, true at the map's centre) in the lower left; returns its box in display pixels."""
     xmin, ymin, xmax, ymax = view
     _, inverse = _transformers(proj)
@@ -359,7 +370,7 @@ def _draw_scale_bar(ax: Axes, proj: str, view: tuple[float, float, float, float]
     length = km * 1000 / metres_per_unit
     x0, y0 = xmin + 0.03 * (xmax - xmin), ymin + 0.035 * (ymax - ymin)
     height = 0.008 * (ymax - ymin) * max(s, 0.6)
-    artists = []
+    artists: list[Artist] = []
     for i in range(4):
         artists.append(ax.add_patch(Rectangle((x0 + i * length / 4, y0), length / 4, height,
                                               facecolor=INK if i % 2 == 0 else "white", edgecolor=INK,
@@ -394,7 +405,7 @@ def needs_north_arrow(proj: str, view: tuple[float, float, float, float]) -> boo
 
 
 def _draw_north_arrow(ax: Axes, proj: str, view: tuple[float, float, float, float], lang: Lang, s: float,
-                      renderer: object) -> Bbox:
+                      renderer: RendererBase) -> Bbox:
     """An arrow pointing to true north near the upper left corner; returns its box in display pixels."""
     xmin, ymin, xmax, ymax = view
     fx, fy = 0.045, 0.86
@@ -467,7 +478,7 @@ def trail_key(ds: Dataset, opts: ExportOptions, drawn: tuple[str, list[tuple[int
 
 
 def _draw_trail(ax: Axes, ds: Dataset, drawn: tuple[str, list[tuple[int, Segment]]], forward: Transformer,
-                view: tuple[float, float, float, float], s: float, renderer: object,
+                view: tuple[float, float, float, float], s: float, renderer: RendererBase,
                 obstacles: Sequence[Bbox], lang: Lang) -> list[Bbox]:
     """The ``drawn`` trail (:func:`drawn_trail`): one arrow per segment (dashed when a date is approximate),
     numbered as in :func:`trail_key` — a small number at a free spot along the arrow, since dates would pile
@@ -491,15 +502,15 @@ def _draw_trail(ax: Axes, ds: Dataset, drawn: tuple[str, list[tuple[int, Segment
                              "linewidth": 0.6 * s})
         for spot in spots:  # the first spot clear of markers and other numbers; else the middle
             text.set_position(spot)
-            if not _overlaps(text.get_window_extent(renderer), [*obstacles, *boxes]):  # type: ignore[arg-type]
+            if not _overlaps(text.get_window_extent(renderer), [*obstacles, *boxes]):
                 break
         else:
             text.set_position(spots[0])
-        boxes.append(text.get_window_extent(renderer))  # type: ignore[arg-type]
+        boxes.append(text.get_window_extent(renderer))
     caption = ax.text(0.01, 0.99, f"{t('trail', lang)}: {name}", transform=ax.transAxes, ha="left", va="top",
                       fontsize=7.5 * s, color=TRAIL_INK, fontweight="bold", zorder=8, gid="trail-person",
                       bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
-    boxes.append(caption.get_window_extent(renderer))  # type: ignore[arg-type]
+    boxes.append(caption.get_window_extent(renderer))
     return boxes
 
 
@@ -515,7 +526,7 @@ def _marker_boxes(ax: Axes, pts: np.ndarray, radius: float) -> list[Bbox]:
 
 
 def _draw_inset(fig: Figure, ax: Axes, ds: Dataset, ids: list[str], names: dict[str, str],
-                counts: dict[str, int], opts: ExportOptions, s: float, renderer: object,
+                counts: dict[str, int], opts: ExportOptions, s: float, renderer: RendererBase,
                 main_markers: np.ndarray, view: tuple[float, float, float, float]) -> Bbox:
     """A Moscow inset in the emptiest corner of ``ax``, tied to Moscow on the main map by leader lines."""
     forward, _ = _transformers(MOSCOW_PROJ)
@@ -552,7 +563,7 @@ def _draw_inset(fig: Figure, ax: Axes, ds: Dataset, ids: list[str], names: dict[
         spine.set_edgecolor(INK)
         spine.set_linewidth(0.8 * s)
     _draw_basemap(inset, MOSCOW_PROJ, view_in, 0.3 * s)
-    xy = {pid: (float(x), float(y)) for pid, (x, y) in zip(ids, pts)}
+    xy = {pid: (float(x), float(y)) for pid, (x, y) in zip(ids, pts, strict=True)}
     _draw_markers(inset, ds, ids, xy, s)
     inset.text(0.03, 0.97, WORDS["moscow"][opts.lang], transform=inset.transAxes, ha="left", va="top",
                fontsize=8 * s, fontweight="bold", color=INK, zorder=9)

@@ -198,11 +198,11 @@ def decode_table(name: str, raw: bytes) -> tuple[str | None, list[Problem]]:
             return None, [Problem(name, None, None, None, f"is encoded as {encoding}, not UTF-8",
                                   encoding_fix(name, encoding))]
     if b"\0" in raw:
-        encoding = _nul_pattern(raw)
-        if encoding is not None:
+        wide = _nul_pattern(raw)
+        if wide is not None:
             return None, [Problem(name, None, None, None,
-                                  f"is encoded as {encoding} (without a byte order mark), not UTF-8",
-                                  encoding_fix(name, encoding))]
+                                  f"is encoded as {wide} (without a byte order mark), not UTF-8",
+                                  encoding_fix(name, wide))]
         at = raw.index(b"\0")
         return None, [Problem(name, raw[:at].count(b"\n") + 1, None, None,
                               f"contains a NUL byte (byte {at}), so it is not CSV text (a spreadsheet workbook "
@@ -211,10 +211,10 @@ def decode_table(name: str, raw: bytes) -> tuple[str | None, list[Problem]]:
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
-        encoding = guess_cyrillic(raw)
-        if encoding is not None:
-            return None, [Problem(name, None, None, None, f"is not UTF-8: it looks like {encoding}",
-                                  encoding_fix(name, encoding))]
+        code_page = guess_cyrillic(raw)
+        if code_page is not None:
+            return None, [Problem(name, None, None, None, f"is not UTF-8: it looks like {code_page}",
+                                  encoding_fix(name, code_page))]
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(name, line, None, None, f"is not valid UTF-8 (byte {exc.start})",
                               "save the file as UTF-8 (CSV UTF-8 in a spreadsheet)")]

@@ -28,9 +28,10 @@ Rules (decided here, relied on by the tests):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from .model import Event
@@ -137,27 +138,27 @@ def order_key(event: Event) -> tuple[date, date, date, str]:
     return (max(latest, event.start_min), event.start_min, event.end_max, event.id)
 
 
-def stops_of(events: Iterable[Event], is_stop: object = None) -> tuple[Stop, ...]:
+def stops_of(events: Iterable[Event], is_stop: Callable[[str], bool] | None = None) -> tuple[Stop, ...]:
     """Stops of ``events`` (any order) under the rules above; ``is_stop(place_id)`` filters places."""
     steps: list[tuple[str, Event]] = []
     for event in sorted(events, key=order_key):
         for pid in event.place_ids:
-            if is_stop is None or is_stop(pid):  # type: ignore[operator]
+            if is_stop is None or is_stop(pid):
                 steps.append((pid, event))
-    stops: list[list[object]] = []
+    stops: list[tuple[str, list[Event]]] = []
     for pid, event in steps:
         if stops and stops[-1][0] == pid:
-            if event not in stops[-1][1]:  # type: ignore[operator]
-                stops[-1][1].append(event)  # type: ignore[union-attr]
+            if event not in stops[-1][1]:
+                stops[-1][1].append(event)
         else:
-            stops.append([pid, [event]])
-    return tuple(Stop(pid, tuple(evs)) for pid, evs in stops)  # type: ignore[arg-type]
+            stops.append((pid, [event]))
+    return tuple(Stop(pid, tuple(evs)) for pid, evs in stops)
 
 
 def segments_of(stops: tuple[Stop, ...]) -> tuple[Segment, ...]:
     """Segments joining consecutive stops."""
     out = []
-    for a, b in zip(stops, stops[1:]):
+    for a, b in pairwise(stops):
         arrival = b.first.start_min
         out.append(Segment(a.place_id, b.place_id, a.last, b.first, min(a.end, arrival), arrival))
     return tuple(out)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from itertools import pairwise
 from pathlib import Path
 
 from .citations import LINES_FIX, LinesError, has_lines_placeholder, parse_lines
@@ -371,7 +372,7 @@ def _check_chain(c: _Checker, place_id: str, rows: list[tuple[Row, PartialDate |
               "only the last period may have an empty 'to': give the date the next name took over")
     if len(open_starts) > 1 or len(open_ends) > 1:
         return
-    for (row, _, end), (nrow, nstart, _) in zip(rows, rows[1:]):
+    for (row, _, end), (nrow, nstart, _) in pairwise(rows):
         if end is None:
             c.add(row, "to", "", f"is empty, but the period in row {nrow.number} follows",
                   f"set 'to' to the next period's 'from' ({nrow['from']})")
