@@ -30,7 +30,6 @@ import argparse
 import datetime as dt
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -238,7 +237,10 @@ def main() -> int:
 
     g_server, g_browser = growth(start["server_rss"], end["server_rss"]), growth(start["browser_rss"], end["browser_rss"])
     g_pss = growth(start["browser_pss"], end["browser_pss"])
-    verdict = lambda g: "met" if g < TARGET_GROWTH else "NOT met"  # noqa: E731
+
+    def verdict(g: float) -> str:
+        return "met" if g < TARGET_GROWTH else "NOT met"
+
     rows = [
         ("tour steps soaked" + (f" (advanced every {args.step_s} s)" if args.step_s else f" ({STEP_S} s each)"), f"{done} in {elapsed:.0f} s ({elapsed / max(done, 1):.2f} s/step)", ""),
         ("server VmRSS start → end", f"{mib(start['server_rss'])} → {mib(end['server_rss'])} ({g_server:+.1%})",

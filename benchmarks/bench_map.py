@@ -127,7 +127,8 @@ def main() -> int:
                 page.goto(url, wait_until="commit")
                 page.frame_locator(IFRAME).locator(".mapapp-marker").first.wait_for(state="visible", timeout=60_000)
                 first_paint.append(time.perf_counter() - t0)
-                frame = page.wait_for_selector(IFRAME).content_frame()
+                handle = page.wait_for_selector(IFRAME)  # visible, so not None
+                frame = handle.content_frame() if handle is not None else None
                 painted = frame.evaluate(FCP_JS) if frame is not None else None
                 if painted is not None:
                     browser_paint.append((painted - page.evaluate("() => performance.timeOrigin")) / 1000)
@@ -136,7 +137,9 @@ def main() -> int:
             context = browser.new_context(viewport=VIEWPORT)
             page = context.new_page()
             page.goto(url)
-            frame = page.wait_for_selector(IFRAME, timeout=60_000).content_frame()
+            handle = page.wait_for_selector(IFRAME, timeout=60_000)
+            frame = handle.content_frame() if handle is not None else None
+            assert frame is not None, "the map's iframe has no frame"
             frame.wait_for_function("() => window.mapappApi !== undefined", timeout=60_000)
             frame.wait_for_selector(".mapapp-marker", state="visible")
             time.sleep(1.0)

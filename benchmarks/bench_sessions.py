@@ -272,7 +272,7 @@ def main() -> int:
     head = ["measure", *results]
     widths = [max(len(r[i]) for r in [head, *table]) for i in range(len(head))]
     for r in [head, *table]:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
 
     today = dt.date.today().isoformat()
     configs = " ".join(f'"{c}"' if " " in c else c for c in args.configs)

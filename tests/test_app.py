@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Element
 
 from conftest import needs_real_data
 from mapapp import REPO_ROOT
@@ -24,6 +25,15 @@ def map_args(at: AppTest) -> dict[str, Any]:
     components = at.get("component_instance")
     assert len(components) == 1, "the page should hold exactly one map"
     return json.loads(components[0].proto.json_args)
+
+
+def download_labels(at: AppTest) -> list[str]:
+    """The labels of the page's download buttons, in page order."""
+    labels = []
+    for button in at.get("download_button"):
+        assert isinstance(button, Element), button  # a widget, not a container
+        labels.append(button.label)
+    return labels
 
 
 def payload(args: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +72,7 @@ def test_language_switch_rebuilds_the_map_in_russian(fixture_app: AppTest) -> No
     data = payload(map_args(at))
     assert data["lang"] == "ru" and data["strings"]["play"] == "Пуск"
     assert "Смольный" in {p["name"] for p in data["places"]}
-    assert [b.label for b in at.get("download_button")] == ["GeoJSON", "CSV", "Создать и скачать карту"]
+    assert download_labels(at) == ["GeoJSON", "CSV", "Создать и скачать карту"]
 
 
 @pytest.mark.parametrize(("query", "hit_id", "focus"), [
@@ -77,7 +87,8 @@ def test_search_finds_historic_names_and_focuses_the_map(fixture_app: AppTest, q
     at = fixture_app
     at.text_input(key="query").input(query).run()
     assert not at.exception
-    assert at.selectbox(key="hit").value.id == hit_id
+    hit = at.selectbox(key="hit").value
+    assert hit is not None and hit.id == hit_id
     group = map_args(at)["feature_group"]
     assert f"var request = {{places: {focus}, person: " in group
 
@@ -169,9 +180,9 @@ def test_a_config_value_is_never_read_as_markdown(tmp_path: Path, monkeypatch: p
 def test_visitor_page_offers_a_printable_map(fixture_app: AppTest) -> None:
     at = fixture_app
     assert at.selectbox(key="export_format").options == ["PNG", "PDF", "SVG", "HTML"]
-    assert "Make and download the map" in [b.label for b in at.get("download_button")]
+    assert "Make and download the map" in download_labels(at)
     at.radio(key="lang").set_value("ru").run()
-    assert "Создать и скачать карту" in [b.label for b in at.get("download_button")]
+    assert "Создать и скачать карту" in download_labels(at)
 
 
 def test_download_section_says_what_the_files_hold(fixture_app: AppTest) -> None:

@@ -8,8 +8,14 @@ from pathlib import Path
 import pytest
 
 from mapapp import assets
-from mapapp.assets import (STATIC_URL, MissingAssetError, asset_links, install_static, missing_message,
-                           static_geodata_url)
+from mapapp.assets import (
+    STATIC_URL,
+    MissingAssetError,
+    asset_links,
+    install_static,
+    missing_message,
+    static_geodata_url,
+)
 from mapapp.cli import main
 
 REPO = Path(__file__).resolve().parent.parent

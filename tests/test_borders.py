@@ -8,13 +8,24 @@ from pathlib import Path
 
 import pytest
 from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
 
 from mapapp import DATA_DIR, GEODATA_DIR
 from mapapp.borders import MAX_BYTES, borders_at, load_borders, prepare, read_spans
+from mapapp.gazetteer import Gazetteer
 from mapapp.mapview import load_dataset
 
 BORDERS = load_borders(GEODATA_DIR / "borders.geojson")
 needs_borders = pytest.mark.skipif(BORDERS is None, reason="geodata/borders.geojson not built")
+
+
+def ussr(snapshot: str) -> BaseGeometry:
+    """The USSR in the built ``snapshot`` (which must have one)."""
+    assert BORDERS is not None
+    geometry = BORDERS.ussr(snapshot)
+    assert geometry is not None, f"no USSR in {snapshot}"
+    return geometry
+
 
 #: Every boundary of data/borders.csv: (first day of the new span, snapshot before, snapshot from that day).
 BOUNDARIES = [
@@ -74,7 +85,7 @@ def _data(tmp_path: Path, rows: list[str]) -> Path:
      ["borders.csv row 3, field 'valid_to': '1939-09-17' is not after valid_from '1939-09-17'. Fix: a span ends "
       "(exclusive) after it starts: swap or correct the dates."]),
     ([GOOD[0], "world_1939.geojson,1939-09-17,1945-05-09,x", GOOD[2]],
-     [f"borders.csv row 3, field 'file': 'world_1939.geojson' is not in {{dir}}. Fix: copy the snapshot into "
+     ["borders.csv row 3, field 'file': 'world_1939.geojson' is not in {dir}. Fix: copy the snapshot into "
       "borders/ or correct the name."]),
     ([GOOD[0], "world_1938.geojson,1939-09-17,1945-05-09,", GOOD[2]],
      ["borders.csv row 3, field 'note' is empty. Fix: say what the snapshot shows and why it applies to these "
@@ -143,8 +154,7 @@ def test_geometries_are_valid_and_the_ussr_comes_first() -> None:
 @needs_borders
 @pytest.mark.parametrize("snapshot, inside", [("world_1938", False), ("world_1945", True), ("world_1960", True)])
 def test_lviv_is_soviet_only_after_1939(snapshot: str, inside: bool) -> None:
-    assert BORDERS is not None
-    assert BORDERS.ussr(snapshot).covers(LVIV) is inside
+    assert ussr(snapshot).covers(LVIV) is inside
 
 
 @needs_borders
@@ -153,24 +163,24 @@ def test_occupation_zones_are_neighbours_not_ussr() -> None:
     names = {f["properties"]["name"]: f["properties"]["ussr"] for f in BORDERS.features_of("world_1945")}
     assert names["Germany (Soviet)"] is False and names["Korea (USSR)"] is False
     berlin, pyongyang = Point(13.4, 52.52), Point(125.75, 39.02)
-    assert not BORDERS.ussr("world_1945").covers(berlin) and not BORDERS.ussr("world_1945").covers(pyongyang)
+    assert not ussr("world_1945").covers(berlin) and not ussr("world_1945").covers(pyongyang)
 
 
 @needs_borders
 def test_chukotka_continues_past_the_antimeridian() -> None:
-    assert BORDERS is not None
-    west, _, east, _ = BORDERS.ussr("world_1945").bounds
+    west, _, east, _ = ussr("world_1945").bounds
     assert west > 0 and east > 180
 
 
-def test_build_without_borders_csv_writes_no_borders(data_dir: Path, tmp_path: Path, test_gazetteer) -> None:
+def test_build_without_borders_csv_writes_no_borders(data_dir: Path, tmp_path: Path, test_gazetteer: Gazetteer) -> None:
     from mapapp.build import build
 
     result = build(data_dir, tmp_path / "out", test_gazetteer)
     assert result.borders_path is None and not (tmp_path / "out" / "borders.geojson").exists()
 
 
-def test_build_reports_border_problems_with_the_others(data_dir: Path, tmp_path: Path, test_gazetteer) -> None:
+def test_build_reports_border_problems_with_the_others(data_dir: Path, tmp_path: Path,
+                                                       test_gazetteer: Gazetteer) -> None:
     from mapapp.build import build
     from mapapp.problems import DataError
 

@@ -209,7 +209,12 @@ def test_kiosk_ports_in_range_reach_the_kiosk(port: str, monkeypatch: pytest.Mon
     import mapapp.cli as cli_module
 
     seen = []
-    monkeypatch.setattr(cli_module.kiosk, "serve", lambda config, p, browser: seen.append(p) or 0)
+
+    def serve(config_path: Path, port: int, browser: bool) -> int:
+        seen.append(port)
+        return 0
+
+    monkeypatch.setattr(cli_module.kiosk, "serve", serve)
     assert main(["kiosk", "--port", port, "--no-browser"]) == 0
     assert seen == [int(port)]
 
@@ -267,9 +272,14 @@ def _set(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
     return lambda f: f["properties"].__setitem__(key, value)
 
 
-BROKEN_GEODATA: list[tuple[str, str, Callable[[Path], None], str]] = [
+def _folder_instead(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
+BROKEN_GEODATA: list[tuple[str, str, Callable[[Path], object], str]] = [
     ("missing", "places.geojson", lambda p: p.unlink(), "is missing"),
-    ("folder", "events.geojson", lambda p: (p.unlink(), p.mkdir()), "is a folder, not a file"),
+    ("folder", "events.geojson", _folder_instead, "is a folder, not a file"),
     ("not-json", "places.geojson", lambda p: p.write_text("{", encoding="utf-8"),
      "is not valid JSON (Expecting property name enclosed in double quotes at line 1, column 2)"),
     ("not-utf8", "events.geojson", lambda p: p.write_bytes(b'{"type": "\xff"}'), "is not UTF-8 (byte 10)"),
@@ -291,7 +301,7 @@ BROKEN_GEODATA: list[tuple[str, str, Callable[[Path], None], str]] = [
      "'title_en' is 5, not of type str"),
     ("unknown-place", "events.geojson", lambda p: first_feature_edited(p, _set("place_ids", ["atlantis"])),
      "which places.geojson lacks"),
-    ("borders-folder", "borders.geojson", lambda p: (p.unlink(), p.mkdir()), "is a folder, not a file"),
+    ("borders-folder", "borders.geojson", _folder_instead, "is a folder, not a file"),
     ("borders-not-json", "borders.geojson", lambda p: p.write_text("nope", encoding="utf-8"), "is not valid JSON"),
     ("borders-no-features", "borders.geojson", lambda p: p.write_text('{"type": "FeatureCollection"}',
                                                                       encoding="utf-8"), "lacks 'features'"),
@@ -301,7 +311,7 @@ BROKEN_GEODATA: list[tuple[str, str, Callable[[Path], None], str]] = [
 @pytest.mark.parametrize(("file", "corrupt", "what"), [c[1:] for c in BROKEN_GEODATA],
                          ids=[c[0] for c in BROKEN_GEODATA])
 def test_export_with_broken_geodata_names_the_file_and_the_fix(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], file: str, corrupt: Callable[[Path], None],
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], file: str, corrupt: Callable[[Path], object],
         what: str) -> None:
     geodata = geodata_copy(tmp_path / "geo")
     corrupt(geodata / file)

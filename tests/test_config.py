@@ -12,8 +12,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mapapp import DATA_DIR, GEODATA_DIR, REPO_ROOT
-from mapapp.config import (AppConfig, ConfigError, KioskSettings, _Checker, config_from_env, load_config,
-                           parse_config, toml_value)
+from mapapp.config import (
+    AppConfig,
+    ConfigError,
+    KioskSettings,
+    _Checker,
+    config_from_env,
+    load_config,
+    parse_config,
+    toml_value,
+)
 from mapapp.viewstate import MapState
 
 KIOSK_KEYS = "enabled, idle_timeout_s, countdown_s, attract, tour, languages, text_scale, start"

@@ -8,12 +8,14 @@ import io
 import json
 import re
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mapapp.download import CSV_COLUMNS, csv_cell, file_stem, window_csv, window_events, window_geojson, window_summary
+from mapapp.i18n import Lang
 from mapapp.mapview import Dataset, load_dataset
 from mapapp.model import Event, Place
 from mapapp.viewstate import MapState
@@ -50,7 +52,7 @@ def test_csv_in_russian_has_one_row_per_event(ds: Dataset) -> None:
     ("en", "The source gives 17 February; the arrest was on 27 February 1937."),
     ("ru", "В источнике — 17 февраля; арест произошёл 27 февраля 1937 г."),
 ], ids=["en", "ru"])
-def test_downloads_carry_the_note_in_the_language_of_the_map(ds: Dataset, lang: str, note: str) -> None:
+def test_downloads_carry_the_note_in_the_language_of_the_map(ds: Dataset, lang: Lang, note: str) -> None:
     state = MapState(lang=lang, start="1937-02", end="1937-02")
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(window_csv(ds, state)))}
     assert rows["bukharin_rykov_arrest"]["note"] == note
@@ -152,7 +154,8 @@ def hostile_dataset(**texts: str) -> Dataset:
     citation_en) and ``place`` into the place's English name."""
     event, place = kirov_assassination()
     place = replace(place, name_en=texts.pop("place", "Smolny"))
-    event = replace(event, place_ids=(place.id,), coordinates=event.coordinates[:1], **texts)
+    fields: dict[str, Any] = texts  # Event's text fields, by name
+    event = replace(event, place_ids=(place.id,), coordinates=event.coordinates[:1], **fields)
     return Dataset({place.id: place}, (event,), {}, None)
 
 
@@ -191,7 +194,7 @@ def test_no_cell_starts_a_formula(texts: dict[str, str]) -> None:
     assert len(rows) == 2
     for cell in rows[1]:
         assert not cell.startswith(DANGEROUS) or is_plain_number(cell), cell
-    parsed = dict(zip(rows[0], rows[1]))
+    parsed = dict(zip(rows[0], rows[1], strict=True))
     for field, column in [("title_en", "title"), ("summary_en", "summary"), ("note", "note"),
                           ("citation_en", "citation"), ("place", "places")]:
         if field in texts:  # the text survives: as it was, or behind one apostrophe

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from PIL.GifImagePlugin import GifImageFile
 
 from mapapp import cli
 from mapapp import export as export_module
@@ -23,8 +24,8 @@ def ds() -> Dataset:
     return load_dataset()
 
 
-def run(ds: Dataset, out: Path, **options: str | None) -> Path:
-    return export(ds, parse_options(out, ds=ds, **options), out)
+def run(ds: Dataset, out: Path, person: str | None = None, **options: str) -> Path:
+    return export(ds, parse_options(out, ds=ds, person=person, **options), out)
 
 
 # ---------------------------------------------------------------- options
@@ -165,6 +166,7 @@ def test_pdf_has_one_page_and_embedded_fonts(ds: Dataset, tmp_path: Path) -> Non
 def test_gif_has_one_frame_per_year_of_the_window(ds: Dataset, tmp_path: Path) -> None:
     out = run(ds, tmp_path / "years.gif", start="1934-01", end="1938-12", size="320x220")
     with Image.open(out) as image:
+        assert isinstance(image, GifImageFile)
         assert image.n_frames == 5
         assert image.size == (320, 220)
 

@@ -15,8 +15,7 @@ import pytest
 
 from mapapp import REPO_ROOT, kiosk
 from mapapp.cli import main
-from mapapp.kiosk import (chromium_command, check, health_url, kiosk_url, server_env, streamlit_command,
-                          wait_for_health)
+from mapapp.kiosk import check, chromium_command, health_url, kiosk_url, server_env, streamlit_command, wait_for_health
 
 
 def free_port() -> int:
@@ -145,6 +144,7 @@ def test_kiosk_really_serves_and_stops_on_sigterm() -> None:
                     break
             except OSError:
                 time.sleep(0.3)
+        assert proc.stderr is not None
         assert body == b"ok", proc.stderr.read() if proc.poll() is not None else "no health within 60 s"
         assert proc.stdout is not None
         seen = ""

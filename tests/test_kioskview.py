@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
+
+import pytest
 
 from mapapp.config import KioskSettings
 from mapapp.kioskview import RESET_URL, kiosk_payload, page_script, page_settings
@@ -37,12 +38,14 @@ def test_page_settings_carry_timings_and_text() -> None:
     assert data["strings"]["restarting_in"].count("{n}") == 1
 
 
-def test_page_script_json_cannot_close_its_script_tag(monkeypatch) -> None:
+def test_page_script_json_cannot_close_its_script_tag(monkeypatch: pytest.MonkeyPatch) -> None:
     import mapapp.i18n
     monkeypatch.setitem(mapapp.i18n.STRINGS["still_there"], "en", "</script><img src=x onerror=alert(1)>")
     settings = KioskSettings(enabled=True)
     html = page_script(settings, "en", "/app/static/mapapp/kiosk.js")
-    body = re.search(r'<script type="application/json" id="mapapp-kiosk-config">(.*?)</script>', html).group(1)
+    match = re.search(r'<script type="application/json" id="mapapp-kiosk-config">(.*?)</script>', html)
+    assert match is not None
+    body = match.group(1)
     assert "<" not in body and ">" not in body
     assert json.loads(body)["countdown_s"] == settings.countdown_s
     assert json.loads(body)["strings"]["still_there"] == "</script><img src=x onerror=alert(1)>"

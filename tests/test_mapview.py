@@ -7,7 +7,9 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import folium
 import pytest
+from branca.element import Figure
 
 from conftest import geodata_copy
 from mapapp import GEODATA_DIR
@@ -25,6 +27,13 @@ def ds() -> Dataset:
 
 def html_of(ds: Dataset, state: MapState) -> str:
     return build_map(ds, state).get_root().render()
+
+
+def map_script(fmap: folium.Map) -> str:
+    """The page's script part, as rendered for ``fmap`` so far."""
+    root = fmap.get_root()
+    assert isinstance(root, Figure)  # a folium Map's root is a branca Figure
+    return root.script.render()
 
 
 @pytest.mark.parametrize(("start", "end", "present", "absent"), [
@@ -156,16 +165,15 @@ def test_the_same_state_gives_the_same_map_script(ds: Dataset) -> None:
     first, second = build_map(ds, MapState()), build_map(ds, MapState())
     first.get_root().render()
     second.get_root().render()
-    assert first.get_root().script.render() == second.get_root().script.render()
+    assert map_script(first) == map_script(second)
     for fmap in (first, second):
         focus_group(["kirov"]).add_to(fmap)
         fmap.get_root().render()
-    assert first.get_root().script.render() == second.get_root().script.render()
+    assert map_script(first) == map_script(second)
 
 
 def test_focus_group_names_the_places(ds: Dataset) -> None:
     group = focus_group(["kirov", "smolny"])
-    import folium
     fmap = folium.Map(tiles=None)
     group.add_to(fmap)
     html = fmap.get_root().render()

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from conftest import needs_real_data
 from mapapp import GEODATA_DIR
+from mapapp.i18n import Lang
 from mapapp.model import NamePeriod, Person, Place, load_people, load_places
 from mapapp.search import Hit, SearchIndex, build_index, normalise
 
@@ -244,5 +245,5 @@ def test_real_index_builds_quickly_and_answers_every_name() -> None:
     (Hit("person", "yezhov", "Nikolai Yezhov", "Николай Ежов", "Nikolai Yezhov", 0), "en", "Nikolai Yezhov (person)"),
     (Hit("person", "yezhov", "Nikolai Yezhov", "Николай Ежов", "Николай Ежов", 0), "en", "Nikolai Yezhov (person)"),
 ])
-def test_hit_label_names_the_kind_and_another_matched_name(hit: Hit, lang: str, label: str) -> None:
+def test_hit_label_names_the_kind_and_another_matched_name(hit: Hit, lang: Lang, label: str) -> None:
     assert hit.label(lang) == label

@@ -19,8 +19,7 @@ from conftest import geodata_copy
 from mapapp import GEODATA_DIR, REPO_ROOT
 from mapapp.assets import CSS_FILES, JS_FILES, MissingAssetError
 from mapapp.mapview import Dataset, load_dataset, visible_place_ids
-from mapapp.standalone import (NON_FETCHED_URLS, asset_path, check_offline, standalone_html,
-                               with_content_security_policy)
+from mapapp.standalone import NON_FETCHED_URLS, asset_path, check_offline, standalone_html, with_content_security_policy
 from mapapp.viewstate import MapState
 
 WINDOW = MapState(start="1937-01", end="1938-12")
@@ -140,9 +139,14 @@ def test_nothing_installed_fails_before_rendering(ds: Dataset, tmp_path: Path) -
 def test_the_built_static_tree_is_enough(ds: Dataset, tmp_path: Path, page: str) -> None:
     (tmp_path / "static").symlink_to(REPO_ROOT / "static")  # no node_modules, no mapapp/web
     from_static = standalone_html(ds, WINDOW, root=tmp_path)
-    strip = lambda h: re.sub(r"_[0-9a-f]{32}", "_ID", h)  # folium's random element ids
+
+    def strip(html: str) -> str:
+        return re.sub(r"_[0-9a-f]{32}", "_ID", html)  # folium's random element ids
+
     # static/mapapp/*.js may be older than mapapp/web/ until `mapapp assets` runs again: compare the rest
-    cut = lambda h: strip(h).split("<script>/* mapapp/mapapp.js */")[0].split("<style>/* mapapp/mapapp.css */")[0]
+    def cut(html: str) -> str:
+        return strip(html).split("<script>/* mapapp/mapapp.js */")[0].split("<style>/* mapapp/mapapp.css */")[0]
+
     assert cut(from_static) == cut(page)
 
 

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 from PIL import Image
 
 from mapapp.basemap import load_countries
@@ -24,8 +26,15 @@ from mapapp.exportopts import ExportOptions, parse_options
 from mapapp.gazetteer import Gazetteer
 from mapapp.mapview import Dataset, load_dataset
 from mapapp.regions import REGIONS_BY_ID, region_for_bbox
-from mapapp.staticmap import (Candidate, date_stamp, fit_aspect, needs_north_arrow, place_labels,
-                              projected_extent, render)
+from mapapp.staticmap import (
+    Candidate,
+    date_stamp,
+    fit_aspect,
+    needs_north_arrow,
+    place_labels,
+    projected_extent,
+    render,
+)
 
 GOLDEN = Path(__file__).parent / "golden" / "base_europe_600x400.png"
 #: Mean absolute difference (0–255, over all channels) and share of pixels differing by more than 64.
@@ -42,9 +51,15 @@ def labels(fig: Figure) -> list[Text]:
     return [t for ax in fig.axes for t in ax.texts if (t.get_gid() or "").startswith("label-")]
 
 
-def label_boxes(fig: Figure) -> list[tuple[str, object, object]]:
-    renderer = fig.canvas.get_renderer()
-    return [(t.get_gid(), t.get_window_extent(renderer), t.axes.get_window_extent(renderer)) for t in labels(fig)]
+def label_boxes(fig: Figure) -> list[tuple[str | None, Bbox, Bbox]]:
+    canvas = fig.canvas
+    assert isinstance(canvas, FigureCanvasAgg)  # render() draws on Agg
+    renderer = canvas.get_renderer()
+    boxes = []
+    for t in labels(fig):
+        assert t.axes is not None
+        boxes.append((t.get_gid(), t.get_window_extent(renderer), t.axes.get_window_extent(renderer)))
+    return boxes
 
 
 @pytest.mark.parametrize("options", [
@@ -65,8 +80,6 @@ def test_labels_never_overlap_and_stay_inside_the_map(ds: Dataset, tmp_path: Pat
 
 def test_greedy_placement_drops_what_does_not_fit() -> None:
     fig = Figure(figsize=(3, 2), dpi=100)
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     renderer = FigureCanvasAgg(fig).get_renderer()
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, 10)
@@ -82,7 +95,7 @@ def test_greedy_placement_drops_what_does_not_fit() -> None:
 def test_moscow_gets_an_inset_on_country_maps_only(ds: Dataset, tmp_path: Path) -> None:
     ussr = render(ds, parse_options(tmp_path / "u.png", ds=ds, dpi="100", start="1934-01", end="1953-12"))
     assert any(ax.get_gid() == "moscow-inset" for ax in ussr.axes)
-    inset_labels = [t.get_gid() for t in labels(ussr) if t.axes.get_gid() == "moscow-inset"]
+    inset_labels = [t.get_gid() for t in labels(ussr) if t.axes is not None and t.axes.get_gid() == "moscow-inset"]
     assert "label-butovo" in inset_labels and len(inset_labels) >= 5
     assert "label-moscow-cluster" in [t.get_gid() for t in labels(ussr)]
     moscow = render(ds, parse_options(tmp_path / "m.png", ds=ds, dpi="100", region="moscow"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -115,7 +116,7 @@ def _boundaries() -> list[tuple[str, date, str, str]]:
     out = []
     for place_id, place in sorted(_real_places().items()):
         periods = sorted(place.names, key=lambda p: (p.start is not None, p.start.earliest() if p.start else None))
-        for before, after in zip(periods, periods[1:]):
+        for before, after in pairwise(periods):
             assert after.start is not None
             out.append((place_id, after.start.earliest(), before.name_en, after.name_en))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -32,7 +33,7 @@ def test_real_trails_are_in_date_order(real: Dataset, person: str, places: list[
     trail = trail_of(real, person)
     assert trail.place_ids == places
     assert len(trail.segments) == len(places) - 1
-    assert [(s.from_place, s.to_place) for s in trail.segments] == list(zip(places, places[1:]))
+    assert [(s.from_place, s.to_place) for s in trail.segments] == list(pairwise(places))
 
 
 @pytest.mark.parametrize("person, index, date_from, date_to, start, end, approximate", [
@@ -135,7 +136,7 @@ def test_random_events_never_crash_and_segments_go_forward(evs: list[Event]) -> 
     from mapapp.trails import segments_of
 
     stops = stops_of(evs)
-    for a, b in zip(stops, stops[1:]):
+    for a, b in pairwise(stops):
         assert a.place_id != b.place_id
     for seg in segments_of(stops):
         assert seg.start <= seg.end

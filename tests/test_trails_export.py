@@ -24,8 +24,8 @@ def ds() -> Dataset:
 
 def svg_ids_and_texts(path: Path) -> tuple[set[str], list[str]]:
     root = ET.parse(path).getroot()
-    ids = {el.get("id") for el in root.iter() if el.get("id")}
-    return ids, ["".join(el.itertext()) for el in root.iter(f"{SVG_NS}text")]  # type: ignore[misc]
+    ids = {id_ for el in root.iter() if (id_ := el.get("id"))}
+    return ids, ["".join(el.itertext()) for el in root.iter(f"{SVG_NS}text")]
 
 
 def test_person_trail_is_drawn_with_arrows_and_dates(ds: Dataset, tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from pathlib import Path
 
 import folium
 import pytest
@@ -70,7 +69,8 @@ def test_searching_a_person_with_a_trail_shows_it(monkeypatch: pytest.MonkeyPatc
     at = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=60).run()
     at.text_input(key="query").input("mandelstam").run()
     assert not at.exception
-    assert at.selectbox(key="hit").value.id == "mandelstam"
+    hit = at.selectbox(key="hit").value
+    assert hit is not None and hit.id == "mandelstam"
     components = at.get("component_instance")
     group = json.loads(components[0].proto.json_args)["feature_group"]
     assert 'person: "mandelstam"}' in group

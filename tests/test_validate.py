@@ -66,7 +66,7 @@ CASES = [
     ("events.csv", 0, {"start": "01.12.1934"},
      f"events.csv row 2, field 'start': '01.12.1934' is not a partial ISO date. {DATE_FIX}"),
     ("events.csv", 0, {"start": ""},
-     f"events.csv row 2, field 'start' is empty. Fix: give the date: use YYYY, YYYY-MM or YYYY-MM-DD with a "
+     "events.csv row 2, field 'start' is empty. Fix: give the date: use YYYY, YYYY-MM or YYYY-MM-DD with a "
      "valid day."),
     ("events.csv", 2, {"end": "1936"},
      "events.csv row 4, field 'end': '1936' is before the start '1937'. "
