@@ -103,7 +103,9 @@ def test_document_head_title_and_footer(page: str) -> None:
 
 def test_russian_title(ds: Dataset) -> None:
     page = standalone_html(ds, MapState(lang="ru", mode="asof", end="1938-12"))
-    title = re.search(r"<title>(.*?)</title>", page).group(1)  # type: ignore[union-attr]
+    match = re.search(r"<title>(.*?)</title>", page)
+    assert match is not None
+    title = match.group(1)
     assert "1938-12" in title and "1934-01" not in title
     assert "Программы:" in page
 
