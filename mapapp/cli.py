@@ -18,9 +18,9 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import DATA_DIR, GEODATA_DIR, REPO_ROOT, kiosk
 from .assets import MissingAssetError, install_static
@@ -29,11 +29,12 @@ from .build import OUTPUT_FILES, OutputError, build
 from .exportopts import PAPERS_MM, ExportOptionsError, parse_options
 from .layers import LAYER_IDS
 from .mapview import Dataset
-from .model import Event, Place, check_references, load_events, load_people, load_places
+from .model import check_references, load_events, load_people, load_places
 from .problems import DataError, GeodataError
 from .regions import REGIONS_BY_ID
 
 EXIT_OK, EXIT_STALE, EXIT_PROBLEMS = 0, 1, 2
+T = TypeVar("T")
 PORT_RANGE = (1, 65535)
 #: An argument that argparse would take for an option, but is a value: ``-180,-90,180,90``, ``-1``, ``-.5``.
 _NEGATIVE_VALUE = re.compile(r"-\.?[0-9]")
@@ -170,30 +171,24 @@ def load_geodata(folder: Path) -> tuple[Dataset | None, list[str]]:
     the Dataset is None when any problem was found.
     """
     problems: list[str] = []
-    places: dict[str, Place] | None = None
-    events: list[Event] | None = None
-    try:
-        places = load_places(folder / "places.geojson")
-    except GeodataError as exc:
-        problems.append(f"--geodata {folder}: {exc}")
-    try:
-        events = load_events(folder / "events.geojson")
-    except GeodataError as exc:
-        problems.append(f"--geodata {folder}: {exc}")
-    try:
-        borders = load_borders(folder / "borders.geojson")
-    except GeodataError as exc:
-        problems.append(f"--geodata {folder}: {exc}")
-    try:
-        people = load_people(folder / "people.json")
-    except GeodataError as exc:
-        problems.append(f"--geodata {folder}: {exc}")
+
+    def read(loader: Callable[[Path], T], name: str) -> T | None:
+        try:
+            return loader(folder / name)
+        except GeodataError as exc:
+            problems.append(f"--geodata {folder}: {exc}")
+            return None
+
+    places = read(load_places, "places.geojson")
+    events = read(load_events, "events.geojson")
+    borders = read(load_borders, "borders.geojson")
+    people = read(load_people, "people.json")
     if places is not None and events is not None:
         try:
             check_references(places, events, folder / "events.geojson")
         except GeodataError as exc:
             problems.append(f"--geodata {folder}: {exc}")
-    if problems or places is None or events is None:
+    if problems or places is None or events is None or people is None:
         return None, problems
     return Dataset(places, tuple(events), people, borders), []
 
