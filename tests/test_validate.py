@@ -13,7 +13,7 @@ from conftest import BASE, edited, needs_real_data, tables_copy, write_tables
 from mapapp import DATA_DIR
 from mapapp.build import build
 from mapapp.problems import DataError, Problem
-from mapapp.tables import COLUMNS, Row, Table, guess_cyrillic, parse_table
+from mapapp.tables import COLUMNS, Row, Table, decode_table, guess_cyrillic, parse_table
 from mapapp.validate import validate, validate_tables
 
 DATE_FIX = "Fix: use YYYY, YYYY-MM or YYYY-MM-DD with a valid day."
@@ -471,6 +471,26 @@ def test_the_cause_comes_before_what_it_stopped(tmp_path: Path) -> None:
         build(folder, tmp_path / "out")
     assert info.value.report().splitlines()[0].startswith("places.csv is encoded as UTF-16 LE")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("id,name\nx,Смольный\n".encode("utf-32-le"), "UTF-32 LE (without a byte order mark)"),
+    ("id,name\nx,Смольный\n".encode("utf-32-be"), "UTF-32 BE (without a byte order mark)"),
+    ("id,name\nx,Смольный\n".encode("utf-16-le"), "UTF-16 LE (without a byte order mark)"),
+    ("id,name\nx,Смольный\n".encode("utf-16-be"), "UTF-16 BE (without a byte order mark)"),
+    ("ab".encode("utf-16-le"), "UTF-16 LE (without a byte order mark)"),  # the shortest sample judged: 4 bytes
+    ("ab".encode("utf-16-be"), "UTF-16 BE (without a byte order mark)"),
+    ("a".encode("utf-32-le"), None),  # 4 bytes: too short for UTF-32, and no UTF-16 pattern either
+    (b"id,name\nx,a\0b\n", None),  # one stray NUL in UTF-8 text: no pattern, reported by row instead
+    (b"\0\0\0", None),  # too short to tell anything
+])
+def test_nul_bytes_tell_utf16_and_utf32_without_a_bom(raw: bytes, expected: str | None) -> None:
+    text, problems = decode_table("t.csv", raw)
+    assert text is None and len(problems) == 1
+    if expected is None:
+        assert "contains a NUL byte" in problems[0].message
+    else:
+        assert problems[0].message == f"is encoded as {expected}, not UTF-8"
 
 
 @pytest.mark.parametrize("text, expected", [
