@@ -145,9 +145,12 @@ def test_visitor_page_shows_every_payload_as_text(page: Page, dialogs: list[str]
     # The search lists hostile names (people and places) in the top page's own widgets.
     page.get_by_role("textbox", name="Search people and places").fill("Mandelstam")
     page.keyboard.press("Enter")
+    # The results list appears after the rerun the query causes (waiting for the script state alone can see
+    # the state from before that rerun has begun).
+    results = page.locator('[data-testid="stSelectbox"]').filter(has_text="Results")
+    results.wait_for(state="visible", timeout=30_000)
     wait_for_app(page)
-    options = page.locator('[data-testid="stSelectbox"]').first
-    options.click()
+    results.click()
     listed = page.locator('[role="option"]', has_text=MARKER).count()
     page.keyboard.press("Escape")
     page.screenshot(path=str(artifacts_dir / "hostile-visitor.png"))
