@@ -39,6 +39,29 @@ def test_geojson_holds_the_window_with_citations(ds: Dataset) -> None:
     assert "CC BY 4.0" in collection["mapapp"]["citation"]
 
 
+@pytest.mark.realdata
+def test_a_geojson_feature_carries_the_event_as_curated(ds: Dataset) -> None:
+    """Every field of one download feature, against data/events.csv's row and places.csv's Smolny."""
+    state = MapState(start="1934-12", end="1934-12", layers=("power", "killing"))
+    collection = json.loads(window_geojson(ds, state))
+    murder = next(f for f in collection["features"] if f["id"] == "kirov_assassination")
+    assert murder["type"] == "Feature" and murder["geometry"] == {"type": "Point", "coordinates": [30.3959, 59.9463]}
+    assert murder["properties"] == {
+        "id": "kirov_assassination", "date": "1 Dec 1934", "start": "1934-12-01", "end": "", "approximate": False,
+        "category": "assassination", "title": "Assassination of Sergei Kirov", "places": "Smolny Institute",
+        "place_ids": "smolny", "latitude": 59.9463, "longitude": 30.3959,
+        "people": "Sergei Kirov; Leonid Nikolaev; Joseph Stalin",
+        "summary": "Kirov was shot dead in a corridor of the Smolny by Leonid Nikolaev. Stalin used the killing as "
+                   "the pretext for a widening hunt for 'terrorists' among former oppositionists.",
+        "note": "The source says most historians blame Stalin; this remains disputed — several archival studies "
+                "conclude that Nikolaev acted alone. The gunman's name is not in the source.",
+        "citation": "Source: The Great Purge (Crawford, 2014), lines 154–159, 162–164, 217"}
+    assert collection["type"] == "FeatureCollection"
+    assert collection["mapapp"]["window"] == ["1934-12-01", "1934-12-31"]
+    assert collection["mapapp"]["layers"] == ["killing", "power"]  # the layers shown, in the legend's order
+    assert collection["mapapp"]["citation"].startswith("mapapp, a map of the Great Purge. Data CC BY 4.0")
+
+
 def test_csv_in_russian_has_one_row_per_event(ds: Dataset) -> None:
     state = MapState(lang="ru", start="1937-01", end="1938-12")
     rows = list(csv.DictReader(io.StringIO(window_csv(ds, state))))
