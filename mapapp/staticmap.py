@@ -177,7 +177,7 @@ def _lon_0(proj: str) -> float:
 def _lonlat_window(proj: str, view: tuple[float, float, float, float]) -> list[BBox]:
     """Lon/lat boxes covering the projected ``view``, none straddling the projection's edge meridian.
 
-    Basemap longitudes run from -180 to about 190 (see :func:`mapapp.basemap.decode_countries`); a polygon
+    Basemap longitudes run from -180 to about 190 (see :func:`mapapp.basemap.unwrap_antimeridian`); a polygon
     clipped by these boxes never crosses the meridian opposite ``+lon_0``, where it would smear across the map.
     """
     forward, inverse = _transformers(proj)
