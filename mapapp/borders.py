@@ -2,9 +2,9 @@
 
 ``data/borders.csv`` says which of the world snapshots in ``data/borders/`` (historical-basemaps by
 aourednik, GPL v3, approximate, world scale) applies to which span of dates; a row with an empty ``file``
-is a span with no Soviet state, where no historical border is drawn. :func:`prepare` reads the snapshots,
-keeps the USSR and the states that intersect :data:`REGION` (or lie near a site), repairs, clips, simplifies
-and rounds them, and renders ``geodata/borders.geojson``; :func:`load_borders` reads it back and
+is a span with no Soviet state, where no historical border is drawn. :func:`prepare` reads the snapshots
+(geopandas: pyogrio, GDAL's GeoJSON driver), keeps the USSR and the states that intersect :data:`REGION` (or
+lie near a site), repairs, clips, simplifies and rounds them, and renders ``geodata/borders.geojson``; :func:`load_borders` reads it back and
 :func:`borders_at` answers which snapshot a date shows. The browser map, the kiosk and the static exports all
 draw from that one file.
 
@@ -33,6 +33,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import geopandas
+import pandas
+import pyogrio.errors
 import shapely
 import shapely.affinity
 import shapely.errors
@@ -285,59 +288,89 @@ def _geometry_json(geom: BaseGeometry) -> dict[str, Any]:
     return {"type": gj["type"], "coordinates": _coords(gj["coordinates"])}
 
 
+def _column(gdf: geopandas.GeoDataFrame, name: str) -> pandas.Series:
+    """Column ``name`` of ``gdf``; all missing when no feature has that property (an empty FeatureCollection)."""
+    if name in gdf.columns:
+        return gdf[name]
+    return pandas.Series(None, index=gdf.index, dtype=object)
+
+
+def _unreadable_reason(geometry: Any) -> str:
+    """Why a geometry object that GDAL gave as None cannot be read (shapely's message, when it has one)."""
+    try:
+        shape(geometry)
+    except (ValueError, TypeError, AttributeError, shapely.errors.GEOSException) as exc:
+        return str(exc)
+    return "GDAL reads no geometry from it"
+
+
+def read_snapshot(path: Path, file: str) -> tuple[geopandas.GeoDataFrame, list[Any]] | Problem:
+    """The features of one snapshot file (through geopandas, GDAL's GeoJSON driver) and the raw JSON feature
+    list beside them (row k is ``features[k]``), or the Problem saying the file cannot be read as GeoJSON.
+
+    GDAL gives a geometry it cannot read as None (``on_invalid="ignore"``); the raw list tells those apart from
+    features that have no geometry, so that :func:`snapshot_features` can report them.
+    """
+    try:
+        gdf = geopandas.read_file(path, engine="pyogrio", on_invalid="ignore")
+        raw = json.loads(path.read_text(encoding="utf-8"))["features"]
+        if not isinstance(raw, list) or len(raw) != len(gdf):
+            raise TypeError(f"'features' is not the list of the {len(gdf)} features GDAL reads")
+    except (OSError, ValueError, KeyError, TypeError, pyogrio.errors.DataSourceError) as exc:
+        return Problem(f"{SNAPSHOT_DIR}/{file}", None, None, None, f"cannot be read as GeoJSON ({exc})",
+                       "copy the file again from historical-basemaps")
+    return gdf, raw
+
+
 def snapshot_features(path: Path, span: Span, region: BaseGeometry, file: str
                       ) -> tuple[list[dict[str, Any]], list[Problem]]:
     """The USSR and its neighbours from one snapshot file, ready for the output."""
+    if not isinstance(region, shapely.Polygon | shapely.MultiPolygon):
+        raise TypeError(f"the region must be a Polygon or MultiPolygon, not {region.geom_type}")
+    read = read_snapshot(path, file)
+    if isinstance(read, Problem):
+        return [], [read]
+    gdf, raw = read
     problems: list[Problem] = []
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        raw = doc["features"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return [], [Problem(f"{SNAPSHOT_DIR}/{file}", None, None, None, f"cannot be read as GeoJSON ({exc})",
-                            "copy the file again from historical-basemaps")]
-    ussr_parts: list[BaseGeometry] = []
-    neighbours: dict[str, list[BaseGeometry]] = {}
-    for k, feature in enumerate(raw):
-        props = feature.get("properties") or {}
-        name = props.get("NAME")
-        if not feature.get("geometry") or not name:
-            continue
-        try:
-            geom = shape(feature["geometry"])
-        except (ValueError, TypeError, AttributeError) as exc:
-            problems.append(Problem(f"{SNAPSHOT_DIR}/{file}", None, f"features[{k}]", name,
-                                    f"has an unreadable geometry ({exc})", "copy the file again"))
-            continue
-        geom = _wrap_east(shapely.make_valid(geom))
-        if not geom.intersects(region):
-            continue
-        if props.get("SUBJECTO") == "USSR" and name not in OCCUPATION_ZONES:
-            ussr_parts.append(geom)
-        else:
-            neighbours.setdefault(name, []).append(geom)
-    if not ussr_parts:
+    names, sovereigns = _column(gdf, "NAME"), _column(gdf, "SUBJECTO")
+    named = names.notna() & (names != "")
+    had_geometry = pandas.Series([isinstance(f, dict) and bool(f.get("geometry")) for f in raw], index=gdf.index)
+    unread = named & had_geometry & gdf.geometry.isna()
+    for k in unread[unread].index:
+        problems.append(Problem(f"{SNAPSHOT_DIR}/{file}", None, f"features[{k}]", names[k],
+                                f"has an unreadable geometry ({_unreadable_reason(raw[k]['geometry'])})",
+                                "copy the file again"))
+    keep = named & gdf.geometry.notna()
+    geometry = gdf[keep].geometry.make_valid().map(_wrap_east)
+    states = geopandas.GeoDataFrame({"NAME": names[keep], "SUBJECTO": sovereigns[keep]}, geometry=geometry,
+                                    crs=gdf.crs)
+    states = states[states.intersects(region)]
+    is_ussr = (states["SUBJECTO"] == "USSR") & ~states["NAME"].isin(OCCUPATION_ZONES)
+    if not is_ussr.any():
         problems.append(Problem(f"{SNAPSHOT_DIR}/{file}", None, None, None,
                                 "has no feature whose SUBJECTO is USSR", "check that this is a snapshot of 1922–1991"))
         return [], problems
     common = {"snapshot": span.snapshot, "valid_from": span.valid_from.isoformat() if span.valid_from else None,
               "valid_to": span.valid_to.isoformat() if span.valid_to else None}
     out: list[tuple[bool, str, BaseGeometry]] = []
-    ussr = _clean(shapely.union_all(ussr_parts).intersection(region), polygonal=True)
-    out.append((True, "USSR", ussr))
-    for name, parts in neighbours.items():
-        outline = shapely.union_all(parts).boundary.intersection(region)
+    ussr = states[is_ussr][["geometry"]].dissolve().clip(region, keep_geom_type=False)
+    out.append((True, "USSR", _clean(ussr.geometry.iloc[0] if len(ussr) else shapely.Polygon(), polygonal=True)))
+    merged = states[~is_ussr].dissolve(by="NAME", sort=False)
+    # Clipping drops an outline that misses the region: it is left out, as an outline simplified away is.
+    outlines = geopandas.GeoDataFrame(geometry=merged.boundary, crs=merged.crs).clip(region, keep_geom_type=False)
+    for name, outline in outlines.geometry.items():
         line = _clean(outline, polygonal=False)
         if not line.is_empty:
-            out.append((False, name, line))
+            out.append((False, str(name), line))
     features = []
-    for is_ussr, name, geom in sorted(out, key=lambda t: (not t[0], t[1])):
+    for is_ussr_feature, name, geom in sorted(out, key=lambda t: (not t[0], t[1])):
         if not geom.is_valid or geom.is_empty:
             problems.append(Problem(f"{SNAPSHOT_DIR}/{file}", None, "NAME", name,
                                     f"gives an {'empty' if geom.is_empty else 'invalid'} geometry after "
                                     "clipping and simplifying", "check the feature in the snapshot"))
             continue
         features.append({"type": "Feature", "id": f"{span.snapshot}/{name}", "geometry": _geometry_json(geom),
-                         "properties": {**common, "name": name, "ussr": is_ussr}})
+                         "properties": {**common, "name": name, "ussr": is_ussr_feature}})
     return features, problems
 
 

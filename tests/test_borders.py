@@ -219,3 +219,57 @@ def test_export_draws_the_border_of_the_exported_date(tmp_path: Path) -> None:
     a = np.asarray(Image.open(pngs["1938-12"]).convert("RGB"), dtype=int)
     b = np.asarray(Image.open(pngs["1946-01"]).convert("RGB"), dtype=int)
     assert (np.abs(a - b).max(axis=2) > 40).sum() > 200  # the western border moved
+
+
+# ---------------------------------------------------------------- snapshots that cannot be used (read through geopandas)
+
+SQUARE = {"type": "Polygon", "coordinates": [[[30, 50], [40, 50], [40, 60], [30, 60], [30, 50]]]}
+
+
+def _snapshot(tmp_path: Path, text: str) -> Path:
+    """A data folder whose world_1938 snapshot is ``text`` (world_1945 is an empty FeatureCollection)."""
+    data = _data(tmp_path, GOOD)
+    (data / "borders" / "world_1938.geojson").write_text(text, encoding="utf-8")
+    return data
+
+
+def _feature(name: str, sovereign: str, geometry: object) -> dict[str, object]:
+    return {"type": "Feature", "properties": {"NAME": name, "SUBJECTO": sovereign}, "geometry": geometry}
+
+
+def test_an_unreadable_geometry_is_reported_by_its_feature(tmp_path: Path) -> None:
+    import json
+
+    features = [_feature("Soviet Union", "USSR", SQUARE),
+                _feature("Poland", "Poland", {"type": "Polygon", "coordinates": "x"}),
+                _feature("Romania", "Romania", {"type": "Polygon", "coordinates": [[[0, 0], [1, 0]]]}),
+                _feature("Nowhere", "Nowhere", None),  # no geometry: left out, as today
+                _feature("", "Nobody", {"type": "Blob"})]  # no name: left out before its geometry is read
+    data = _snapshot(tmp_path, json.dumps({"type": "FeatureCollection", "features": features}))
+    with pytest.warns(RuntimeWarning):  # GDAL only warns, and gives the feature no geometry
+        text, problems = prepare(data)
+    assert [str(p) for p in problems] == [
+        "borders/world_1938.geojson field 'features[1]': 'Poland' has an unreadable geometry (could not convert "
+        "string to float: 'x'). Fix: copy the file again.",
+        "borders/world_1938.geojson field 'features[2]': 'Romania' has an unreadable geometry (A linearring "
+        "requires at least 4 coordinates.). Fix: copy the file again.",
+        "borders/world_1945.geojson has no feature whose SUBJECTO is USSR. Fix: check that this is a snapshot of "
+        "1922–1991."]
+    assert '"id":"world_1938/USSR"' in text and "Poland" not in text
+
+
+def test_an_empty_snapshot_has_no_ussr(tmp_path: Path) -> None:
+    _, problems = prepare(_data(tmp_path, GOOD))
+    assert [str(p) for p in problems] == [
+        f"borders/{name} has no feature whose SUBJECTO is USSR. Fix: check that this is a snapshot of 1922–1991."
+        for name in ("world_1938.geojson", "world_1945.geojson")]
+
+
+@pytest.mark.parametrize("text", ["not json at all", '{"type": "FeatureCollection", "features": {}}',
+                                  '{"type": "Feature", "properties": {}, "geometry": null}'],
+                         ids=["not-json", "features-not-a-list", "not-a-collection"])
+def test_a_file_that_is_not_geojson_is_a_problem(tmp_path: Path, text: str) -> None:
+    _, problems = prepare(_snapshot(tmp_path, text))
+    assert [(p.file, p.row, p.field, p.value, p.fix) for p in problems[:1]] == [
+        ("borders/world_1938.geojson", None, None, None, "copy the file again from historical-basemaps")]
+    assert problems[0].message.startswith("cannot be read as GeoJSON (") and problems[0].message.endswith(")")
