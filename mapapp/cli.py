@@ -30,7 +30,7 @@ from .exportopts import PAPERS_MM, ExportOptionsError, parse_options
 from .layers import LAYER_IDS
 from .mapview import Dataset
 from .model import check_references, load_events, load_people, load_places
-from .problems import DataError, GeodataError
+from .problems import DataError, GeodataError, report_lines
 from .regions import REGIONS_BY_ID
 
 EXIT_OK, EXIT_STALE, EXIT_PROBLEMS = 0, 1, 2
@@ -205,9 +205,7 @@ def run_export(args: argparse.Namespace) -> int:
     except ExportOptionsError as exc:
         problems = exc.problems + problems
     if problems or ds is None:
-        n = len(problems)
-        print("\n".join([*problems, f"{n} problem{'s' if n != 1 else ''} found.", "Nothing was written."]),
-              file=sys.stderr)
+        print(report_lines(problems) + "\nNothing was written.", file=sys.stderr)
         return EXIT_PROBLEMS
     from .export import export  # matplotlib is imported only for exports
 
@@ -263,7 +261,7 @@ def run_build(data: Path, out: Path, check: bool) -> int:
                 result = build(data, Path(tmp))
                 stale = stale_files(Path(tmp), out) if bad_out is None else []
             if bad_out:
-                print(f"{bad_out}\n1 problem found.\nNothing was written.", file=sys.stderr)
+                print(report_lines([bad_out]) + "\nNothing was written.", file=sys.stderr)
                 return EXIT_PROBLEMS
             if stale:
                 print(f"{out} is stale: {', '.join(stale)} differ from a fresh build. "
@@ -273,9 +271,7 @@ def run_build(data: Path, out: Path, check: bool) -> int:
             return EXIT_OK
         result = build(data, out)
     except DataError as exc:
-        lines = [str(p) for p in exc.problems] + ([bad_out] if bad_out else [])
-        n = len(lines)
-        print("\n".join([*lines, f"{n} problem{'s' if n != 1 else ''} found.", "Nothing was written."]),
+        print(report_lines([*exc.problems, *([bad_out] if bad_out else [])]) + "\nNothing was written.",
               file=sys.stderr)
         return EXIT_PROBLEMS
     except OutputError as exc:

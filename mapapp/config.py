@@ -25,6 +25,7 @@ from typing import Any
 from . import DATA_DIR, GEODATA_DIR, REPO_ROOT
 from .i18n import LANGS, Lang
 from .layers import LAYER_IDS
+from .problems import report_lines
 from .viewstate import VIEWS_BY_ID, MapState, parse_month
 
 #: Environment variables read by :func:`config_from_env`.
@@ -82,8 +83,7 @@ class ConfigError(Exception):
 
     def report(self) -> str:
         """Every problem on its own line, then a count."""
-        n = len(self.problems)
-        return "\n".join([*(str(p) for p in self.problems), f"{n} problem{'s' if n != 1 else ''} found."])
+        return report_lines(self.problems)
 
 
 def toml_value(value: Any) -> str:

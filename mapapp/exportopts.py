@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from .i18n import LANGS, Lang
 from .layers import LAYER_IDS
+from .problems import report_lines
 from .regions import REGIONS_BY_ID, BBox, Region, region_for_bbox
 from .timeline import events_in_window
 from .viewstate import MapState, Mode, month_first, month_last, parse_month
@@ -44,8 +45,7 @@ class ExportOptionsError(ValueError):
 
     def __init__(self, problems: list[str]):
         self.problems = list(problems)
-        n = len(self.problems)
-        super().__init__("\n".join([*self.problems, f"{n} problem{'s' if n != 1 else ''} found."]))
+        super().__init__(report_lines(self.problems))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from . import REPO_ROOT
 from .config import ENV_CONFIG, AppConfig, ConfigError, config_from_env
-from .problems import DataError, GeodataError
+from .problems import DataError, GeodataError, report_lines
 from .tour import load_tour
 
 HOST = "127.0.0.1"
@@ -162,9 +162,7 @@ def serve(config_path: Path, port: int, browser: bool, *, python: str = sys.exec
     err = err or sys.stderr
     config, problems = check(config_path, os.environ)
     if problems:
-        n = len(problems)
-        print("\n".join([*problems, f"{n} problem{'s' if n != 1 else ''} found.", "Nothing was started."]),
-              file=err)
+        print(report_lines(problems) + "\nNothing was started.", file=err)
         return EXIT_PROBLEMS
     assert config is not None
     if not config.kiosk.enabled:

@@ -44,6 +44,13 @@ class Problem:
         return f"{self.location()} {self.message}. Fix: {fix}"
 
 
+def report_lines(lines: Iterable[object]) -> str:
+    """Every problem on its own line, then their count ("3 problems found."): how every report ends."""
+    texts = [str(line) for line in lines]
+    n = len(texts)
+    return "\n".join([*texts, f"{n} problem{'s' if n != 1 else ''} found."])
+
+
 def sort_key(problem: Problem) -> tuple[bool, str, int, str, str]:
     """Order problems by file, row, field and message, so reports are stable; follow-on lines come last, after
     the problems that caused them."""
@@ -59,17 +66,15 @@ class DataError(Exception):
 
     def report(self) -> str:
         """Every problem on its own line, then a count."""
-        lines = [str(p) for p in self.problems]
-        n = len(self.problems)
-        lines.append(f"{n} problem{'s' if n != 1 else ''} found.")
-        return "\n".join(lines)
+        return report_lines(self.problems)
 
 
 class GeodataError(ValueError):
-    """A file of the build output (``geodata/*.geojson``) is missing or is not what ``mapapp build`` writes.
+    """A file of the build output (``geodata/*.geojson``, ``people.json``) is missing or is not what ``mapapp build``
+    writes.
 
-    Raised by :func:`mapapp.model.load_places`, :func:`~mapapp.model.load_events` and
-    :func:`mapapp.borders.load_borders` (so by ``load_dataset`` too) instead of a JSON, key or type error, so the
+    Raised by :func:`mapapp.model.load_places`, :func:`~mapapp.model.load_events`,
+    :func:`~mapapp.model.load_people` and :func:`mapapp.borders.load_borders` (so by ``load_dataset`` too) instead of a JSON, key or type error, so the
     command line and the page catch one exception. :attr:`path` is the file, :attr:`reason` what is wrong with
     it, :attr:`fix` the way out; ``str()`` is all three on one line. A ValueError, as json's own errors are.
     """
