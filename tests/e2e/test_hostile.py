@@ -29,7 +29,7 @@ from mapapp.trails import people_with_trails
 from mapapp.viewstate import MapState
 
 from .conftest import VIEWPORT, serve_app, wait_for_app
-from .hostile import FOUND_JS, TEXT_COLUMNS, hostile_copy
+from .hostile import FOUND_JS, NOT_TEXT, TEXT_COLUMNS, hostile_copy, known_columns
 from .test_map import map_frame
 
 #: After Vyatka became Kirov (5 Dec 1934) and the other renamings after Kirov: the renamed layer's
@@ -44,6 +44,15 @@ class Hostile:
     geodata: Path
     kiosk_toml: Path
     ds: Dataset
+
+
+def test_every_column_is_poisoned_or_declared_not_text() -> None:
+    """A column added to a table later must be classified here, or its text would escape these tests."""
+    columns = known_columns()
+    assert set(columns) == set(TEXT_COLUMNS) == set(NOT_TEXT)
+    for table, names in columns.items():
+        assert set(TEXT_COLUMNS[table]) | set(NOT_TEXT[table]) == names, table
+        assert not set(TEXT_COLUMNS[table]) & set(NOT_TEXT[table]), table
 
 
 @pytest.fixture(scope="module")
