@@ -20,21 +20,21 @@ import streamlit_folium
 from streamlit_folium import st_folium
 
 from mapapp import REPO_ROOT
-from mapapp.assets import STATIC_URL, static_geodata_url
 from mapapp.config import AppConfig, ConfigError, KioskSettings, config_from_env
-from mapapp.download import file_stem, window_csv, window_geojson, window_summary
-from mapapp.export import MIME_TYPES, state_export_bytes
+from mapapp.export.regions import REGIONS, REGIONS_BY_ID
+from mapapp.export.write import MIME_TYPES, state_export_bytes
 from mapapp.i18n import LANG_NAMES, LANGS, Lang, t
-from mapapp.kioskview import kiosk_payload, page_script
-from mapapp.mapframe import MapFrame, focus_js, map_frame
-from mapapp.mapview import Dataset, build_map, focus_group, focus_place_ids, load_dataset
+from mapapp.kiosk.tour import TourStep, load_tour
+from mapapp.kiosk.view import kiosk_payload, page_script
+from mapapp.model.search import SearchIndex, build_index
+from mapapp.model.trails import people_with_trails, trail_of
+from mapapp.model.viewstate import MapState
 from mapapp.problems import GeodataError
-from mapapp.regions import REGIONS, REGIONS_BY_ID
-from mapapp.search import SearchIndex, build_index
-from mapapp.tour import TourStep, load_tour
-from mapapp.trails import people_with_trails, trail_of
-from mapapp.unreadable import unreadable_message
-from mapapp.viewstate import MapState
+from mapapp.webmap.assets import STATIC_URL, static_geodata_url
+from mapapp.webmap.download import file_stem, window_csv, window_geojson, window_summary
+from mapapp.webmap.mapframe import MapFrame, focus_js, map_frame
+from mapapp.webmap.mapview import Dataset, build_map, focus_group, focus_place_ids, load_dataset
+from mapapp.webmap.unreadable import unreadable_message
 
 #: Benchmark knob (benchmarks/bench_sessions.py): MAPAPP_PAGE_CACHE=0 builds and renders the map on every
 #: run through st_folium, as the page did before it cached the map frame, so both can be measured side by side.
@@ -77,7 +77,7 @@ def folium_map(folder: str, seed: MapState, kiosk: KioskSettings | None) -> foli
 @st.cache_resource(max_entries=32)
 def cached_frame(folder: str, seed: MapState, kiosk: KioskSettings | None) -> MapFrame:
     """The map frame for ``seed``, built once per server: only strings, the same for every session starting
-    there (a shared folium map would carry one session's search into every other, see mapapp.mapframe)."""
+    there (a shared folium map would carry one session's search into every other, see mapapp.webmap.mapframe)."""
     return map_frame(folium_map(folder, seed, kiosk), key=f"map-{seed.lang}", returned_objects=RETURNED)
 
 

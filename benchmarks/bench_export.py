@@ -1,6 +1,6 @@
 """Benchmark: an A4 landscape 300 dpi PNG of the whole dataset (every layer, the data's full span, USSR).
 
-Each run is ``mapapp.export.export`` end to end — render (basemap clip and projection, markers, label
+Each run is ``mapapp.export.write.export`` end to end — render (basemap clip and projection, markers, label
 placement, inset) and the atomic PNG write — timed with ``time.perf_counter``. Run 1 starts with cold caches
 (the Natural Earth file decoded, the basemap projected); runs 2.. reuse them, as an animation's frames or a
 long-lived process do. One more row times the command line as a user runs it, process start included.
@@ -25,9 +25,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from mapapp.export import export  # noqa: E402
-from mapapp.exportopts import parse_options  # noqa: E402
-from mapapp.mapview import load_dataset  # noqa: E402
+from mapapp.export.options import parse_options  # noqa: E402
+from mapapp.export.write import export  # noqa: E402
+from mapapp.webmap.mapview import load_dataset  # noqa: E402
 
 TARGET_S = 3.0
 
@@ -85,7 +85,7 @@ def main() -> int:
     report = "\n".join([
         "", f"## Static export (`benchmarks/bench_export.py --runs {args.runs}`), {date.today().isoformat()}", "",
         f"Whole dataset: {first:%Y-%m} to {last:%Y-%m}, every layer, USSR, A4 landscape at 300 dpi, "
-        "written atomically with `mapapp.export.export`.", "", "Machine:", "", *_machine(), "", *rows, ""])
+        "written atomically with `mapapp.export.write.export`.", "", "Machine:", "", *_machine(), "", *rows, ""])
     print(report)
     if not args.no_record:
         with open(REPO / "benchmarks" / "RESULTS.md", "a", encoding="utf-8") as fh:

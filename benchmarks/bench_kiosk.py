@@ -2,7 +2,7 @@
 
 Run from the repo root:  python benchmarks/bench_kiosk.py  [--steps 200] [--sample-every 25]
 
-It writes a kiosk config and a 3-step tour of 4 s steps (the shortest mapapp.tour accepts) into a
+It writes a kiosk config and a 3-step tour of 4 s steps (the shortest mapapp.kiosk.tour accepts) into a
 temporary folder, starts the real app with ``tests/e2e/conftest.py``'s ``serve_app`` (MAPAPP_CONFIG),
 opens ``/?embed=true&embed_options=hide_loading_screen&attract=1`` in Debian Chromium through
 Playwright, and lets the tour run on its own timer. There is no way to advance a step faster:
@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import Frame, Page, sync_playwright  # noqa: E402
 
-from mapapp.kioskview import RESET_URL  # noqa: E402
+from mapapp.kiosk.view import RESET_URL  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, is_external, serve_app  # noqa: E402
 
 IFRAME = "iframe[title*='st_folium']"

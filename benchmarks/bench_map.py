@@ -36,9 +36,9 @@ sys.path.insert(0, str(REPO))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from benchmarks.results import machine, pct, write_sections  # noqa: E402
-from mapapp.dates import MONTHS_EN  # noqa: E402
-from mapapp.mapview import build_map, load_dataset, visible_place_ids  # noqa: E402
-from mapapp.viewstate import MapState  # noqa: E402
+from mapapp.model.dates import MONTHS_EN  # noqa: E402
+from mapapp.model.viewstate import MapState  # noqa: E402
+from mapapp.webmap.mapview import build_map, load_dataset, visible_place_ids  # noqa: E402
 
 #: The map frame's first-contentful-paint as an epoch time in ms (comparable with the page's timeOrigin).
 FCP_JS = """() => { const p = performance.getEntriesByName('first-contentful-paint')[0];

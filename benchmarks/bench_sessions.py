@@ -31,7 +31,7 @@ through these switches, which exist for this benchmark):
 - before: ``MAPAPP_PAGE_CACHE=0`` (the page builds and renders the folium map through ``st_folium``
   on every run) and Streamlit's file watcher, magic and post-script garbage collection on, as they
   were before ``.streamlit/config.toml`` switched them off;
-- page cache: the cached map frame (``mapapp/mapframe.py``), Streamlit settings as before;
+- page cache: the cached map frame (``mapapp/webmap/mapframe.py``), Streamlit settings as before;
 - settings: the uncached page with today's ``.streamlit/config.toml``;
 - after: both, as shipped.
 
@@ -58,7 +58,7 @@ sys.path.insert(0, str(REPO))
 from playwright.async_api import Browser, Page, async_playwright  # noqa: E402
 
 from benchmarks.results import machine, pct, write_sections  # noqa: E402
-from mapapp.assets import install_static  # noqa: E402
+from mapapp.webmap.assets import install_static  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, serve_app  # noqa: E402
 
 IFRAME = "iframe[title*='st_folium']"

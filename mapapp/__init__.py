@@ -1,9 +1,9 @@
 """mapapp: an offline-first, time-aware map of the Great Purge (1934–1953).
 
 The package is a pure core (no Streamlit, no argv): tables are read and validated
-(:mod:`mapapp.tables`, :mod:`mapapp.validate`), towns are resolved through GeoNames
-(:mod:`mapapp.gazetteer`), :mod:`mapapp.build` writes ``geodata/``, and the app reads it
-back through :mod:`mapapp.model` and :mod:`mapapp.timeline`.
+(:mod:`mapapp.ingest.tables`, :mod:`mapapp.ingest.validate`), towns are resolved through GeoNames
+(:mod:`mapapp.ingest.gazetteer`), :mod:`mapapp.ingest.build` writes ``geodata/``, and the app reads it
+back through :mod:`mapapp.model.records` and :mod:`mapapp.model.timeline`.
 """
 
 from pathlib import Path

@@ -22,16 +22,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import DATA_DIR, GEODATA_DIR, REPO_ROOT, kiosk
-from .assets import MissingAssetError, install_static
-from .borders import load_borders
-from .build import OUTPUT_FILES, OutputError, build
-from .exportopts import PAPERS_MM, ExportOptionsError, parse_options
-from .layers import LAYER_IDS
-from .mapview import Dataset
-from .model import check_references, load_events, load_people, load_places
-from .problems import DataError, GeodataError, report_lines
-from .regions import REGIONS_BY_ID
+from mapapp import DATA_DIR, GEODATA_DIR, REPO_ROOT
+from mapapp.export.options import PAPERS_MM, ExportOptionsError, parse_options
+from mapapp.export.regions import REGIONS_BY_ID
+from mapapp.ingest.borders import load_borders
+from mapapp.ingest.build import OUTPUT_FILES, OutputError, build
+from mapapp.kiosk import server as kiosk
+from mapapp.model.layers import LAYER_IDS
+from mapapp.model.records import check_references, load_events, load_people, load_places
+from mapapp.problems import DataError, GeodataError, report_lines
+from mapapp.webmap.assets import MissingAssetError, install_static
+from mapapp.webmap.mapview import Dataset
 
 EXIT_OK, EXIT_STALE, EXIT_PROBLEMS = 0, 1, 2
 T = TypeVar("T")
@@ -207,7 +208,7 @@ def run_export(args: argparse.Namespace) -> int:
     if problems or ds is None:
         print(report_lines(problems) + "\nNothing was written.", file=sys.stderr)
         return EXIT_PROBLEMS
-    from .export import export  # matplotlib is imported only for exports
+    from mapapp.export.write import export  # matplotlib is imported only for exports
 
     out = export(ds, opts, args.out)
     size = f"{opts.width_px}×{opts.height_px} px at {opts.dpi} dpi" if opts.format != "html" else "standalone"
@@ -234,7 +235,7 @@ def out_problem(out: Path, writing: bool) -> str | None:
 
     It must be a folder or a path where one can be made (not a file, not under a file) and, when ``writing``,
     writable. (As root, permissions never stop a write; a read-only file system still does, and is reported
-    when the write fails: :class:`~mapapp.build.OutputError`.)
+    when the write fails: :class:`~mapapp.ingest.build.OutputError`.)
     """
     fix = f"give --out a folder (it is created if missing), e.g. --out {GEODATA_DIR}"
     if out.exists() and not out.is_dir():

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import DATA_DIR, GEODATA_DIR, REPO_ROOT
-from .i18n import LANGS, Lang
-from .layers import LAYER_IDS
-from .problems import report_lines
-from .viewstate import VIEWS_BY_ID, MapState, parse_month
+from mapapp import DATA_DIR, GEODATA_DIR, REPO_ROOT
+from mapapp.i18n import LANGS, Lang
+from mapapp.model.layers import LAYER_IDS
+from mapapp.model.viewstate import VIEWS_BY_ID, MapState, parse_month
+from mapapp.problems import report_lines
 
 #: Environment variables read by :func:`config_from_env`.
 ENV_CONFIG, ENV_GEODATA = "MAPAPP_CONFIG", "MAPAPP_GEODATA"

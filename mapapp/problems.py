@@ -73,8 +73,8 @@ class GeodataError(ValueError):
     """A file of the build output (``geodata/*.geojson``, ``people.json``) is missing or is not what ``mapapp build``
     writes.
 
-    Raised by :func:`mapapp.model.load_places`, :func:`~mapapp.model.load_events`,
-    :func:`~mapapp.model.load_people` and :func:`mapapp.borders.load_borders` (so by ``load_dataset`` too) instead of a JSON, key or type error, so the
+    Raised by :func:`mapapp.model.records.load_places`, :func:`~mapapp.model.records.load_events`,
+    :func:`~mapapp.model.records.load_people` and :func:`mapapp.ingest.borders.load_borders` (so by ``load_dataset`` too) instead of a JSON, key or type error, so the
     command line and the page catch one exception. :attr:`path` is the file, :attr:`reason` what is wrong with
     it, :attr:`fix` the way out; ``str()`` is all three on one line. A ValueError, as json's own errors are.
     """

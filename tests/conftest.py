@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from mapapp import DATA_DIR, GEODATA_DIR
-from mapapp.build import OUTPUT_FILES
-from mapapp.gazetteer import Gazetteer, default_gazetteer
-from mapapp.tables import COLUMNS, TABLE_NAMES
+from mapapp.ingest.build import OUTPUT_FILES
+from mapapp.ingest.gazetteer import Gazetteer, default_gazetteer
+from mapapp.ingest.tables import COLUMNS, TABLE_NAMES
 
 REPO = Path(__file__).resolve().parent.parent
 

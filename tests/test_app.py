@@ -14,8 +14,8 @@ from streamlit.testing.v1.element_tree import Element
 
 from conftest import needs_real_data
 from mapapp import REPO_ROOT
-from mapapp.build import build
-from mapapp.gazetteer import Gazetteer
+from mapapp.ingest.build import build
+from mapapp.ingest.gazetteer import Gazetteer
 
 APP = str(REPO_ROOT / "streamlit_app.py")
 
@@ -110,7 +110,7 @@ def test_page_runs_on_the_committed_geodata(monkeypatch: pytest.MonkeyPatch) -> 
     assert len(data["places"]) > 50 and len(data["events"]) > 100
     # The borders come by URL when static/ serves this very file (scripts/test.sh installs it), else inline.
     from mapapp import GEODATA_DIR
-    from mapapp.assets import static_geodata_url
+    from mapapp.webmap.assets import static_geodata_url
 
     url = static_geodata_url(GEODATA_DIR, "borders.geojson", REPO_ROOT)
     assert data["borders"].get("url") == url and ("features" in data["borders"]) is (url is None)
@@ -186,9 +186,9 @@ def test_visitor_page_offers_a_printable_map(fixture_app: AppTest) -> None:
 
 
 def test_download_section_says_what_the_files_hold(fixture_app: AppTest) -> None:
-    from mapapp.download import window_events
-    from mapapp.mapview import load_dataset
-    from mapapp.viewstate import MapState
+    from mapapp.model.viewstate import MapState
+    from mapapp.webmap.download import window_events
+    from mapapp.webmap.mapview import load_dataset
 
     n = len(window_events(load_dataset(Path(os.environ["MAPAPP_GEODATA"])), MapState()))
     assert f"Jan 1934 – Dec 1953: {n} events." in [c.value for c in fixture_app.caption]

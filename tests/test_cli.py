@@ -155,7 +155,7 @@ def test_build_on_a_read_only_file_system_is_one_message(tmp_path: Path, capsys:
     """What really stops root: the write itself fails (EROFS here); no traceback, no file, no temporary."""
     import errno
 
-    import mapapp.build as build_module
+    import mapapp.ingest.build as build_module
 
     data = write_tables(tmp_path / "data", curated_only())
     out = tmp_path / "out"

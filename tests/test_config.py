@@ -22,7 +22,7 @@ from mapapp.config import (
     parse_config,
     toml_value,
 )
-from mapapp.viewstate import MapState
+from mapapp.model.viewstate import MapState
 
 KIOSK_KEYS = "enabled, idle_timeout_s, countdown_s, attract, tour, languages, text_scale, start"
 START_KEYS = "lang, start, end, mode, layers, view"

@@ -1,6 +1,6 @@
-/* mapapp: draws the payload made by mapapp/mapview.py on a Leaflet map and runs the time
+/* mapapp: draws the payload made by mapapp/webmap/mapview.py on a Leaflet map and runs the time
  * slider, layers, popups and event list in the browser, so nothing reloads while the year
- * changes. The visibility rule mirrors mapapp.mapview.visible_place_ids (the tests compare both).
+ * changes. The visibility rule mirrors mapapp.webmap.mapview.visible_place_ids (the tests compare both).
  *
  * Data text is untrusted. It reaches the page only as text: through el() (textContent) or text
  * nodes. Leaflet writes a *string* given as tooltip, popup, divIcon html or attribution with
@@ -172,7 +172,7 @@
       if (bordersShown && borderLayers[bordersShown]) borderLayers[bordersShown].bringToFront();
     });
 
-    // --- historical borders (mapapp/borders.py): the snapshot valid at the window's end, drawn in the
+    // --- historical borders (mapapp/ingest/borders.py): the snapshot valid at the window's end, drawn in the
     // basemap pane above the countries; the USSR dark, its neighbours faint. One layer per snapshot.
     var borderLayers = {}, bordersShown = null;
     function addBorders(features) {
@@ -329,7 +329,7 @@
       return line;
     }
 
-    // --- trails: a person's moves as dated segments with arrowheads (mapapp/trails.py decides them)
+    // --- trails: a person's moves as dated segments with arrowheads (mapapp/model/trails.py decides them)
     var TRAIL_COLOUR = "#CC6677"; // Paul Tol muted rose: darker than, and distinct from, the layer palette
     var trailsById = {}, trailPerson = null, trailParts = [];
     (data.trails || []).forEach(function (t) { trailsById[t.id] = t; });

@@ -13,8 +13,9 @@ import io
 import shutil
 from pathlib import Path
 
-from mapapp import borders, tour
-from mapapp.tables import COLUMNS
+from mapapp.ingest import borders
+from mapapp.ingest.tables import COLUMNS
+from mapapp.kiosk import tour
 
 #: The columns that hold text people read, per table: each gets a payload. Every other column is an id, a
 #: date, a number, a code or a reference (NOT_TEXT), which validation keeps to its own alphabet.

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from playwright.sync_api import Frame, Page
 
-from mapapp.borders import borders_at, load_borders
-from mapapp.viewstate import month_last
+from mapapp.ingest.borders import borders_at, load_borders
+from mapapp.model.viewstate import month_last
 
 from .test_map import assert_offline, move_sliders, open_map
 

@@ -46,9 +46,9 @@ def test_printable_map_downloads_as_png(page: Page, app_url: str, tmp_path: Path
 def test_window_events_download_as_geojson(page: Page, app_url: str, tmp_path: Path) -> None:
     import json
 
-    from mapapp.download import window_events
-    from mapapp.mapview import load_dataset
-    from mapapp.viewstate import MapState
+    from mapapp.model.viewstate import MapState
+    from mapapp.webmap.download import window_events
+    from mapapp.webmap.mapview import load_dataset
 
     frame = open_page(page, app_url)
     # A freshly drawn map tells the server nothing it knows already: no rerun to swallow the click.
@@ -67,9 +67,9 @@ def test_download_follows_the_slider(page: Page, app_url: str, tmp_path: Path) -
     import io
     import json
 
-    from mapapp.download import window_events, window_summary
-    from mapapp.mapview import load_dataset
-    from mapapp.viewstate import MapState
+    from mapapp.model.viewstate import MapState
+    from mapapp.webmap.download import window_events, window_summary
+    from mapapp.webmap.mapview import load_dataset
 
     frame = open_page(page, app_url)
     move_sliders(frame, "1937-01", "1938-12")

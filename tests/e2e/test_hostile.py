@@ -20,13 +20,13 @@ import pytest
 from playwright.sync_api import Browser, Dialog, Frame, Page
 
 from mapapp import DATA_DIR
-from mapapp.build import build
-from mapapp.kioskview import RESET_URL
-from mapapp.mapview import Dataset, load_dataset
-from mapapp.standalone import standalone_html
-from mapapp.tour import load_tour
-from mapapp.trails import people_with_trails
-from mapapp.viewstate import MapState
+from mapapp.export.standalone import standalone_html
+from mapapp.ingest.build import build
+from mapapp.kiosk.tour import load_tour
+from mapapp.kiosk.view import RESET_URL
+from mapapp.model.trails import people_with_trails
+from mapapp.model.viewstate import MapState
+from mapapp.webmap.mapview import Dataset, load_dataset
 
 from .conftest import VIEWPORT, serve_app, wait_for_app
 from .hostile import FOUND_JS, NOT_TEXT, TEXT_COLUMNS, hostile_copy, known_columns

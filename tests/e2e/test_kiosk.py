@@ -3,7 +3,7 @@ countdown and reset, the attract tour and its stop on a touch, "Start again", a 
 
 One server for the module, started with ``MAPAPP_CONFIG`` naming a kiosk TOML written into tmp
 (idle_timeout_s = 30 and countdown_s = 5, the smallest values mapapp.config accepts) and a
-three-step tour of 4 s steps (the shortest mapapp.tour accepts). The app is not patched: the idle
+three-step tour of 4 s steps (the shortest mapapp.kiosk.tour accepts). The app is not patched: the idle
 test really waits 30 s twice, so it is the one slow test here (about 1.5 min).
 
 Every test ends by checking that nothing left the machine and no request failed.
@@ -22,9 +22,9 @@ from playwright.sync_api import Frame, Page, expect
 
 from mapapp.config import COUNTDOWN_RANGE, IDLE_RANGE, AppConfig, load_config
 from mapapp.i18n import t
-from mapapp.kioskview import RESET_URL
-from mapapp.mapview import load_dataset
-from mapapp.tour import DURATION_RANGE, TourStep, load_tour
+from mapapp.kiosk.tour import DURATION_RANGE, TourStep, load_tour
+from mapapp.kiosk.view import RESET_URL
+from mapapp.webmap.mapview import load_dataset
 
 from .conftest import serve_app, wait_for_app
 from .test_map import IFRAME, assert_offline, map_frame, move_sliders

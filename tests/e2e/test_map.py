@@ -17,10 +17,10 @@ import pytest
 from playwright.sync_api import Frame, Page, expect
 
 from mapapp import GEODATA_DIR
-from mapapp.build import OUTPUT_FILES
-from mapapp.layers import LAYER_IDS
-from mapapp.mapview import Dataset, load_dataset, visible_place_ids
-from mapapp.viewstate import VIEWS_BY_ID, MapState, parse_month
+from mapapp.ingest.build import OUTPUT_FILES
+from mapapp.model.layers import LAYER_IDS
+from mapapp.model.viewstate import VIEWS_BY_ID, MapState, parse_month
+from mapapp.webmap.mapview import Dataset, load_dataset, visible_place_ids
 
 from .conftest import serve_app, wait_for_app
 

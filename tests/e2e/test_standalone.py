@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Request, Route
 
-from mapapp.mapview import Dataset, load_dataset, visible_place_ids
-from mapapp.standalone import Basemap, standalone_html
-from mapapp.viewstate import MapState
+from mapapp.export.standalone import Basemap, standalone_html
+from mapapp.model.viewstate import MapState
+from mapapp.webmap.mapview import Dataset, load_dataset, visible_place_ids
 
 from .conftest import VIEWPORT
 from .test_map import settle
@@ -134,7 +134,7 @@ def test_the_gate_would_catch_a_fetch(offline: Offline, tmp_path: Path) -> None:
 
 def test_a_persons_trail_is_drawn_on_opening(offline: Offline, dataset: Dataset, tmp_path: Path) -> None:
     """``mapapp export map.html --person mandelstam``: the file opens on Mandelstam's trail, offline."""
-    from mapapp.trails import trail_of
+    from mapapp.model.trails import trail_of
 
     state = MapState(start="1934-01", end="1953-12")
     path = tmp_path / "mandelstam.html"

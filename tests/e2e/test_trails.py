@@ -1,4 +1,4 @@
-"""People's trails in the browser, held to mapapp.trails: segments drawn, dates on hover, revealed by the
+"""People's trails in the browser, held to mapapp.model.trails: segments drawn, dates on hover, revealed by the
 window, shown from a popup's person button, from the people list and from the search."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error, Page, expect
 
-from mapapp.mapview import Dataset, load_dataset
-from mapapp.trails import trail_of
+from mapapp.model.trails import trail_of
+from mapapp.webmap.mapview import Dataset, load_dataset
 
 from .conftest import wait_for_app
 from .test_map import IFRAME, assert_offline, move_sliders, open_map, shoot

@@ -1,0 +1,1 @@
+"""Static exports: PNG/SVG/PDF and animations, the standalone offline HTML."""

@@ -1,0 +1,1 @@
+"""Curated tables and collections → validated rows → ``geodata/``: the build step."""

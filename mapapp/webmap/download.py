@@ -1,0 +1,101 @@
+"""The events of the map's current window as files a visitor can take away, with citations."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+from mapapp.i18n import t
+from mapapp.model.dates import PartialDate, format_range
+from mapapp.model.records import Event
+from mapapp.model.timeline import events_in_window
+from mapapp.model.viewstate import MapState
+from mapapp.webmap.mapview import Dataset, visible_place_ids
+
+CITE = ("mapapp, a map of the Great Purge. Data CC BY 4.0; events cite Peter Crawford, 'Joseph Stalin – The "
+        "Great Purge' (2014) by line, or general knowledge where marked; places from GeoNames (CC BY 4.0).")
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A plain decimal number, optionally signed and with an exponent (``-99.13``, ``+7``, ``-2e3``, ``.5``): a
+#: spreadsheet reads it as a number, never as a formula, so it is written as it is. ``-1+1`` is not one.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+CSV_COLUMNS = ("id", "date", "start", "end", "approximate", "category", "title", "places", "place_ids",
+               "latitude", "longitude", "people", "summary", "note", "citation")
+
+
+def window_events(ds: Dataset, state: MapState) -> list[Event]:
+    """Events in the window at a visible place, by date — what the map's event list shows."""
+    start, end = state.window(ds.span[0])
+    shown = set(visible_place_ids(ds, state))
+    return [e for e in events_in_window(ds.events, start, end) if shown & set(e.place_ids)]
+
+
+def file_stem(state: MapState) -> str:
+    """The name downloads of ``state`` share: ``mapapp-1937-01-1938-12`` or ``mapapp-asof-1937-12``."""
+    return f"mapapp-{state.start}-{state.end}" if state.mode == "window" else f"mapapp-asof-{state.end}"
+
+
+def window_summary(ds: Dataset, state: MapState) -> str:
+    """What a download holds, in the state's language: "Jan 1937 – Dec 1938: 57 events."."""
+    end = PartialDate.parse(state.end)
+    period = (t("download_asof", state.lang).format(month=end.format(state.lang)) if state.mode == "asof"
+              else format_range(PartialDate.parse(state.start), end, state.lang))
+    return t("download_window", state.lang).format(period=period, n=len(window_events(ds, state)))
+
+
+def _fields(ds: Dataset, event: Event, lang: str) -> dict[str, object]:
+    en = lang == "en"
+    places = [ds.places[pid] for pid in event.place_ids]
+    return {
+        "id": event.id, "date": event.date_label_en if en else event.date_label_ru,
+        "start": event.start.isoformat(), "end": event.end.isoformat() if event.end else "",
+        "approximate": event.approximate,
+        "category": event.category, "title": event.title_en if en else event.title_ru,
+        "places": "; ".join(p.name_en if en else p.name_ru for p in places),
+        "place_ids": ";".join(event.place_ids), "latitude": places[0].lat, "longitude": places[0].lon,
+        "people": "; ".join(event.people_names_en if en else event.people_names_ru),
+        "summary": event.summary_en if en else event.summary_ru,
+        "note": (event.note if en else event.note_ru) or "",
+        "citation": event.citation_en if en else event.citation_ru,
+    }
+
+
+def window_geojson(ds: Dataset, state: MapState) -> str:
+    """A GeoJSON FeatureCollection (one Point per event, at its main place) with the citation."""
+    features = [{"type": "Feature", "id": e.id,
+                 "geometry": {"type": "Point", "coordinates": list(e.coordinates[0])},
+                 "properties": _fields(ds, e, state.lang)} for e in window_events(ds, state)]
+    start, end = state.window(ds.span[0])
+    collection = {"type": "FeatureCollection", "features": features,
+                  "mapapp": {"window": [start.isoformat(), end.isoformat()], "layers": list(state.layers),
+                             "citation": CITE}}
+    return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
+
+
+def csv_cell(value: object) -> str:
+    """``value`` as a CSV cell a spreadsheet shows as text, never runs as a formula.
+
+    A cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading ``'`` (OWASP's advice against CSV
+    injection: ``=HYPERLINK(...)`` in a note must not become a link), unless it is a plain number
+    (:data:`PLAIN_NUMBER`, e.g. a longitude ``-99.1614``), which stays usable as a number.
+    """
+    text = str(value)
+    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def window_csv(ds: Dataset, state: MapState) -> str:
+    """The same events as CSV, one row per event, each with its citation.
+
+    Every cell is quoted, so a spreadsheet that splits on ``;`` (or tabs) cannot start a new cell inside one,
+    and every cell passes through :func:`csv_cell`.
+    """
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writeheader()
+    for event in window_events(ds, state):
+        writer.writerow({k: csv_cell(v) for k, v in _fields(ds, event, state.lang).items()})
+    return out.getvalue()

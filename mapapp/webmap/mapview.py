@@ -1,0 +1,262 @@
+"""The interactive map: one :func:`build_map` for the app, the exports and the tests.
+
+Python decides *what* the map holds (places with their layer, names over time and events,
+all interface text) and hands it to the browser as one JSON payload; ``web/mapapp.js``
+draws it and runs the time slider, layers, popups and event list client-side, so moving
+the slider never reloads the map. :func:`visible_place_ids` is the reference for what the
+browser must show for a window; the end-to-end tests hold the browser to it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+
+from mapapp import GEODATA_DIR
+from mapapp.i18n import CATEGORY_LABELS, Lang, strings
+from mapapp.ingest.borders import Borders, load_borders
+from mapapp.model.dates import MONTHS_EN, MONTHS_RU
+from mapapp.model.layers import LAYERS, layer_of
+from mapapp.model.records import Event, Person, Place, load_events, load_people, load_places
+from mapapp.model.timeline import events_in_window
+from mapapp.model.trails import people_with_trails, trail_of
+from mapapp.model.viewstate import VIEWS, VIEWS_BY_ID, MapState
+from mapapp.webmap.assets import STATIC_URL, asset_links
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything the map draws: places, events (sorted by start) and people."""
+
+    places: Mapping[str, Place]
+    events: tuple[Event, ...]
+    people: Mapping[str, Person]
+    #: The historical borders (``geodata/borders.geojson``); None when the build made none.
+    borders: Borders | None = None
+
+    @property
+    def span(self) -> tuple[date, date]:
+        """First and last day covered by any event."""
+        return min(e.start_min for e in self.events), max(e.end_max for e in self.events)
+
+    def events_of(self, place_id: str) -> list[Event]:
+        """The events at ``place_id``, by date."""
+        return [e for e in self.events if place_id in e.place_ids]
+
+    @cached_property
+    def layers(self) -> dict[str, str]:
+        """Layer id of every place, worked out once."""
+        return {pid: layer_of(place, self.events_of(pid)) for pid, place in self.places.items()}
+
+    def layer(self, place_id: str) -> str:
+        """The layer id of a place."""
+        return self.layers[place_id]
+
+
+def load_dataset(geodata: Path = GEODATA_DIR) -> Dataset:
+    """Read the build output in ``geodata`` into a :class:`Dataset` (:class:`~mapapp.problems.GeodataError` if broken)."""
+    return Dataset(load_places(geodata / "places.geojson"), tuple(load_events(geodata / "events.geojson")),
+                   load_people(geodata / "people.json"), load_borders(geodata / "borders.geojson"))
+
+
+def visible_place_ids(ds: Dataset, state: MapState) -> list[str]:
+    """Places the map shows for ``state``: in a chosen layer and with an event in the window.
+
+    Cities renamed after Kirov stay visible while their layer is on: they existed
+    throughout, and their name is the point.
+    """
+    start, end = state.window(ds.span[0])
+    active = {pid for e in events_in_window(ds.events, start, end) for pid in e.place_ids}
+    chosen = set(state.layers)
+    return sorted(pid for pid in ds.places
+                  if ds.layer(pid) in chosen and (pid in active or ds.layer(pid) == "renamed"))
+
+
+def _month(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def _place_json(ds: Dataset, place: Place, lang: Lang) -> dict[str, Any]:
+    """A place for the browser, every text in ``lang``."""
+    en = lang == "en"
+    names = [{"from": p.start.earliest().isoformat() if p.start else None,
+              "to": p.end.earliest().isoformat() if p.end else None,
+              "name": p.name_en if en else p.name_ru}
+             for p in sorted(place.names, key=lambda p: p.start.earliest() if p.start else date.min)]
+    return {
+        "id": place.id, "lat": place.lat, "lon": place.lon, "layer": ds.layer(place.id),
+        "name": place.name_en if en else place.name_ru, "names": names,
+        "description": (place.description_en if en else place.description_ru) or "",
+        "precision": place.precision, "uncertainty_m": place.uncertainty_m,
+        "coord_source": place.coord_source if en else place.coord_source_ru,
+        "note": (place.note if en else place.note_ru) or "",
+    }
+
+
+def _event_json(event: Event, lang: Lang) -> dict[str, Any]:
+    """An event for the browser, every text in ``lang``."""
+    en = lang == "en"
+    return {
+        "id": event.id, "title": event.title_en if en else event.title_ru,
+        "date": event.date_label_en if en else event.date_label_ru,
+        "start": event.start_min.isoformat(), "end": event.end_max.isoformat(),
+        "category": CATEGORY_LABELS[event.category][lang], "places": list(event.place_ids),
+        "people": list(event.people_names_en if en else event.people_names_ru),
+        "people_ids": list(event.people),
+        "summary": event.summary_en if en else event.summary_ru,
+        "citation": event.citation_en if en else event.citation_ru,
+        "note": (event.note if en else event.note_ru) or "",
+    }
+
+
+def trail_json(ds: Dataset, person_id: str, lang: Lang) -> dict[str, Any]:
+    """A person's trail for the browser (see :mod:`mapapp.model.trails`): stops and dated segments, data only."""
+    trail = trail_of(ds, person_id)
+    person = ds.people.get(person_id)
+    name = (person.name_en if lang == "en" else person.name_ru) if person else person_id
+    return {
+        "id": person_id, "name": name,
+        "stops": [{"place": s.place_id, "date": s.label(lang), "start": s.start.isoformat(),
+                   "end": s.end.isoformat()} for s in trail.stops],
+        "segments": [{"from": g.from_place, "to": g.to_place, "label": g.label(lang),
+                      "start": g.start.isoformat(), "end": g.end.isoformat(), "approximate": g.approximate}
+                     for g in trail.segments],
+    }
+
+
+def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None,
+            borders_url: str | None = None) -> dict[str, Any]:
+    """The JSON the browser needs to draw ``ds`` in ``state`` — data only, never markup.
+
+    ``kiosk`` (text scale and attract tour, from :func:`mapapp.kiosk.view.kiosk_payload`) turns on the
+    kiosk behaviour; None for the ordinary map.
+    """
+    lang = state.lang
+    first, last = ds.span
+    return {
+        "lang": lang,
+        "span": {"start": _month(first), "end": _month(last)},
+        "state": state.as_dict(),
+        "layers": [{"id": la.id, "label": la.label_en if lang == "en" else la.label_ru,
+                    "colour": la.colour, "shape": la.shape} for la in LAYERS],
+        "views": [{"id": v.id, "label": v.label_en if lang == "en" else v.label_ru,
+                   "center": list(v.center), "zoom": v.zoom} for v in VIEWS],
+        "places": [_place_json(ds, p, lang) for p in sorted(ds.places.values(), key=lambda p: p.id)],
+        "events": [_event_json(e, lang) for e in ds.events],
+        "months": list(MONTHS_EN if lang == "en" else MONTHS_RU),
+        "strings": strings(lang),
+        "kiosk": dict(kiosk) if kiosk is not None else None,
+        "borders": ds.borders.payload(borders_url) if ds.borders is not None else None,
+        "trails": [trail_json(ds, pid, lang) for pid in people_with_trails(ds)],
+    }
+
+
+_TEMPLATE_OPENER = re.compile(r"\{(?=[{%#])")
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside a <script> and inside a Jinja template.
+
+    ``<``, ``>``, ``&`` and ``'`` are escaped as for HTML; and because branca renders a
+    macro's output as a template once more, a ``{`` opening ``{{``, ``{%`` or ``{#`` (which
+    can only occur inside a string) is escaped too, so data text is never evaluated.
+    """
+    text = json.dumps(value, ensure_ascii=False)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(char, escaped)
+    return _TEMPLATE_OPENER.sub(lambda _: "\\u007b", text)
+
+
+class MapappLayer(MacroElement):
+    """Hands the payload to ``mapapp.init``; data reaches JavaScript only as JSON."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.mapappApi = mapapp.init({{ this._parent.get_name() }}, {{ this.data_json }},
+                                       {{ this.basemap_json }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: dict[str, Any], basemap_url: str) -> None:
+        super().__init__()
+        self._name = "MapappLayer"
+        self._id = "mapapp"
+        self.data_json = script_json(data)
+        self.basemap_json = script_json(basemap_url)
+
+
+class Focus(MacroElement):
+    """Asks the drawn map to show one or more places and open the first one's popup — or, given
+    ``person`` (someone with a trail), to draw that person's trail and fit the map to it instead."""
+
+    # streamlit-folium may run this before or after the map's own script (it remounts the frame when
+    # the group changes): hand the request over now if the map is drawn, else leave it for mapapp.init.
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          var request = {places: {{ this.place_ids_json }}, person: {{ this.person_json or "null" }}};
+          if (window.mapappApi) { setTimeout(function () { window.mapappApi.request(request); }, 0); }
+          else { window.__mapappPending = request; }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, place_ids: list[str], person: str | None = None) -> None:
+        super().__init__()
+        self._name = "Focus"
+        self._id = "mapapp"  # stable, so streamlit-folium does not re-apply an unchanged focus every rerun
+        self.place_ids_json = script_json(list(place_ids))
+        self.person_json = script_json(person) if person else ""
+
+
+def focus_place_ids(ds: Dataset, kind: str, item_id: str) -> list[str]:
+    """Places to show for a search hit: the place itself, or a person's places in date order."""
+    if kind == "place":
+        return [item_id]
+    ids: list[str] = []
+    for event in ds.events:
+        if item_id in event.people:
+            ids.extend(pid for pid in event.place_ids if pid not in ids)
+    return ids
+
+
+def focus_group(place_ids: list[str], person: str | None = None) -> folium.FeatureGroup:
+    """A feature group that, added to the drawn map, centres it on ``place_ids`` (or shows ``person``'s trail)."""
+    group = folium.FeatureGroup(name="focus", control=False)
+    group._id = "focus"  # stable (streamlit-folium renames it to feature_group_0 anyway)
+    group.add_child(Focus(list(place_ids), person))
+    return group
+
+
+def build_map(ds: Dataset, state: MapState, *, static_url: str = STATIC_URL,
+              kiosk: Mapping[str, Any] | None = None, basemap_url: str | None = None,
+              borders_url: str | None = None) -> folium.Map:
+    """The folium map of ``ds`` in ``state``, loading every asset from ``static_url`` (no CDN, no tiles).
+
+    ``basemap_url`` overrides where the Natural Earth TopoJSON comes from (the standalone export
+    passes a ``data:`` URL). ``borders_url``: where the browser may fetch ``ds``'s own borders file
+    (:func:`mapapp.webmap.assets.static_geodata_url`); without it they travel inside the map.
+    """
+    view = VIEWS_BY_ID[state.view]
+    fmap = folium.Map(location=list(view.center), zoom_start=view.zoom, tiles=None, control_scale=True,
+                      min_zoom=2, max_zoom=16, world_copy_jump=False,
+                      attribution_control=False)  # mapapp.js draws the credits as text, not HTML
+    # Fixed element ids: the same state gives the same script, so streamlit-folium never remounts
+    # the frame for a map that has not changed.
+    fmap._id = "mapapp"
+    js, css = asset_links(static_url)
+    fmap.default_js = js
+    fmap.default_css = css
+    basemap = basemap_url or f"{static_url}/vendor/world-atlas/countries-50m.json"
+    fmap.add_child(MapappLayer(payload(ds, state, kiosk, borders_url), basemap))
+    return fmap
