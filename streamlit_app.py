@@ -20,7 +20,7 @@ import streamlit_folium
 from streamlit_folium import st_folium
 
 from mapapp import REPO_ROOT
-from mapapp.config import AppConfig, ConfigError, KioskSettings, config_from_env
+from mapapp.config import AppConfig, KioskSettings, config_from_env
 from mapapp.export.regions import REGIONS, REGIONS_BY_ID
 from mapapp.export.write import MIME_TYPES, state_export_bytes
 from mapapp.i18n import LANG_NAMES, LANGS, Lang, t
@@ -29,7 +29,7 @@ from mapapp.kiosk.view import kiosk_payload, page_script
 from mapapp.model.search import SearchIndex, build_index
 from mapapp.model.trails import people_with_trails, trail_of
 from mapapp.model.viewstate import MapState
-from mapapp.problems import GeodataError
+from mapapp.problems import ConfigError, GeodataError
 from mapapp.webmap.assets import STATIC_URL, static_geodata_url
 from mapapp.webmap.download import file_stem, window_csv, window_geojson, window_summary
 from mapapp.webmap.mapframe import MapFrame, focus_js, map_frame

@@ -12,12 +12,10 @@ Relative paths inside the file resolve against the repository root (:data:`mapap
 from __future__ import annotations
 
 import difflib
-import json
-import math
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,7 @@ from mapapp import DATA_DIR, GEODATA_DIR, REPO_ROOT
 from mapapp.i18n import LANGS, Lang
 from mapapp.model.layers import LAYER_IDS
 from mapapp.model.viewstate import VIEWS_BY_ID, MapState, parse_month
-from mapapp.problems import report_lines
+from mapapp.problems import ConfigError, ConfigProblem, toml_value
 
 #: Environment variables read by :func:`config_from_env`.
 ENV_CONFIG, ENV_GEODATA = "MAPAPP_CONFIG", "MAPAPP_GEODATA"
@@ -52,55 +50,6 @@ class AppConfig:
 
     geodata: Path = GEODATA_DIR
     kiosk: KioskSettings = KioskSettings()
-
-
-@dataclass(frozen=True)
-class ConfigProblem:
-    """One thing wrong in a config file: the file, the key (dotted) and its value, what is wrong, the fix."""
-
-    file: str
-    key: str | None
-    value: str | None  # the value as TOML would write it
-    message: str
-    fix: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        fix = self.fix if self.fix.endswith((".", "!", "?")) else self.fix + "."
-        if self.key is None:
-            where = self.file + (f" line {self.line}" if self.line is not None else "")
-            return f"{where}: {self.message}. Fix: {fix}"
-        subject = self.key if self.value is None else f"{self.key} = {self.value}"
-        return f"{self.file}: {subject} {self.message}. Fix: {fix}"
-
-
-class ConfigError(Exception):
-    """The configuration has problems; :attr:`problems` holds every one of them."""
-
-    def __init__(self, problems: Iterable[ConfigProblem]):
-        self.problems: list[ConfigProblem] = list(problems)
-        super().__init__(self.report())
-
-    def report(self) -> str:
-        """Every problem on its own line, then a count."""
-        return report_lines(self.problems)
-
-
-def toml_value(value: Any) -> str:
-    """``value`` as TOML would write it (``"yes"``, ``true``, ``-5``, ``["en", "de"]``), for messages."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, float):
-        return {math.inf: "inf", -math.inf: "-inf"}.get(value, "nan" if math.isnan(value) else repr(value))
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + "}"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return repr(value)
 
 
 #: The keys of each table, in the order ``kiosk.toml`` documents them.

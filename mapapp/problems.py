@@ -1,10 +1,14 @@
-"""Problems found in the curated tables, each pointing at a cell and saying how to fix it."""
+"""Problems found in the curated tables (each pointing at a cell) and in config files (each at a key), each saying
+how to fix it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -85,3 +89,52 @@ class GeodataError(ValueError):
         self.fix = (f"run `mapapp build --out {self.path.parent}` to write it again "
                     "(the build output is never edited by hand)")
         super().__init__(f"{self.path} {reason}. Fix: {self.fix}.")
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One thing wrong in a config file: the file, the key (dotted) and its value, what is wrong, the fix."""
+
+    file: str
+    key: str | None
+    value: str | None  # the value as TOML would write it
+    message: str
+    fix: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        fix = self.fix if self.fix.endswith((".", "!", "?")) else self.fix + "."
+        if self.key is None:
+            where = self.file + (f" line {self.line}" if self.line is not None else "")
+            return f"{where}: {self.message}. Fix: {fix}"
+        subject = self.key if self.value is None else f"{self.key} = {self.value}"
+        return f"{self.file}: {subject} {self.message}. Fix: {fix}"
+
+
+class ConfigError(Exception):
+    """The configuration has problems; :attr:`problems` holds every one of them."""
+
+    def __init__(self, problems: Iterable[ConfigProblem]):
+        self.problems: list[ConfigProblem] = list(problems)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        """Every problem on its own line, then a count."""
+        return report_lines(self.problems)
+
+
+def toml_value(value: Any) -> str:
+    """``value`` as TOML would write it (``"yes"``, ``true``, ``-5``, ``["en", "de"]``), for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float):
+        return {math.inf: "inf", -math.inf: "-inf"}.get(value, "nan" if math.isnan(value) else repr(value))
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + "}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return repr(value)

@@ -14,15 +14,14 @@ from hypothesis import strategies as st
 from mapapp import DATA_DIR, GEODATA_DIR, REPO_ROOT
 from mapapp.config import (
     AppConfig,
-    ConfigError,
     KioskSettings,
     _Checker,
     config_from_env,
     load_config,
     parse_config,
-    toml_value,
 )
 from mapapp.model.viewstate import MapState
+from mapapp.problems import ConfigError, toml_value
 
 KIOSK_KEYS = "enabled, idle_timeout_s, countdown_s, attract, tour, languages, text_scale, start"
 START_KEYS = "lang, start, end, mode, layers, view"

@@ -24,9 +24,9 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from mapapp import REPO_ROOT
-from mapapp.config import ENV_CONFIG, AppConfig, ConfigError, config_from_env
+from mapapp.config import ENV_CONFIG, AppConfig, config_from_env
 from mapapp.kiosk.tour import load_tour
-from mapapp.problems import DataError, GeodataError, report_lines
+from mapapp.problems import ConfigError, DataError, GeodataError, report_lines
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8501
