@@ -1,8 +1,9 @@
 """The app's configuration: one typed, validated :class:`AppConfig`, read from TOML.
 
-``kiosk.toml`` at the repository root documents every key. Validation collects every
-problem (unknown keys included, so a typo is never silently ignored) and raises one
-:class:`ConfigError`; each line names the file, the key, the bad value and the fix::
+``kiosk.toml`` at the repository root documents every key. Its schema is declared with pydantic
+(:mod:`mapapp.schema`); validation collects every problem (unknown keys included, so a typo is never
+silently ignored) and raises one :class:`ConfigError`; each line names the file, the key, the bad value
+and the fix::
 
     kiosk.toml: kiosk.idle_timeout_s = -5 is out of range. Fix: use a whole number of seconds from 30 to 3600.
 
@@ -11,20 +12,22 @@ Relative paths inside the file resolve against the repository root (:data:`mapap
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mapapp import DATA_DIR, GEODATA_DIR, REPO_ROOT
 from mapapp.i18n import LANGS, Lang
-from mapapp.model.layers import LAYER_IDS
+from mapapp.model.layers import LAYER_IDS, validate_layers
 from mapapp.model.viewstate import VIEWS_BY_ID, MapState, parse_month
 from mapapp.problems import ConfigError, ConfigProblem, toml_value
+from mapapp.schema import Strict, fix, problem, validate_toml
 
 #: Environment variables read by :func:`config_from_env`.
 ENV_CONFIG, ENV_GEODATA = "MAPAPP_CONFIG", "MAPAPP_GEODATA"
@@ -52,214 +55,168 @@ class AppConfig:
     kiosk: KioskSettings = KioskSettings()
 
 
-#: The keys of each table, in the order ``kiosk.toml`` documents them.
-TOP_KEYS = ("geodata", "kiosk")
-KIOSK_KEYS = ("enabled", "idle_timeout_s", "countdown_s", "attract", "tour", "languages", "text_scale", "start")
-START_KEYS = ("lang", "start", "end", "mode", "layers", "view")
 #: Allowed ranges (inclusive).
 IDLE_RANGE, COUNTDOWN_RANGE, TEXT_SCALE_RANGE = (30, 3600), (5, 120), (1.0, 3.0)
+#: The defaults of the paths (module attributes, so that a test can point them at a missing file).
+GEODATA_DEFAULT, TOUR_DEFAULT = GEODATA_DIR, DATA_DIR / "tour.csv"
+
+# The schema of kiosk.toml (mapapp.schema turns pydantic's errors into problem lines). The fields are in the order
+# kiosk.toml documents them: an unknown key's fix lists them so.
+
+_LAYERS_FIX = f"list layer ids in quotes, from: {', '.join(LAYER_IDS)}"
+_LANGS_FIX = f'list one or more of {" and ".join(map(toml_value, LANGS))}, e.g. languages = ["en", "ru"]'
+_TOUR_WHAT, _GEODATA_WHAT = "the tour table (a CSV file)", "the folder mapapp build writes"
 
 
-class _Checker:
-    """Collects problems while reading one parsed TOML document."""
+class _StartFile(Strict):
+    """``[kiosk.start]``: where a reset goes; each field is checked by MapState, whose messages are kept."""
 
-    def __init__(self, file: str):
-        self.file = file
-        self.problems: list[ConfigProblem] = []
+    lang: Annotated[str, fix(f"use one of {', '.join(LANGS)}")] = "en"
+    start: Annotated[str, fix('write the month as "YYYY-MM", e.g. "1934-01"')] = "1934-01"
+    end: Annotated[str, fix('write the month as "YYYY-MM", e.g. "1953-12"')] = "1953-12"
+    mode: Annotated[str, fix('use "window" (a from–to period) or "asof" (everything up to end)')] = "window"
+    layers: Annotated[tuple[str, ...], fix(_LAYERS_FIX, expected="a list of layer ids")] = LAYER_IDS
+    view: Annotated[str, fix(f"use one of {', '.join(VIEWS_BY_ID)}")] = "ussr"
 
-    def add(self, key: str, value: Any, message: str, fix: str) -> None:
-        self.problems.append(ConfigProblem(self.file, key, toml_value(value), message, fix))
-
-    def known(self, table: Mapping[str, Any], prefix: str, allowed: tuple[str, ...], where: str) -> None:
-        """Report every key of ``table`` not in ``allowed`` (a typo must not be ignored)."""
-        for key, value in table.items():
-            if key in allowed:
-                continue
-            close = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f"did you mean {close[0]}? " if close else ""
-            self.add(f"{prefix}{key}", value, "is not a setting",
-                     f"{hint}correct the spelling or remove it (the settings {where} are: {', '.join(allowed)})")
-
-    def table(self, data: Mapping[str, Any], key: str, dotted: str) -> Mapping[str, Any]:
-        value = data.get(key, {})
-        if isinstance(value, Mapping):
-            return value
-        self.add(dotted, value, "is not a table", f"write it as a section: [{dotted}] followed by its settings")
-        return {}
-
-    def boolean(self, table: Mapping[str, Any], key: str, dotted: str, default: bool) -> bool:
-        value = table.get(key, default)
-        if isinstance(value, bool):
-            return value
-        self.add(dotted, value, "is not true or false", f"write {key} = true or {key} = false (no quotes)")
-        return default
-
-    def integer(self, table: Mapping[str, Any], key: str, dotted: str, default: int, bounds: tuple[int, int],
-                unit: str) -> int:
-        value = table.get(key, default)
-        low, high = bounds
-        fix = f"use a whole number of {unit} from {low} to {high}"
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.add(dotted, value, "is not a whole number", f"{fix}, without quotes (e.g. {key} = {default})")
-            return default
-        if not low <= value <= high:
-            self.add(dotted, value, "is out of range", fix)
-            return default
+    @field_validator("lang", "mode", "view")
+    @classmethod
+    def _state_field(cls, value: str, info: ValidationInfo) -> str:
+        unchecked: dict[str, Any] = {str(info.field_name): value}  # text from the file: MapState checks it
+        MapState(**unchecked)
         return value
 
-    def number(self, table: Mapping[str, Any], key: str, dotted: str, default: float,
-               bounds: tuple[float, float]) -> float:
-        value = table.get(key, default)
-        low, high = bounds
-        fix = f"use a number from {low} to {high}"
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.add(dotted, value, "is not a number", f"{fix}, without quotes (e.g. {key} = {default})")
-            return default
-        if not low <= value <= high:  # also rejects nan
-            self.add(dotted, value, "is out of range", fix)
-            return default
-        return float(value)
+    @field_validator("start", "end")
+    @classmethod
+    def _month(cls, value: str) -> str:
+        parse_month(value)
+        return value
 
-    def path(self, table: Mapping[str, Any], key: str, dotted: str, default: Path, what: str,
-             is_dir: bool, needed: bool = True) -> Path:
-        """The path at ``key``, which must exist; ``default`` when absent, checked too if ``needed``
-        (a deleted default tour should stop a kiosk at start-up, not on the first page load)."""
-        if key not in table:
-            if needed and not (default.is_dir() if is_dir else default.is_file()):
-                self.problems.append(ConfigProblem(
-                    self.file, dotted, None, f"is not set, and its default {default} does not exist",
-                    f"restore {default.name} (git checkout -- {default.relative_to(REPO_ROOT)}) or set {dotted} "
-                    f"to the path of {what}" if default.is_relative_to(REPO_ROOT)
-                    else f"set {dotted} to the path of {what}"))
-            return default
-        value = table[key]
-        if not isinstance(value, str) or not value.strip():
-            self.add(dotted, value, "is not a path",
-                     f"write the path of {what} in quotes, relative to {REPO_ROOT} or absolute")
-            return default
+    @field_validator("layers")
+    @classmethod
+    def _layers(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return validate_layers(value)
+
+    @model_validator(mode="after")
+    def _window(self) -> _StartFile:
         try:
-            resolved = (REPO_ROOT / value).resolve()
-            exists = resolved.is_dir() if is_dir else resolved.is_file()
-            other_kind = resolved.exists() and not exists  # a folder for a file, or a file for a folder
-        except (OSError, ValueError):  # a NUL byte, a name too long
-            resolved, exists, other_kind = REPO_ROOT / value, False, False
-        if other_kind and not is_dir:
-            inside = resolved / default.name
-            noun = "a CSV file" if default.suffix == ".csv" else "a file"
-            self.add(dotted, value, f"is a folder, not {noun} ({resolved})",
-                     f'give the path of the file itself, e.g. {key} = "{Path(value) / default.name}"'
-                     if inside.is_file() else f"give the path of {what}, not of the folder it is in")
-        elif other_kind:
-            self.add(dotted, value, f"is a file, not a folder ({resolved})",
-                     f"give the path of {what}, e.g. {key} = \"{Path(value).parent}\""
-                     if Path(value).parent != Path(".") else f"give the path of {what}")
-        elif not exists:
-            self.add(dotted, value, f"does not exist (looked for {resolved})",
-                     f"give the path of {what}, relative to {REPO_ROOT} or absolute")
-        return resolved
-
-    def languages(self, table: Mapping[str, Any], dotted: str) -> tuple[Lang, ...]:
-        default = KioskSettings.languages
-        value = table.get("languages", list(default))
-        choices = " and ".join(f'"{lang}"' for lang in LANGS)
-        fix = f'list one or more of {choices}, e.g. languages = ["en", "ru"]'
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            self.add(dotted, value, "is not a non-empty list of language codes", fix)
-            return default
-        unknown = [v for v in value if v not in LANGS]
-        if unknown:
-            self.add(dotted, value, f"names unknown language(s) {', '.join(map(repr, unknown))}", fix)
-            return default
-        if len(set(value)) != len(value):
-            self.add(dotted, value, "lists a language twice", "list each language once")
-            return default
-        return tuple(value)
-
-    def start(self, table: Mapping[str, Any], dotted: str) -> MapState:
-        """The start state; each bad field is reported on its own key, with MapState's own message."""
-        self.known(table, f"{dotted}.", START_KEYS, f"in [{dotted}]")
-        default = MapState()
-        values: dict[str, Any] = {}
-        for key in ("lang", "mode", "view", "start", "end"):
-            if key not in table:
-                continue
-            value = table[key]
-            if not isinstance(value, str):
-                self.add(f"{dotted}.{key}", value, "is not text", f'write it in quotes, e.g. {key} = '
-                                                                   f'"{getattr(default, key)}"')
-                continue
-            try:
-                if key in ("start", "end"):
-                    parse_month(value)
-                else:
-                    unchecked: dict[str, Any] = {key: value}  # text from the file: MapState checks it
-                    MapState(**unchecked)
-            except ValueError as exc:
-                self.add(f"{dotted}.{key}", value, f"is invalid: {exc}", _START_FIXES[key])
-                continue
-            values[key] = value
-        if "layers" in table:
-            value = table["layers"]
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                self.add(f"{dotted}.layers", value, "is not a list of layer ids", _START_FIXES["layers"])
-            else:
-                try:
-                    MapState(layers=tuple(value))
-                    values["layers"] = tuple(value)
-                except ValueError as exc:
-                    self.add(f"{dotted}.layers", value, f"is invalid: {exc}", _START_FIXES["layers"])
-        if any(key in table and key not in values for key in ("start", "end")):
-            return MapState(**{k: v for k, v in values.items() if k not in ("start", "end")})
-        start, end = values.get("start", default.start), values.get("end", default.end)
-        try:
-            MapState(start=start, end=end)
+            MapState(start=self.start, end=self.end)
         except ValueError as exc:
-            key = "end" if "end" in table else "start"
-            self.add(f"{dotted}.{key}", table[key], f"is invalid: {exc}", "make end the same month as start or later")
-            values.pop("start", None)
-            values.pop("end", None)
-        return MapState(**values)
+            raise problem(f"is invalid: {exc}", "make end the same month as start or later",
+                          key="end" if "end" in self.model_fields_set else "start") from None
+        return self
+
+    def state(self) -> MapState:
+        unchecked: dict[str, Any] = self.model_dump()
+        return MapState(**unchecked)
 
 
-_START_FIXES = {
-    "lang": f"use one of {', '.join(LANGS)}",
-    "mode": 'use "window" (a from–to period) or "asof" (everything up to end)',
-    "view": f"use one of {', '.join(VIEWS_BY_ID)}",
-    "start": 'write the month as "YYYY-MM", e.g. "1934-01"',
-    "end": 'write the month as "YYYY-MM", e.g. "1953-12"',
-    "layers": f"list layer ids in quotes, from: {', '.join(LAYER_IDS)}",
-}
+def _path(value: Any, key: str, default: Path, what: str, is_dir: bool) -> Path:
+    """The path ``value`` (text from the file) resolved against the repository root; it must exist and be a folder
+    (``is_dir``) or a file. Raises a :func:`problem` saying which, with a fix that shows the right path."""
+    if not isinstance(value, str) or not value.strip():
+        raise problem("is not a path", f"write the path of {what} in quotes, relative to {REPO_ROOT} or absolute")
+    try:
+        resolved = (REPO_ROOT / value).resolve()
+        exists = resolved.is_dir() if is_dir else resolved.is_file()
+        other_kind = resolved.exists() and not exists  # a folder for a file, or a file for a folder
+    except (OSError, ValueError):  # a NUL byte, a name too long: reported as not existing
+        resolved, exists, other_kind = REPO_ROOT / value, False, False
+    if other_kind and not is_dir:
+        noun = "a CSV file" if default.suffix == ".csv" else "a file"
+        inside = (resolved / default.name).is_file()
+        raise problem(f"is a folder, not {noun} ({resolved})",
+                      f'give the path of the file itself, e.g. {key} = "{Path(value) / default.name}"' if inside
+                      else f"give the path of {what}, not of the folder it is in")
+    if other_kind:
+        raise problem(f"is a file, not a folder ({resolved})",
+                      f"give the path of {what}, e.g. {key} = \"{Path(value).parent}\""
+                      if Path(value).parent != Path(".") else f"give the path of {what}")
+    if not exists:
+        raise problem(f"does not exist (looked for {resolved})",
+                      f"give the path of {what}, relative to {REPO_ROOT} or absolute")
+    return resolved
+
+
+def _default_gone(dotted: str, key: str, default: Path, what: str, is_dir: bool) -> None:
+    """A path not set whose default is gone: a deleted default tour stops a kiosk at start-up, not at a page load."""
+    if default.is_dir() if is_dir else default.is_file():
+        return
+    raise problem(f"is not set, and its default {default} does not exist",
+                  f"restore {default.name} (git checkout -- {default.relative_to(REPO_ROOT)}) or set {dotted} to the "
+                  f"path of {what}" if default.is_relative_to(REPO_ROOT) else f"set {dotted} to the path of {what}",
+                  key=key)
+
+
+class _KioskFile(Strict):
+    """``[kiosk]``."""
+
+    enabled: bool = False
+    idle_timeout_s: Annotated[int, Field(ge=IDLE_RANGE[0], le=IDLE_RANGE[1]),
+                              fix(f"use a whole number of seconds from {IDLE_RANGE[0]} to {IDLE_RANGE[1]}")] = 90
+    countdown_s: Annotated[int, Field(ge=COUNTDOWN_RANGE[0], le=COUNTDOWN_RANGE[1]),
+                           fix(f"use a whole number of seconds from {COUNTDOWN_RANGE[0]} to {COUNTDOWN_RANGE[1]}")] = 15
+    attract: bool = True
+    tour: Path | None = None
+    languages: Annotated[tuple[Lang, ...], Field(min_length=1),
+                         fix(_LANGS_FIX, expected="a non-empty list of language codes")] = ("en", "ru")
+    text_scale: Annotated[float, Field(ge=TEXT_SCALE_RANGE[0], le=TEXT_SCALE_RANGE[1]),
+                          fix(f"use a number from {TEXT_SCALE_RANGE[0]} to {TEXT_SCALE_RANGE[1]}")] = 1.5
+    start: _StartFile = _StartFile()
+
+    @field_validator("tour", mode="before")
+    @classmethod
+    def _tour(cls, value: Any) -> Path:
+        return _path(value, "tour", TOUR_DEFAULT, _TOUR_WHAT, is_dir=False)
+
+    @field_validator("languages")
+    @classmethod
+    def _once(cls, value: tuple[Lang, ...]) -> tuple[Lang, ...]:
+        if len(set(value)) != len(value):
+            raise problem("lists a language twice", "list each language once")
+        return value
+
+    @model_validator(mode="after")
+    def _offered(self) -> _KioskFile:
+        if self.tour is None and self.enabled:
+            _default_gone("kiosk.tour", "tour", TOUR_DEFAULT, _TOUR_WHAT, is_dir=False)
+        lang = self.start.lang
+        if lang not in self.languages:
+            raise problem(f"is not among kiosk.languages {toml_value(list(self.languages))}",
+                          f'add "{lang}" to kiosk.languages, or start in one of the languages offered',
+                          key="start.lang", value=lang)
+        return self
+
+
+class _ConfigFile(Strict):
+    """The whole file."""
+
+    geodata: Path | None = None
+    kiosk: _KioskFile = _KioskFile()
+
+    @field_validator("geodata", mode="before")
+    @classmethod
+    def _geodata(cls, value: Any) -> Path:
+        return _path(value, "geodata", GEODATA_DEFAULT, _GEODATA_WHAT, is_dir=True)
+
+    @model_validator(mode="after")
+    def _geodata_default(self) -> _ConfigFile:
+        if self.geodata is None:
+            _default_gone("geodata", "geodata", GEODATA_DEFAULT, _GEODATA_WHAT, is_dir=True)
+        return self
 
 
 def parse_config(data: Mapping[str, Any], file: str = "config.toml") -> AppConfig:
     """Validate a parsed TOML document (as :func:`tomllib.loads` returns it); raise :class:`ConfigError`."""
-    check = _Checker(file)
     if not isinstance(data, Mapping):
         raise ConfigError([ConfigProblem(file, None, None, "is not a TOML document", "write key = value lines")])
-    check.known(data, "", TOP_KEYS, "at the top level")
-    geodata = check.path(data, "geodata", "geodata", GEODATA_DIR, "the folder mapapp build writes", is_dir=True)
-    k = check.table(data, "kiosk", "kiosk")
-    check.known(k, "kiosk.", KIOSK_KEYS, "in [kiosk]")
-    d = KioskSettings()
-    enabled = check.boolean(k, "enabled", "kiosk.enabled", d.enabled)
-    idle = check.integer(k, "idle_timeout_s", "kiosk.idle_timeout_s", d.idle_timeout_s, IDLE_RANGE, "seconds")
-    countdown = check.integer(k, "countdown_s", "kiosk.countdown_s", d.countdown_s, COUNTDOWN_RANGE, "seconds")
-    attract = check.boolean(k, "attract", "kiosk.attract", d.attract)
-    tour = check.path(k, "tour", "kiosk.tour", d.tour, "the tour table (a CSV file)", is_dir=False,
-                      needed=enabled)
-    languages = check.languages(k, "kiosk.languages")
-    text_scale = check.number(k, "text_scale", "kiosk.text_scale", d.text_scale, TEXT_SCALE_RANGE)
-    start_table = check.table(k, "start", "kiosk.start")
-    start = check.start(start_table, "kiosk.start")
-    if start.lang not in languages:
-        check.add("kiosk.start.lang", start_table.get("lang", start.lang),
-                  f"is not among kiosk.languages {toml_value(list(languages))}",
-                  f'add "{start.lang}" to kiosk.languages, or start in one of the languages offered')
-    kiosk = KioskSettings(enabled=enabled, idle_timeout_s=idle, countdown_s=countdown, attract=attract, tour=tour,
-                          start=start, languages=languages, text_scale=text_scale)
-    if check.problems:
-        raise ConfigError(check.problems)
-    return AppConfig(geodata=geodata, kiosk=kiosk)
+    parsed, problems = validate_toml(_ConfigFile, data, file)
+    if parsed is None:
+        raise ConfigError(problems)
+    k = parsed.kiosk
+    kiosk = KioskSettings(enabled=k.enabled, idle_timeout_s=k.idle_timeout_s, countdown_s=k.countdown_s,
+                          attract=k.attract, tour=k.tour or TOUR_DEFAULT, start=k.start.state(),
+                          languages=k.languages, text_scale=k.text_scale)
+    return AppConfig(geodata=parsed.geodata or GEODATA_DEFAULT, kiosk=kiosk)
 
 
 _LINE = re.compile(r"\(at line (\d+), column \d+\)")

@@ -19,6 +19,9 @@ Attaching a fix to a field
     default)". Without one the problem gets a generic fix (the range from the field's bounds, ``key = true or key
     = false``, "write it in quotes", ...), so every problem has a fix.
 
+    ``fix("...", expected="a non-empty list of language codes")`` also says what the value should be: a wrong type
+    or an empty list of the field itself "is not a non-empty list of language codes".
+
 Raising a problem of one's own from a validator
     ``raise problem("lists a language twice", "list each language once")`` in a ``field_validator`` or
     ``model_validator``: the message and fix are used as they are. ``key=`` names the key the problem is about,
@@ -67,11 +70,16 @@ class Fix:
     """The fix of a field's problems, attached with ``Annotated[T, fix("...")]`` (see the module docstring)."""
 
     text: str
+    expected: str | None = None  # what the value should be: "is not <expected>" for a wrong type or an empty list
 
 
-def fix(text: str) -> Fix:
-    """The ``Annotated`` marker of a field's fix: ``Annotated[int, Field(ge=5, le=120), fix("use ...")]``."""
-    return Fix(text)
+def fix(text: str, *, expected: str | None = None) -> Fix:
+    """The ``Annotated`` marker of a field's fix: ``Annotated[int, Field(ge=5, le=120), fix("use ...")]``.
+
+    ``expected`` ("a list of layer ids") replaces the message of a wrong type ("is not a list") or of an empty list
+    ("is empty") of the field itself (not of its items) with ``is not <expected>``.
+    """
+    return Fix(text, expected)
 
 
 class Strict(pydantic.BaseModel):
@@ -277,6 +285,10 @@ def _problem(walk: _Walk, err: ErrorDetails, file: str,
     kind, ctx = err["type"], err.get("ctx", {})
     keys, value = walk.keys, err.get("input")
     own_fix = _own_fix(walk.field) if walk.field is not None else None
+    marker = _marker(walk.field)
+    expected = marker.expected if marker is not None and keys and keys[-1] == walk.field_key else None
+    if expected and (kind in _TYPE_MESSAGES or kind == "too_short"):
+        return _make(file, prefix, keys, value, f"is not {expected}", own_fix or f"give {expected}")
     leaf = str(keys[-1]) if keys and isinstance(keys[-1], str) else (walk.field_key or "value")
     table = _dotted((*prefix, *keys[:-1]))
     where = f"in [{table}]" if table else "at the top level"
@@ -352,8 +364,13 @@ def _lookup(value: Any, keys: tuple[str, ...]) -> Any:
     return value
 
 
+def _marker(field: FieldInfo | None) -> Fix | None:
+    return next((m for m in field.metadata if isinstance(m, Fix)), None) if field is not None else None
+
+
 def _own_fix(field: FieldInfo) -> str | None:
-    return next((m.text for m in field.metadata if isinstance(m, Fix)), None)
+    marker = _marker(field)
+    return marker.text if marker is not None else None
 
 
 def _default(field: FieldInfo | None) -> Any:

@@ -11,22 +11,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mapapp import DATA_DIR, GEODATA_DIR, REPO_ROOT
+from mapapp import DATA_DIR, GEODATA_DIR, REPO_ROOT, config
 from mapapp.config import (
     AppConfig,
     KioskSettings,
-    _Checker,
     config_from_env,
     load_config,
     parse_config,
 )
+from mapapp.model.layers import LAYER_IDS
 from mapapp.model.viewstate import MapState
 from mapapp.problems import ConfigError, toml_value
 
 KIOSK_KEYS = "enabled, idle_timeout_s, countdown_s, attract, tour, languages, text_scale, start"
 START_KEYS = "lang, start, end, mode, layers, view"
 VIEWS = "ussr, europe, moscow, leningrad, karelia, world"
-LAYERS = "killing, nkvd, camps, power, renamed, abroad, other"
+LAYERS = ", ".join(LAYER_IDS)
 
 
 def problems(text: str, tmp_path: Path) -> list[str]:
@@ -120,7 +120,8 @@ view = "karelia"
     ('tour = "docs"', f'kiosk.tour = "docs" is a folder, not a CSV file ({REPO_ROOT}/docs). '
                       "Fix: give the path of the tour table (a CSV file), not of the folder it is in."),
     # languages
-    ('languages = ["en", "de"]', "kiosk.languages = [\"en\", \"de\"] names unknown language(s) 'de'. "
+    # (the list item is named: it said 'kiosk.languages = ["en", "de"] names unknown language(s) 'de'')
+    ('languages = ["en", "de"]', 'kiosk.languages[2] = "de" is not one of "en" or "ru". '
                                  'Fix: list one or more of "en" and "ru", e.g. languages = ["en", "ru"].'),
     ("languages = []", 'kiosk.languages = [] is not a non-empty list of language codes. '
                        'Fix: list one or more of "en" and "ru", e.g. languages = ["en", "ru"].'),
@@ -291,7 +292,7 @@ def test_any_text_gives_a_config_or_config_error(tmp_path_factory: pytest.TempPa
         pass
 
 
-@pytest.mark.parametrize(("default", "needed", "expected"), [
+@pytest.mark.parametrize(("default", "enabled", "expected"), [
     (REPO_ROOT / "data" / "gone-tour.csv", True,
      [f"kiosk.toml: kiosk.tour is not set, and its default {REPO_ROOT}/data/gone-tour.csv does not exist. "
       "Fix: restore gone-tour.csv (git checkout -- data/gone-tour.csv) or set kiosk.tour to the path of the tour "
@@ -302,8 +303,19 @@ def test_any_text_gives_a_config_or_config_error(tmp_path_factory: pytest.TempPa
     (Path("/nonexistent/tour.csv"), False, []),  # the kiosk is off: the tour is never read
     (DATA_DIR / "tour.csv", True, []),
 ])
-def test_a_missing_default_path_is_reported_when_needed(default: Path, needed: bool, expected: list[str]) -> None:
-    check = _Checker("kiosk.toml")
-    assert check.path({}, "tour", "kiosk.tour", default, "the tour table (a CSV file)", is_dir=False,
-                      needed=needed) == default
-    assert [str(p) for p in check.problems] == expected
+def test_a_missing_default_path_is_reported_when_needed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                        default: Path, enabled: bool, expected: list[str]) -> None:
+    monkeypatch.setattr(config, "TOUR_DEFAULT", default)
+    text = f"[kiosk]\nenabled = {toml_value(enabled)}\n"
+    if expected:
+        assert problems(text, tmp_path) == expected
+    else:
+        (tmp_path / "kiosk.toml").write_text(text, encoding="utf-8")
+        assert load_config(tmp_path / "kiosk.toml").kiosk.tour == default
+
+
+def test_a_missing_default_geodata_folder_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(config, "GEODATA_DEFAULT", tmp_path / "gone")
+    assert problems("", tmp_path) == [
+        f"kiosk.toml: geodata is not set, and its default {tmp_path}/gone does not exist. "
+        "Fix: set geodata to the path of the folder mapapp build writes."]

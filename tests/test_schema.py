@@ -149,6 +149,20 @@ def test_missing_keys_say_what_to_add() -> None:
     assert lines({"items": [{}]}) == ["t.toml: items[1].name is missing. Fix: add name = … in [items[1]]."]
 
 
+class Listed(Strict):
+    layers: Annotated[tuple[str, ...], Field(min_length=1), fix("list layer ids", expected="a list of layer ids")] = (
+        "a",)
+
+
+@pytest.mark.parametrize("data, expected", [
+    ({"layers": "a"}, 'layers = "a" is not a list of layer ids. Fix: list layer ids.'),
+    ({"layers": []}, "layers = [] is not a list of layer ids. Fix: list layer ids."),
+    ({"layers": ["a", 1]}, "layers[2] = 1 is not text. Fix: list layer ids."),  # an item: the item's own message
+])
+def test_expected_says_what_the_field_should_be(data: dict[str, Any], expected: str) -> None:
+    assert lines(data, Listed) == [f"t.toml: {expected}"]
+
+
 def test_prefix_names_the_table_in_the_file() -> None:
     assert lines({"idle": -5, "x": 1}, prefix="kiosk") == [
         f"t.toml: kiosk.x = 1 is not a setting. Fix: correct the spelling or remove it (the settings in [kiosk] "
