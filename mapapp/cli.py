@@ -26,7 +26,7 @@ from mapapp import DATA_DIR, GEODATA_DIR, REPO_ROOT
 from mapapp.export.options import PAPERS_MM, ExportOptionsError, parse_options
 from mapapp.export.regions import REGIONS_BY_ID
 from mapapp.ingest.borders import load_borders
-from mapapp.ingest.build import OUTPUT_FILES, OutputError, build
+from mapapp.ingest.build import OutputError, build, output_names
 from mapapp.kiosk import server as kiosk
 from mapapp.model.layers import LAYER_IDS
 from mapapp.model.records import check_references, load_events, load_people, load_places
@@ -219,7 +219,7 @@ def run_export(args: argparse.Namespace) -> int:
 def stale_files(built: Path, committed: Path) -> list[str]:
     """Names of output files in ``committed`` that differ from (or lack) those in ``built``."""
     stale = []
-    for name in OUTPUT_FILES:
+    for name in output_names(built, committed):
         target, fresh = committed / name, built / name
         if not fresh.is_file():  # borders.geojson is built only when the data has borders.csv
             if target.is_file():
@@ -282,6 +282,10 @@ def run_build(data: Path, out: Path, check: bool) -> int:
     print(f"Wrote {result.places_path} ({result.n_places} places), {result.events_path} "
           f"({result.n_events} events), people.json ({result.n_people} people)"
           + (f" and {result.borders_path}." if result.borders_path else "."))
+    for imported in result.collections:
+        print(f"Collection {imported.declaration.id}: {imported.n_features} features"
+              + (f", {imported.n_left_out} rows left out" if imported.n_left_out else "")
+              + f" (see {out / 'collections' / (imported.declaration.id + '.report.txt')}).")
     return EXIT_OK
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from mapapp import DATA_DIR, GEODATA_DIR
-from mapapp.ingest.build import OUTPUT_FILES
+from mapapp.ingest.build import output_names
 from mapapp.ingest.gazetteer import Gazetteer, default_gazetteer
 from mapapp.ingest.tables import COLUMNS, TABLE_NAMES
 
@@ -119,7 +119,8 @@ def edited(file: str, index: int, **cells: str) -> dict[str, list[dict[str, str]
 def geodata_copy(folder: Path) -> Path:
     """The committed build output (every file ``mapapp build`` writes) copied into ``folder``, to edit."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in OUTPUT_FILES:
+    for name in output_names(GEODATA_DIR):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(GEODATA_DIR / name, folder / name)
     return folder
 

@@ -16,15 +16,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mapapp.ingest import borders
+from mapapp.ingest import borders, collection_import
 from mapapp.ingest.citations import cite, normalise_lines
 from mapapp.ingest.gazetteer import City, Gazetteer, default_gazetteer
 from mapapp.ingest.tables import Row, Table, split_list
 from mapapp.ingest.validate import validate
 from mapapp.model.dates import PartialDate, format_range
+from mapapp.model.layers import LAYER_IDS
 from mapapp.problems import DataError, Problem, sort_key
 
 OUTPUT_FILES = ("places.geojson", "events.geojson", "people.json", borders.OUTPUT_FILE)
+
+
+def output_names(*folders: Path) -> list[str]:
+    """Every build output name in any of ``folders``: :data:`OUTPUT_FILES` and each collection's files
+    (``collections/<id>.geojson``, ``collections/<id>.report.txt``)."""
+    names: set[str] = set()
+    for folder in folders:
+        sub = Path(folder) / collection_import.OUTPUT_DIR
+        if sub.is_dir():
+            names.update(f"{collection_import.OUTPUT_DIR}/{p.name}" for p in sub.iterdir() if p.is_file()
+                         and not p.name.startswith("."))
+    return [*OUTPUT_FILES, *sorted(names)]
 COORD_DECIMALS = 5
 
 
@@ -38,6 +51,7 @@ class BuildResult:
     n_events: int
     borders_path: Path | None = None
     n_people: int = 0  # in people.json, beside places.geojson
+    collections: tuple[collection_import.Imported, ...] = ()
 
 
 def geocode(places: Table, gazetteer: Gazetteer) -> tuple[dict[str, City], list[Problem]]:
@@ -249,7 +263,9 @@ def write_atomically(out_dir: Path, files: Mapping[str, str]) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
             # open(..., "x") rather than mkstemp: the file gets the usual umask permissions, not 0600
-            tmp = out_dir / f".{name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
+            final = out_dir / name
+            final.parent.mkdir(parents=True, exist_ok=True)
+            tmp = final.parent / f".{final.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
             temps[name] = target = tmp
             with open(tmp, "x", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
@@ -281,9 +297,13 @@ def build(data_dir: Path, out_dir: Path, gazetteer: Gazetteer | None = None) -> 
     has_borders = (data_dir / borders.TABLE).is_file()
     if has_borders:
         problems = sorted(problems + borders.read_spans(data_dir)[1], key=sort_key)
+    collections, collection_problems = collection_import.import_all(data_dir, LAYER_IDS)
+    problems = sorted(problems + collection_problems, key=sort_key)
     if problems:
         raise DataError(problems)
     files = render(tables, cities, label, label_ru)
+    for imported in collections:
+        files.update(imported.files)
     if has_borders:
         sites = [tuple(f["geometry"]["coordinates"]) for f in json.loads(files["places.geojson"])["features"]]
         text, border_problems = borders.prepare(data_dir, sites)
@@ -293,4 +313,5 @@ def build(data_dir: Path, out_dir: Path, gazetteer: Gazetteer | None = None) -> 
     write_atomically(out_dir, files)
     return BuildResult(out_dir / "places.geojson", out_dir / "events.geojson",
                        len(tables["places.csv"].rows), len(tables["events.csv"].rows),
-                       out_dir / borders.OUTPUT_FILE if has_borders else None, len(tables["people.csv"].rows))
+                       out_dir / borders.OUTPUT_FILE if has_borders else None, len(tables["people.csv"].rows),
+                       tuple(collections))

@@ -23,6 +23,7 @@ class Layer:
     label_ru: str
     colour: str
     shape: str  # one of: square, diamond, triangle, hexagon, circle, triangle-down, dot
+    collection: bool = False  # drawn from a collection (mapapp.model.collections), not from the places
 
 
 #: Layers in legend order (the gravest first).
@@ -34,8 +35,14 @@ LAYERS: tuple[Layer, ...] = (
     Layer("renamed", "Cities renamed after Kirov", "Города, названные в честь Кирова", "#DDCC77", "circle"),
     Layer("abroad", "Sites abroad", "Места за рубежом", "#44AA99", "triangle-down"),
     Layer("other", "Other places", "Другие места", "#777777", "dot"),
+    # The Gulag camps collection (data/collections/gulag-camps): circles sized by prisoners, drawn by the
+    # collection layer, not as place markers.
+    Layer("gulag", "Gulag camps, prisoners by year", "Лагеря ГУЛАГа, заключённые по годам", "#88CCEE", "circle",
+          collection=True),
 )
 LAYER_IDS: tuple[str, ...] = tuple(layer.id for layer in LAYERS)
+#: The layers of the curated places (every layer but the collections').
+PLACE_LAYER_IDS: tuple[str, ...] = tuple(layer.id for layer in LAYERS if not layer.collection)
 LAYERS_BY_ID: dict[str, Layer] = {layer.id: layer for layer in LAYERS}
 
 _KIND_LAYER = {

@@ -38,7 +38,7 @@ def run(ds: Dataset, out: Path, person: str | None = None, **options: str) -> Pa
     (".", {}, ["OUT {tmp}: unknown format ''; use .png, .svg, .pdf, .html, .gif or .mp4",
                "OUT {tmp}: is a folder; give a file name, e.g. {tmp}/map.png"]),
     ("map.png", {"categories": "bogus"},
-     ["--categories: unknown layer 'bogus'; choose from killing, nkvd, camps, power, renamed, abroad, other"]),
+     ["--categories: unknown layer 'bogus'; choose from killing, nkvd, camps, power, renamed, abroad, other, gulag"]),
     ("map.png", {"categories": "killing,bogus,nope"},
      ["--categories: unknown layers 'bogus', 'nope'; choose from killing, nkvd, camps, power, renamed, abroad, "
       "other"]),
@@ -239,7 +239,7 @@ def test_cli_bad_options_exit_2_with_every_problem(tmp_path: Path, capsys: pytes
     assert code == 2
     assert err.splitlines() == [
         "--from 1938-01 --to 1937-12: the window ends before it starts; swap them",
-        "--categories: unknown layer 'bogus'; choose from killing, nkvd, camps, power, renamed, abroad, other",
+        "--categories: unknown layer 'bogus'; choose from killing, nkvd, camps, power, renamed, abroad, other, gulag",
         "--dpi 20: too low; use 72..1200",
         "3 problems found.",
         "Nothing was written.",

@@ -13,7 +13,7 @@ from branca.element import Figure
 
 from conftest import geodata_copy
 from mapapp import GEODATA_DIR
-from mapapp.model.layers import LAYER_IDS
+from mapapp.model.layers import LAYER_IDS, PLACE_LAYER_IDS
 from mapapp.model.viewstate import MapState
 from mapapp.webmap.mapview import (
     Dataset,
@@ -70,7 +70,7 @@ def test_as_of_mode_accumulates_from_the_start_of_the_data(ds: Dataset) -> None:
     assert "smolny" in asof and "smolny" not in window  # Kirov's murder, 1934
 
 
-@pytest.mark.parametrize("layer", LAYER_IDS)
+@pytest.mark.parametrize("layer", PLACE_LAYER_IDS)
 def test_switching_a_layer_off_hides_exactly_its_places(ds: Dataset, layer: str) -> None:
     every = MapState(start="1918-01", end="2016-12")
     without = replace(every, layers=tuple(x for x in LAYER_IDS if x != layer))
