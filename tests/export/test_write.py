@@ -41,7 +41,7 @@ def run(ds: Dataset, out: Path, person: str | None = None, **options: str) -> Pa
      ["--categories: unknown layer 'bogus'; choose from killing, nkvd, camps, power, renamed, abroad, other, gulag"]),
     ("map.png", {"categories": "killing,bogus,nope"},
      ["--categories: unknown layers 'bogus', 'nope'; choose from killing, nkvd, camps, power, renamed, abroad, "
-      "other"]),
+      "other, gulag"]),
     ("map.png", {"start": "1938-01", "end": "1937-12"},
      ["--from 1938-01 --to 1937-12: the window ends before it starts; swap them"]),
     ("map.png", {"start": "1920-01", "end": "1920-12"},
