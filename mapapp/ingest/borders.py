@@ -2,11 +2,14 @@
 
 ``data/borders.csv`` says which of the world snapshots in ``data/borders/`` (historical-basemaps by
 aourednik, GPL v3, approximate, world scale) applies to which span of dates; a row with an empty ``file``
-is a span with no Soviet state, where no historical border is drawn. :func:`prepare` reads the snapshots
-(geopandas: pyogrio, GDAL's GeoJSON driver), keeps the USSR and the states that intersect :data:`REGION` (or
-lie near a site), repairs, clips, simplifies and rounds them, and renders ``geodata/borders.geojson``; :func:`load_borders` reads it back and
+is a span with no Soviet state, where no historical border is drawn. Between the snapshots, a row's
+``compose`` cell declares how its USSR is made from them (overlays: ``previous + world_1945[USSR] &
+world_1938[Poland]``, the 1945 USSR within 1938 Poland added to the span before; see :func:`parse_compose`),
+with its ``source``. :func:`prepare` reads the snapshots (geopandas: pyogrio, GDAL's GeoJSON driver), keeps
+the USSR and the states that intersect :data:`REGION` (or lie near a site), composes, repairs, clips,
+simplifies and rounds them, and renders ``geodata/borders.geojson``; :func:`load_borders` reads it back and
 :func:`borders_at` answers which snapshot a date shows. The browser map, the kiosk and the static exports all
-draw from that one file.
+draw from that one file, one set of features (``snapshot``) per span.
 
 Rules (decided here, relied on by the tests):
 
@@ -20,13 +23,18 @@ Rules (decided here, relied on by the tests):
   360°, as the Natural Earth basemap does, so longitudes run from about -12 to 192.
 * **Spans** are half-open, ``[valid_from, valid_to)``, full days (``YYYY-MM-DD``); they must chain without
   gaps or overlaps, open only at the two ends. The map uses the date of the window's end.
+* **A composed span** (a ``compose`` cell) is named ``ussr_<valid_from>``. Its USSR is the formula's
+  territory, unclipped and unsimplified until it is written (so that ``previous`` does not pile up
+  simplification), without holes smaller than :data:`SLIVER`; its neighbours are the states of its ``file``
+  within :data:`NEAR` of that USSR, less the USSR (an annexed state is gone), without slivers. A plain span's
+  file may appear once; a composed span may reuse any file.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
@@ -48,7 +56,7 @@ from mapapp.model.records import read_geojson
 from mapapp.problems import GeodataError, Problem
 
 TABLE = "borders.csv"
-COLUMNS: tuple[str, ...] = ("file", "valid_from", "valid_to", "note")
+COLUMNS: tuple[str, ...] = ("file", "valid_from", "valid_to", "compose", "source", "note")
 #: Folder (inside the data folder) holding the snapshot files, their LICENSE and SOURCE.md.
 SNAPSHOT_DIR = "borders"
 OUTPUT_FILE = "borders.geojson"
@@ -60,13 +68,23 @@ REGION: tuple[float, float, float, float] = (-12.0, 30.0, 192.0, 82.0)
 SITE_MARGIN = 5.0
 #: Features west of this longitude are moved east by 360° (see the module's rules).
 WRAP_WEST = -168.0
-#: Simplification tolerance (degrees) and the grid coordinates are rounded to (3 decimals, ~100 m).
+#: Simplification tolerance (degrees) of the USSR, and of the neighbours' faint outlines (coarser: they are
+#: context, and drawn once per span); the grid coordinates are rounded to (2 decimals, ~1 km, a fifth of the
+#: tolerance: finer digits would only lengthen the file the browser receives).
 TOLERANCE = 0.05
-GRID = 0.001
+NEIGHBOUR_TOLERANCE = 0.15
+GRID = 0.01
+DECIMALS = 2
 #: Features whose sovereign is the USSR but which were occupation zones, not Soviet territory.
 OCCUPATION_ZONES = frozenset({"Germany (Soviet)", "Korea (USSR)"})
 #: Size the prepared file must stay under (the browser receives it in the page's payload).
 MAX_BYTES = 1_000_000
+#: Degrees around a composed span's USSR within which its file's neighbours are drawn (the states along the
+#: border; the wartime map of the rest of Europe is not drawn, and leaving it out keeps the file small).
+NEAR = 1.0
+#: Polygon parts and holes smaller than this (square degrees, ~20 × 20 km at 55°N) that an overlay of two
+#: snapshots leaves where their lines do not meet exactly are slivers, not territory: they are dropped.
+SLIVER = 0.05
 
 _FILE = re.compile(r"^[A-Za-z0-9_.-]+\.geojson$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -74,12 +92,20 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 @dataclass(frozen=True)
 class Span:
-    """Snapshot ``snapshot`` (a file stem such as ``world_1938``; None: no border) for [valid_from, valid_to)."""
+    """Snapshot ``snapshot`` (None: no border) for [valid_from, valid_to).
+
+    ``snapshot`` is the file stem (``world_1938``) of a plain row, or ``ussr_<valid_from>`` for a row whose
+    USSR is composed (``compose``, see :func:`parse_compose`) from the snapshots; ``file`` is the stem of the
+    snapshot whose neighbours are drawn, ``row`` the row of ``borders.csv`` (both None when read back).
+    """
 
     snapshot: str | None
     valid_from: date | None
     valid_to: date | None
     note: str = ""
+    compose: str = ""
+    file: str | None = None
+    row: int | None = None
 
     def contains(self, day: date) -> bool:
         """Whether ``day`` lies in the span (``valid_to`` is exclusive; None is open)."""
@@ -133,6 +159,127 @@ def snapshot_id(file: str) -> str | None:
     return file[: -len(".geojson")] if file else None
 
 
+def composed_id(valid_from: date | None) -> str:
+    """The snapshot id of a composed span: ``ussr_1939-09-17`` (its first day)."""
+    return f"ussr_{valid_from.isoformat() if valid_from else 'start'}"
+
+
+# ---------------------------------------------------------------- the compose column
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The territory of the features named ``name`` in snapshot ``file`` (a stem); ``USSR`` is the snapshot's
+    USSR as the module's rules define it."""
+
+    file: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Box:
+    """A lon/lat box (west, south, east, north), to cut a snapshot's territory where it holds two changes."""
+
+    bounds: tuple[float, float, float, float]
+
+
+#: The USSR of the span before (in date order).
+PREVIOUS = "previous"
+#: A parsed ``compose`` cell: a region, ``previous``, or ``(operator, left, right)``.
+Node = Ref | Box | str | tuple[str, Any, Any]
+_TOKEN = re.compile(r"\s*(?:(?P<ref>[A-Za-z0-9][A-Za-z0-9_.]*)\[(?P<name>[^\[\]]+)\]|box\((?P<box>[^()]*)\)"
+                    r"|(?P<previous>previous)\b|(?P<op>[-+&()]))")
+COMPOSE_HELP = ("write regions such as world_1938[Poland] (a feature's NAME; [USSR] is the snapshot's USSR), "
+                "previous (the span before) or box(west south east north), joined by + (union), - (difference) "
+                "and & (intersection, first), with parentheses, e.g. previous + world_1945[USSR] & world_1938[Poland]")
+
+
+class ComposeError(ValueError):
+    """A ``compose`` cell that is not an expression of :func:`parse_compose`."""
+
+
+def _tokens(text: str) -> list[tuple[str, Any, str]]:
+    """(kind, value, the text it was read from) of each token of a ``compose`` cell."""
+    tokens: list[tuple[str, Any, str]] = []
+    pos = 0
+    while text[pos:].strip():
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            raise ComposeError(f"cannot read '{text[pos:].strip()[:30]}'")
+        if m["ref"]:
+            tokens.append(("region", Ref(m["ref"], m["name"].strip()), m.group().strip()))
+        elif m["box"] is not None:
+            try:
+                w, so, e, n = (float(v) for v in m["box"].replace(",", " ").split())
+            except ValueError:
+                raise ComposeError(f"box({m['box']}) needs four numbers: west south east north") from None
+            if not (-180 <= w < e <= 360 and -90 <= so < n <= 90):
+                raise ComposeError(f"box({m['box']}) is not west < east, south < north in degrees")
+            tokens.append(("region", Box((w, so, e, n)), m.group().strip()))
+        elif m["previous"]:
+            tokens.append(("region", PREVIOUS, PREVIOUS))
+        else:
+            tokens.append(("op", m["op"], m["op"]))
+        pos = m.end()
+    return tokens
+
+
+def parse_compose(text: str) -> Node:
+    """Parse a ``compose`` cell: regions joined by ``+`` (union), ``-`` (difference) and ``&`` (intersection,
+    which binds first), left to right, with parentheses; ComposeError when it is not one."""
+    tokens = _tokens(text)
+    pos = 0
+
+    def peek() -> tuple[str, Any] | None:
+        return tokens[pos][:2] if pos < len(tokens) else None
+
+    def atom() -> Node:
+        nonlocal pos
+        token = peek()
+        if token is None:
+            raise ComposeError("ends where a region is expected")
+        pos += 1
+        if token[0] == "region":
+            return token[1]
+        if token[1] == "(":
+            node = expr()
+            if peek() != ("op", ")"):
+                raise ComposeError("has a '(' that is not closed")
+            pos += 1
+            return node
+        raise ComposeError(f"has '{token[1]}' where a region is expected")
+
+    def product() -> Node:
+        nonlocal pos
+        node = atom()
+        while peek() == ("op", "&"):
+            pos += 1
+            node = ("&", node, atom())
+        return node
+
+    def expr() -> Node:
+        nonlocal pos
+        node = product()
+        while (token := peek()) is not None and token in (("op", "+"), ("op", "-")):
+            pos += 1
+            node = (token[1], node, product())
+        return node
+
+    if not tokens:
+        raise ComposeError("is empty")
+    node = expr()
+    if pos < len(tokens):
+        raise ComposeError(f"has '{tokens[pos][2]}' where an operator (+ - &) is expected")
+    return node
+
+
+def compose_parts(node: Node) -> list[Ref | Box | str]:
+    """The regions of a parsed ``compose`` cell, left to right."""
+    if isinstance(node, tuple):
+        return compose_parts(node[1]) + compose_parts(node[2])
+    return [node]
+
+
 def _day(value: str) -> date | None:
     if not _DAY.match(value):
         return None
@@ -166,11 +313,12 @@ def read_spans(data_dir: Path) -> tuple[list[Span], list[Problem]]:
             elif not (snapshots / file).is_file():
                 problems.append(Problem(TABLE, row.number, "file", file, f"is not in {snapshots}",
                                         f"copy the snapshot into {SNAPSHOT_DIR}/ or correct the name"))
-            if file in seen:
+            if file in seen and not row["compose"]:
                 problems.append(Problem(TABLE, row.number, "file", file,
                                         f"is listed twice (also row {seen[file]})",
                                         "give each snapshot one span; merge the rows"))
-            seen.setdefault(file, row.number)
+            if not row["compose"]:
+                seen.setdefault(file, row.number)
         days: dict[str, date | None] = {}
         for column in ("valid_from", "valid_to"):
             value = row[column]
@@ -189,7 +337,14 @@ def read_spans(data_dir: Path) -> tuple[list[Span], list[Problem]]:
         if not row["note"]:
             problems.append(Problem(TABLE, row.number, "note", "", "is empty",
                                     "say what the snapshot shows and why it applies to these dates"))
-        rows.append((row, Span(snapshot_id(file), start, end, row["note"])))
+        compose = row["compose"]
+        if compose:
+            problems += _check_compose(row.number, compose, file, snapshots)
+        if (file or compose) and not row["source"]:
+            problems.append(Problem(TABLE, row.number, "source", "", "is empty",
+                                    "say where the dates and the border come from (a treaty, a decree, a book)"))
+        rows.append((row, Span(composed_id(start) if compose else snapshot_id(file), start, end, row["note"],
+                               compose, snapshot_id(file), row.number)))
     if not table.rows and not problems:
         problems.append(Problem(TABLE, None, None, None, "has no rows",
                                 "add one row per span of dates, from the earliest (empty valid_from) to the "
@@ -197,6 +352,23 @@ def read_spans(data_dir: Path) -> tuple[list[Span], list[Problem]]:
     if not bad and rows:
         problems.extend(_check_chain(rows))
     return [span for _, span in sorted(rows, key=_order)], problems
+
+
+def _check_compose(number: int, compose: str, file: str, snapshots: Path) -> list[Problem]:
+    """The problems of one ``compose`` cell: not an expression, a snapshot that is not there, no ``file``."""
+    problems: list[Problem] = []
+    if not file:
+        problems.append(Problem(TABLE, number, "file", "", "is empty but the row composes a border",
+                                "name the snapshot whose neighbours are drawn, e.g. world_1938.geojson"))
+    try:
+        node = parse_compose(compose)
+    except ComposeError as exc:
+        return [*problems, Problem(TABLE, number, "compose", compose, str(exc), COMPOSE_HELP)]
+    missing = sorted({part.file for part in compose_parts(node)
+                      if isinstance(part, Ref) and not (snapshots / f"{part.file}.geojson").is_file()})
+    problems += [Problem(TABLE, number, "compose", compose, f"names the snapshot '{stem}', which is not in {snapshots}",
+                         f"copy {stem}.geojson into {SNAPSHOT_DIR}/ or correct the name") for stem in missing]
+    return problems
 
 
 def _order(item: tuple[Any, Span]) -> tuple[bool, date, int]:
@@ -264,8 +436,9 @@ def region_shape(sites: Iterable[tuple[float, float]] = ()) -> BaseGeometry:
 
 
 def _clean(geom: BaseGeometry, polygonal: bool) -> BaseGeometry:
-    """Simplified, snapped to :data:`GRID`, valid; only polygons (or only lines) kept."""
-    geom = shapely.simplify(geom, TOLERANCE, preserve_topology=True)
+    """Simplified (:data:`TOLERANCE`, lines :data:`NEIGHBOUR_TOLERANCE`), snapped to :data:`GRID`, valid; only
+    polygons (or only lines) kept."""
+    geom = shapely.simplify(geom, TOLERANCE if polygonal else NEIGHBOUR_TOLERANCE, preserve_topology=True)
     geom = shapely.make_valid(shapely.set_precision(geom, GRID))
     keep = ("Polygon",) if polygonal else ("LineString",)
     parts = [p for p in shapely.get_parts(geom) if p.geom_type in keep and not p.is_empty]
@@ -277,9 +450,9 @@ def _clean(geom: BaseGeometry, polygonal: bool) -> BaseGeometry:
 
 
 def _coords(value: Any) -> Any:
-    """GeoJSON coordinates as lists, rounded to 3 decimals (no -0.0)."""
+    """GeoJSON coordinates as lists, rounded to :data:`DECIMALS` (no -0.0)."""
     if isinstance(value, (list, tuple)) and value and isinstance(value[0], (int, float)):
-        return [0.0 if round(float(v), 3) == 0 else round(float(v), 3) for v in value]
+        return [0.0 if round(float(v), DECIMALS) == 0 else round(float(v), DECIMALS) for v in value]
     return [_coords(v) for v in value]
 
 
@@ -322,14 +495,32 @@ def read_snapshot(path: Path, file: str) -> tuple[geopandas.GeoDataFrame, list[A
     return gdf, raw
 
 
-def snapshot_features(path: Path, span: Span, region: BaseGeometry, file: str
-                      ) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """The USSR and its neighbours from one snapshot file, ready for the output."""
-    if not isinstance(region, shapely.Polygon | shapely.MultiPolygon):
-        raise TypeError(f"the region must be a Polygon or MultiPolygon, not {region.geom_type}")
+@dataclass(frozen=True)
+class Snapshot:
+    """One snapshot file as read: its named features with a geometry (repaired, Chukotka moved east), their
+    ``NAME`` and ``SUBJECTO``, and which of them are the USSR (the module's rules)."""
+
+    file: str
+    states: geopandas.GeoDataFrame
+    is_ussr: pandas.Series
+
+    def ussr(self) -> BaseGeometry:
+        """The USSR's territory, unclipped (empty when the snapshot has none)."""
+        return _polygons(shapely.union_all(self.states[self.is_ussr].geometry.to_numpy()))
+
+    def territory(self, name: str) -> BaseGeometry | None:
+        """The union of the features named ``name`` (``USSR``: :meth:`ussr`); None when there is none."""
+        if name == "USSR":
+            return self.ussr() if self.is_ussr.any() else None
+        named = self.states[self.states["NAME"] == name]
+        return _polygons(shapely.union_all(named.geometry.to_numpy())) if len(named) else None
+
+
+def load_snapshot(path: Path, file: str) -> tuple[Snapshot | None, list[Problem]]:
+    """Read one snapshot file (through geopandas); the problems of its features (an unreadable geometry)."""
     read = read_snapshot(path, file)
     if isinstance(read, Problem):
-        return [], [read]
+        return None, [read]
     gdf, raw = read
     problems: list[Problem] = []
     names, sovereigns = _column(gdf, "NAME"), _column(gdf, "SUBJECTO")
@@ -344,21 +535,59 @@ def snapshot_features(path: Path, span: Span, region: BaseGeometry, file: str
     geometry = gdf[keep].geometry.make_valid().map(_wrap_east)
     states = geopandas.GeoDataFrame({"NAME": names[keep], "SUBJECTO": sovereigns[keep]}, geometry=geometry,
                                     crs=gdf.crs)
-    states = states[states.intersects(region)]
     is_ussr = (states["SUBJECTO"] == "USSR") & ~states["NAME"].isin(OCCUPATION_ZONES)
-    if not is_ussr.any():
-        problems.append(Problem(f"{SNAPSHOT_DIR}/{file}", None, None, None,
-                                "has no feature whose SUBJECTO is USSR", "check that this is a snapshot of 1922–1991"))
-        return [], problems
+    return Snapshot(file, states, is_ussr), problems
+
+
+def _polygons(geom: BaseGeometry) -> BaseGeometry:
+    """The polygonal parts of ``geom`` (valid), as one (Multi)Polygon."""
+    parts = [p for p in shapely.get_parts(shapely.make_valid(geom)) if p.geom_type in ("Polygon", "MultiPolygon")]
+    polygons = [q for p in parts for q in shapely.get_parts(p) if not q.is_empty and q.area > 0]
+    return shapely.MultiPolygon(polygons) if len(polygons) != 1 else polygons[0]
+
+
+def _without_slivers(geom: BaseGeometry, parts: bool) -> BaseGeometry:
+    """``geom`` without its holes smaller than :data:`SLIVER` (and its parts too, if ``parts``)."""
+    kept = []
+    for polygon in shapely.get_parts(_polygons(geom)):
+        if parts and polygon.area < SLIVER:
+            continue
+        holes = [ring for ring in polygon.interiors if shapely.Polygon(ring).area >= SLIVER]
+        kept.append(shapely.Polygon(polygon.exterior, holes))
+    return _polygons(shapely.MultiPolygon(kept)) if kept else shapely.MultiPolygon()
+
+
+def _evaluate(node: Node, resolve: Any, previous: BaseGeometry | None) -> BaseGeometry:
+    """The territory a parsed ``compose`` cell gives; ``resolve`` gives a :class:`Ref`'s territory."""
+    if isinstance(node, tuple):
+        op, left, right = node
+        a, b = _evaluate(left, resolve, previous), _evaluate(right, resolve, previous)
+        result = shapely.union(a, b) if op == "+" else shapely.difference(a, b) if op == "-" \
+            else shapely.intersection(a, b)
+        return _polygons(result)
+    if isinstance(node, Box):
+        return shapely.box(*node.bounds)
+    if node == PREVIOUS:
+        if previous is None:
+            raise ComposeError("uses previous, but the span before draws no border (or could not be composed)")
+        return previous
+    assert isinstance(node, Ref)
+    return resolve(node)
+
+
+def _output(span: Span, file: str, ussr: BaseGeometry, outlines: geopandas.GeoSeries, region: BaseGeometry
+            ) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """The features of one span: its USSR (clipped, simplified) first, then its neighbours' outlines by name."""
+    if not isinstance(region, shapely.Polygon | shapely.MultiPolygon):
+        raise TypeError(f"the region must be a Polygon or MultiPolygon, not {region.geom_type}")
+    problems: list[Problem] = []
     common = {"snapshot": span.snapshot, "valid_from": span.valid_from.isoformat() if span.valid_from else None,
               "valid_to": span.valid_to.isoformat() if span.valid_to else None}
     out: list[tuple[bool, str, BaseGeometry]] = []
-    ussr = states[is_ussr][["geometry"]].dissolve().clip(region, keep_geom_type=False)
-    out.append((True, "USSR", _clean(ussr.geometry.iloc[0] if len(ussr) else shapely.Polygon(), polygonal=True)))
-    merged = states[~is_ussr].dissolve(by="NAME", sort=False)
+    clipped = geopandas.GeoSeries([ussr], crs=outlines.crs).clip(region, keep_geom_type=False)
+    out.append((True, "USSR", _clean(clipped.iloc[0] if len(clipped) else shapely.Polygon(), polygonal=True)))
     # Clipping drops an outline that misses the region: it is left out, as an outline simplified away is.
-    outlines = geopandas.GeoDataFrame(geometry=merged.boundary, crs=merged.crs).clip(region, keep_geom_type=False)
-    for name, outline in outlines.geometry.items():
+    for name, outline in outlines.clip(region, keep_geom_type=False).items():
         line = _clean(outline, polygonal=False)
         if not line.is_empty:
             out.append((False, str(name), line))
@@ -374,6 +603,33 @@ def snapshot_features(path: Path, span: Span, region: BaseGeometry, file: str
     return features, problems
 
 
+def snapshot_features(snapshot: Snapshot, span: Span, region: BaseGeometry
+                      ) -> tuple[list[dict[str, Any]], BaseGeometry | None, list[Problem]]:
+    """The USSR and its neighbours of a plain span (the snapshot as it is), ready for the output, and the USSR
+    unclipped (for a ``previous`` in the next span)."""
+    file = snapshot.file
+    inside = snapshot.states.intersects(region)
+    states, is_ussr = snapshot.states[inside], snapshot.is_ussr[inside]
+    if not is_ussr.any():
+        return [], None, [Problem(f"{SNAPSHOT_DIR}/{file}", None, None, None, "has no feature whose SUBJECTO is USSR",
+                                  "check that this is a snapshot of 1922–1991")]
+    ussr = states[is_ussr][["geometry"]].dissolve().geometry.iloc[0]
+    merged = states[~is_ussr].dissolve(by="NAME", sort=False)
+    features, problems = _output(span, file, ussr, merged.boundary, region)
+    return features, ussr, problems
+
+
+def composed_features(snapshot: Snapshot, span: Span, ussr: BaseGeometry, region: BaseGeometry
+                      ) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """A composed span: its USSR, and the neighbours of ``snapshot`` within :data:`NEAR` of it, less the USSR."""
+    states = snapshot.states[~snapshot.is_ussr]
+    merged = states[states.intersects(region)].dissolve(by="NAME", sort=False)
+    merged = merged[shapely.dwithin(merged.geometry.to_numpy(), ussr, NEAR)]  # degrees, as the data are
+    rest = merged.difference(ussr).map(lambda g: _without_slivers(g, parts=True))
+    rest = rest[~rest.is_empty]
+    return _output(span, snapshot.file, ussr, rest.boundary, region)
+
+
 def render(spans: Sequence[Span], features: Sequence[dict[str, Any]]) -> str:
     """``borders.geojson``: a FeatureCollection with the spans as a foreign member, one feature per line."""
     lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
@@ -383,17 +639,36 @@ def render(spans: Sequence[Span], features: Sequence[dict[str, Any]]) -> str:
 
 
 def prepare(data_dir: Path, sites: Iterable[tuple[float, float]] = ()) -> tuple[str, list[Problem]]:
-    """Read ``borders.csv`` and its snapshots; return the text of ``borders.geojson`` and every problem."""
+    """Read ``borders.csv`` and its snapshots; return the text of ``borders.geojson`` and every problem.
+
+    The spans are prepared in date order, so that ``previous`` in a ``compose`` cell is the USSR of the span
+    before, as composed (unclipped, unsimplified: simplification does not pile up from span to span)."""
     spans, problems = read_spans(data_dir)
     if problems:
         return "", problems
     region = region_shape(sites)
+    snapshots: dict[str, Snapshot | None] = {}
+
+    def snapshot(stem: str) -> Snapshot | None:
+        if stem not in snapshots:
+            file = f"{stem}.geojson"
+            snapshots[stem], more = load_snapshot(Path(data_dir) / SNAPSHOT_DIR / file, file)
+            problems.extend(more)
+        return snapshots[stem]
+
     features: list[dict[str, Any]] = []
+    previous: BaseGeometry | None = None
     for span in spans:
-        if span.snapshot is None:
+        if span.file is None:
+            previous = None
             continue
-        file = f"{span.snapshot}.geojson"
-        found, more = snapshot_features(Path(data_dir) / SNAPSHOT_DIR / file, span, region, file)
+        neighbours = snapshot(span.file)
+        if not span.compose:
+            found, previous, more = snapshot_features(neighbours, span, region) if neighbours else ([], None, [])
+        else:
+            previous, more = _compose(span, snapshot, previous)
+            found, more = composed_features(neighbours, span, previous, region) if neighbours and previous \
+                else ([], more)
         features += found
         problems += more
     text = render(spans, features)
@@ -402,6 +677,34 @@ def prepare(data_dir: Path, sites: Iterable[tuple[float, float]] = ()) -> tuple[
                                 f"would be {len(text.encode('utf-8')):,} bytes, over {MAX_BYTES:,}",
                                 "raise TOLERANCE or shrink REGION in mapapp/ingest/borders.py"))
     return text, problems
+
+
+def _compose(span: Span, snapshot: Callable[[str], Snapshot | None], previous: BaseGeometry | None
+             ) -> tuple[BaseGeometry | None, list[Problem]]:
+    """The USSR of a composed span; or None and the problems, in ``span``'s row, when it cannot be composed."""
+    errors: list[str] = []
+
+    def resolve(ref: Ref) -> BaseGeometry:
+        found = snapshot(ref.file)
+        territory = found.territory(ref.name) if found is not None else None
+        if territory is None:
+            if found is not None:
+                errors.append(f"names '{ref.name}', which is no feature's NAME in {ref.file}.geojson")
+            return shapely.MultiPolygon()
+        return territory
+
+    try:
+        ussr = _without_slivers(_evaluate(parse_compose(span.compose), resolve, previous), parts=False)
+    except ComposeError as exc:
+        errors.append(str(exc))
+        ussr = shapely.MultiPolygon()
+    if not errors and ussr.is_empty:
+        errors.append("gives no territory")
+    if errors:
+        return None, [Problem(TABLE, span.row, "compose", span.compose, e,
+                              "check the names against the snapshot's NAME property; " + COMPOSE_HELP)
+                      for e in errors]
+    return ussr, []
 
 
 # ---------------------------------------------------------------- reading the build output
