@@ -54,10 +54,14 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "places_shown": {"en": "places shown", "ru": "мест на карте"},
     "borders_note": {"en": "Basemap: Natural Earth (public domain), today's borders.",
                      "ru": "Основа: Natural Earth (общественное достояние), современные границы."},
-    "borders_historical": {"en": "Borders: approximate (historical-basemaps, GPL v3)",
-                           "ru": "Границы: приблизительно (historical-basemaps, GPL v3)"},
-    "borders_footer": {"en": "Historical borders: historical-basemaps (GPL v3), approximate.",
-                       "ru": "Исторические границы: historical-basemaps (GPL v3), приблизительно."},
+    "borders_historical": {"en": "Soviet border of the date: approximate (historical-basemaps, GPL v3); the "
+                                 "German occupation line of 1941–1944 is not drawn",
+                           "ru": "Граница СССР на дату: приблизительно (historical-basemaps, GPL v3); линия "
+                                 "немецкой оккупации 1941–1944 не показана"},
+    "borders_footer": {"en": "Historical borders: historical-basemaps (GPL v3), approximate; the occupation line "
+                             "of 1941–1944 is not drawn.",
+                       "ru": "Исторические границы: historical-basemaps (GPL v3), приблизительно; линия оккупации "
+                             "1941–1944 не показана."},
     "language": {"en": "Language", "ru": "Язык"},
     "search": {"en": "Search people and places", "ru": "Поиск людей и мест"},
     "search_help": {"en": "Any spelling: Yezhov or Ezhov, Vyatka or Kirov, Киров…",
