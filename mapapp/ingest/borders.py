@@ -187,7 +187,8 @@ class Box:
 PREVIOUS = "previous"
 #: A parsed ``compose`` cell: a region, ``previous``, or ``(operator, left, right)``.
 Node = Ref | Box | str | tuple[str, Any, Any]
-_TOKEN = re.compile(r"\s*(?:(?P<ref>[A-Za-z0-9][A-Za-z0-9_.]*)\[(?P<name>[^\[\]]+)\]|box\((?P<box>[^()]*)\)"
+#: A region's NAME is letters, digits, spaces and ``.,'()-`` (no markup can pass through a compose cell).
+_TOKEN = re.compile(r"\s*(?:(?P<ref>[A-Za-z0-9][A-Za-z0-9_.]*)\[(?P<name>[\w .,'()-]+)\]|box\((?P<box>[^()]*)\)"
                     r"|(?P<previous>previous)\b|(?P<op>[-+&()]))")
 COMPOSE_HELP = ("write regions such as world_1938[Poland] (a feature's NAME; [USSR] is the snapshot's USSR), "
                 "previous (the span before) or box(west south east north), joined by + (union), - (difference) "

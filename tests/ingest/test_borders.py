@@ -445,9 +445,11 @@ HELP = ("write regions such as world_1938[Poland] (a feature's NAME; [USSR] is t
     ("previous world_1945[USSR]", "has 'world_1945[USSR]' where an operator (+ - &) is expected"),
     ("(previous + world_1945[USSR]", "has a '(' that is not closed"),
     ("previous + Poland", "cannot read 'Poland'"),
+    ("previous + world_1938[<b>Poland</b>]", "cannot read 'world_1938[<b>Poland</b>]'"),
     ("previous & box(40 50 30 60)", "box(40 50 30 60) is not west < east, south < north in degrees"),
     ("previous & box(1 2 3)", "box(1 2 3) needs four numbers: west south east north"),
-], ids=["dangling", "two-operators", "no-operator", "unclosed", "bare-name", "box-reversed", "box-short"])
+], ids=["dangling", "two-operators", "no-operator", "unclosed", "bare-name", "markup", "box-reversed",
+     "box-short"])
 def test_a_compose_cell_that_cannot_be_read_is_a_problem(tmp_path: Path, compose: str, message: str) -> None:
     _, problems = read_spans(_composing(tmp_path, compose))
     assert [str(p) for p in problems] == [f"borders.csv row 4, field 'compose': '{compose}' {message}. Fix: {HELP}."]
