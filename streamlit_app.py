@@ -68,10 +68,18 @@ def borders_url(folder: str) -> str | None:
     return static_geodata_url(Path(folder), "borders.geojson", REPO_ROOT)
 
 
+@st.cache_resource
+def collection_urls(folder: str) -> dict[str, str]:
+    """The static URLs of the folder's collections that static/ serves byte for byte (checked once per server)."""
+    return {c.id: url for c in dataset(folder).collections
+            if (url := static_geodata_url(Path(folder), f"collections/{c.id}.geojson", REPO_ROOT))}
+
+
 def folium_map(folder: str, seed: MapState, kiosk: KioskSettings | None) -> folium.Map:
     """A fresh folium map of ``seed`` (streamlit-folium renders and renames the map it is given)."""
     block = kiosk_payload(kiosk, tour(str(kiosk.tour), folder), seed.lang) if kiosk else None
-    return build_map(dataset(folder), seed, kiosk=block, borders_url=borders_url(folder))
+    return build_map(dataset(folder), seed, kiosk=block, borders_url=borders_url(folder),
+                     collection_urls=collection_urls(folder))
 
 
 @st.cache_resource(max_entries=32)

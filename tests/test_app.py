@@ -114,8 +114,12 @@ def test_page_runs_on_the_committed_geodata(monkeypatch: pytest.MonkeyPatch) -> 
 
     url = static_geodata_url(GEODATA_DIR, "borders.geojson", REPO_ROOT)
     assert data["borders"].get("url") == url and ("features" in data["borders"]) is (url is None)
-    assert [s["snapshot"] for s in data["borders"]["spans"]][1:5] == ["world_1930", "world_1938", "world_1945",
-                                                                     "world_1960"]
+    snapshots = [s["snapshot"] for s in data["borders"]["spans"]]
+    assert snapshots[1:4] == ["world_1930", "ussr_1922-12-30", "ussr_1939-09-17"] and "world_1960" in snapshots
+    # the camps come the same way as the borders
+    camps_url = static_geodata_url(GEODATA_DIR, "collections/gulag-camps.geojson", REPO_ROOT)
+    (camps,) = data["collections"]
+    assert camps["url"] == camps_url and (camps["features"] is None) is (camps_url is not None)
 
 
 @pytest.fixture

@@ -566,6 +566,240 @@
     }
     playBtn.addEventListener("click", function () { if (timer) pause(); else play(); });
 
+    // --- collections (mapapp/webmap/collectionview.py, rules in mapapp/model/collections.py): each feature a
+    // circle on one canvas while it operates, its area proportional to the figure of the window's last year;
+    // "no count" (a year without a figure: unknown) is a dashed ring, a recorded zero a small white disc.
+    var collCanvas = L.canvas({ padding: 0.3, tolerance: data.kiosk ? 12 : 3 });
+    var locale = data.lang === "ru" ? "ru-RU" : "en-GB";
+    function fmt(n) { return Number(n).toLocaleString(locale); }
+    function fill(text, values) {
+      return String(text).replace(/\{(\w+)\}/g, function (m, k) { return values[k] !== undefined ? values[k] : m; });
+    }
+    var SVGNS = "http://www.w3.org/2000/svg";
+    function svgEl(tag, attrs) {
+      var node = document.createElementNS(SVGNS, tag);
+      Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
+      return node;
+    }
+    function featValue(f, year) {
+      var p = f.properties;
+      if (year < p.first || year > p.last) return undefined; // not operating
+      var v = p.values[String(year)];
+      return v === undefined ? null : v;
+    }
+    var colls = (data.collections || []).map(function (c) {
+      var layer = layersById[c.layer] || { colour: "#777777" };
+      var colour = /^#[0-9a-fA-F]{6}$/.test(layer.colour) ? layer.colour : "#777777";
+      var big = data.kiosk ? 44 : 30;
+      return { c: c, colour: colour, big: big, markers: [], byId: {}, group: L.layerGroup().addTo(map),
+               drawn: null, open: null, shown: [] };
+    });
+    function radiusOf(view, v) {
+      if (v === null) return data.kiosk ? 7 : 4;
+      if (v === 0) return data.kiosk ? 5 : 3;
+      return Math.max(data.kiosk ? 5 : 2.5, view.big * Math.sqrt(v / Math.max(1, view.c.max)));
+    }
+    function circleStyle(view, v) {
+      if (v === null) return { radius: radiusOf(view, v), color: "#555555", weight: 1.4, dashArray: "3 2",
+                               fillOpacity: 0, opacity: 1, className: "mapapp-nocount" };
+      if (v === 0) return { radius: radiusOf(view, v), color: "#1f1f1f", weight: 1.2, dashArray: null,
+                            fillColor: "#ffffff", fillOpacity: 1, opacity: 1 };
+      return { radius: radiusOf(view, v), color: "#1f1f1f", weight: 0.8, dashArray: null, fillColor: view.colour,
+               fillOpacity: 0.55, opacity: 1 };
+    }
+    function featName(f) { return f.properties["name_" + data.lang] || f.properties.name_ru; }
+    function loadCollection(view, features) {
+      features.forEach(function (f) {
+        var lonlat = f.geometry.coordinates;
+        var m = L.circleMarker([lonlat[1], lonlat[0]], { renderer: collCanvas, bubblingMouseEvents: false });
+        m.feature = f;
+        m.bindTooltip(el("span", null, featName(f)), { direction: "top", className: "mapapp-label" });
+        m.bindPopup(el("div", "mapapp-popup"), { maxWidth: data.kiosk ? 560 : 380, minWidth: 260,
+                                                   autoPanPadding: [40, 40] });
+        m.on("popupopen", function () { view.open = f.id; m.setPopupContent(featurePopup(view, f)); });
+        m.on("popupclose", function () { if (view.open === f.id) view.open = null; });
+        view.markers.push(m);
+        view.byId[String(f.id)] = m;
+      });
+      view.drawn = null;
+      refreshCollections();
+    }
+    colls.forEach(function (view) {
+      legend.insertBefore(sizeKey(view), countNode);
+      view.countNode = el("p", "mapapp-count");
+      legend.appendChild(view.countNode);
+      time.appendChild(totalsChart(view));
+    });
+    colls.forEach(function (view) {
+      if (view.c.features) loadCollection(view, view.c.features);
+      else if (view.c.url) fetchJson(view.c.url, view.c.id, function (g) { loadCollection(view, g.features); });
+    });
+    function currentYear() { return Math.floor(st.end / 12); }
+    function refreshCollections() {
+      var year = currentYear();
+      colls.forEach(function (view) {
+        var on = !!st.layers[view.c.layer], key = on + ":" + year;
+        if (view.drawn !== key) {
+          view.drawn = key;
+          view.group.clearLayers();
+          view.shown = [];
+          if (on) {
+            var items = [];
+            view.markers.forEach(function (m) {
+              var v = featValue(m.feature, year);
+              if (v === undefined) return;
+              m.setStyle(circleStyle(view, v));
+              m.setRadius(radiusOf(view, v));
+              items.push([radiusOf(view, v), m]);
+            });
+            // larger circles first, so smaller ones stay on top and can be touched
+            items.sort(function (a, b) { return b[0] - a[0]; });
+            items.forEach(function (it) { view.group.addLayer(it[1]); view.shown.push(String(it[1].feature.id)); });
+            view.shown.sort();
+          }
+          if (view.open && view.byId[view.open]) {
+            var om = view.byId[view.open];
+            if (view.group.hasLayer(om)) om.setPopupContent(featurePopup(view, om.feature));
+            else om.closePopup();
+          }
+        }
+        if (view.totals) showTotals(view, year, on);
+        if (view.countNode) {
+          view.countNode.textContent = on ? fill(view.c.strings.shown, { n: view.shown.length, title: view.c.title }) : "";
+        }
+      });
+    }
+    function yearsChart(view, f, year) {
+      var p = f.properties, n = p.last - p.first + 1, w = 260, h = 64, bw = w / n, top = 0;
+      for (var y = p.first; y <= p.last; y++) { var v = featValue(f, y); if (v) top = Math.max(top, v); }
+      var svg = svgEl("svg", { viewBox: "0 0 " + w + " " + (h + 14), width: w, height: h + 14, role: "img",
+                               "class": "mapapp-chart" });
+      svg.setAttribute("aria-label", fill(view.c.strings.chart, { measure: view.c.measure, year: year }));
+      for (var k = 0; k < n; k++) {
+        var yr = p.first + k, val = featValue(f, yr), x = k * bw;
+        if (yr === year) svg.appendChild(svgEl("rect", { x: x, y: 0, width: bw, height: h, fill: "#e8e4da" }));
+        if (val === null) {
+          svg.appendChild(svgEl("line", { x1: x + 1, x2: x + bw - 1, y1: h - 1, y2: h - 1, stroke: "#555555",
+                                          "stroke-dasharray": "2 1.5", "class": "mapapp-chart-nocount" }));
+        } else {
+          var bh = top ? Math.max(val ? 1.5 : 0, (h - 4) * val / top) : 0;
+          svg.appendChild(svgEl("rect", { x: x + 0.5, y: h - bh, width: Math.max(1, bw - 1), height: bh,
+                                          fill: yr === year ? "#1f1f1f" : view.colour, "class": "mapapp-chart-bar",
+                                          "data-year": yr, "data-value": val }));
+        }
+      }
+      var first = svgEl("text", { x: 0, y: h + 12, "font-size": 10, fill: "#333333" });
+      first.textContent = String(p.first);
+      var last = svgEl("text", { x: w, y: h + 12, "font-size": 10, fill: "#333333", "text-anchor": "end" });
+      last.textContent = String(p.last);
+      svg.appendChild(first);
+      if (n > 1) svg.appendChild(last);
+      return svg;
+    }
+    function featurePopup(view, f) {
+      var c = view.c, s = c.strings, p = f.properties, year = currentYear(), box = el("div", "mapapp-popup");
+      box.dataset.feature = String(f.id);
+      box.appendChild(el("h3", null, featName(f)));
+      if (data.lang === "en" && p.name_en_transliterated) box.appendChild(el("p", "mapapp-note", s.transliterated));
+      var others = p["other_" + data.lang] || [];
+      if (others.length) box.appendChild(el("p", "mapapp-names", s.other_names + ": " + others.join("; ")));
+      c.attributes.forEach(function (a) {
+        var texts = p.attributes[a.id];
+        var text = texts ? texts[data.lang] || texts.ru || texts.en : "";
+        if (text) box.appendChild(el("p", "mapapp-attr", a.label + ": " + text));
+      });
+      box.appendChild(el("p", "mapapp-years", s.years + ": " + (p.first === p.last ? p.first : p.first + "–" + p.last)));
+      var v = featValue(f, year), line;
+      if (v === undefined) line = fill(s.outside, { year: year, first: p.first, last: p.last });
+      else line = fill(s.in_year, { year: year }) + ": " + (v === null ? s.no_count : v === 0 ? s.zero
+        : fmt(v) + " " + c.measure);
+      box.appendChild(el("p", "mapapp-year-value", line));
+      box.appendChild(yearsChart(view, f, year));
+      box.appendChild(el("p", "mapapp-caveat", c.caveat));
+      box.appendChild(el("p", "mapapp-citation", c.citation + ". " + c.credit + "."));
+      return box;
+    }
+    function sizeKey(view) {
+      var c = view.c, s = c.strings, box = el("div", "mapapp-size-key");
+      box.appendChild(el("p", "mapapp-legend-note", fill(s.key, { measure: c.measure })));
+      function row(style, text) {
+        var r = el("div", "mapapp-layer-row mapapp-key-row"), size = Math.ceil(2 * style.radius + 4);
+        var svg = svgEl("svg", { viewBox: "0 0 " + size + " " + size, width: size, height: size, "aria-hidden": "true" });
+        var attrs = { cx: size / 2, cy: size / 2, r: style.radius, stroke: style.color, "stroke-width": style.weight,
+                      fill: style.fillOpacity ? style.fillColor : "none", "fill-opacity": style.fillOpacity || 0 };
+        if (style.dashArray) attrs["stroke-dasharray"] = style.dashArray;
+        svg.appendChild(svgEl("circle", attrs));
+        r.appendChild(svg);
+        r.appendChild(el("span", null, text));
+        box.appendChild(r);
+      }
+      c.key.slice().reverse().forEach(function (v) { row(circleStyle(view, v), fmt(v)); });
+      row(circleStyle(view, 0), s.key_zero);
+      row(circleStyle(view, null), s.key_no_count);
+      box.appendChild(el("p", "mapapp-citation", c.credit));
+      return box;
+    }
+    function totalsChart(view) {
+      var c = view.c, node = el("div", "mapapp-totals");
+      node.dataset.collection = c.id;
+      var n = c.totals.length, w = 430, h = 40, top = 0;
+      c.totals.forEach(function (t) { top = Math.max(top, t.total); });
+      var svg = svgEl("svg", { viewBox: "0 0 " + w + " " + h, width: "100%", height: h, preserveAspectRatio: "none",
+                               role: "img", "class": "mapapp-totals-chart" });
+      svg.setAttribute("aria-label", fill(c.strings.totals_label, { measure: c.measure }));
+      var bars = {};
+      c.totals.forEach(function (t, k) {
+        var bh = top ? (h - 2) * t.total / top : 0, bw = w / n;
+        var bar = svgEl("rect", { x: k * bw + 0.5, y: h - bh, width: Math.max(1, bw - 1), height: bh,
+                                  fill: view.colour, "data-year": t.year, "data-total": t.total });
+        bars[t.year] = bar;
+        svg.appendChild(bar);
+      });
+      node.appendChild(el("span", "mapapp-totals-label", fill(c.strings.totals_label, { measure: c.measure }) + " ("
+                          + c.years[0] + "–" + c.years[1] + ")"));
+      node.appendChild(svg);
+      var caption = el("p", "mapapp-totals-caption");
+      caption.setAttribute("aria-live", "polite");
+      node.appendChild(caption);
+      view.totals = { node: node, bars: bars, caption: caption, marked: null };
+      return node;
+    }
+    function showTotals(view, year, on) {
+      var t = view.totals, c = view.c;
+      t.node.style.display = on ? "" : "none";
+      if (t.marked !== null && t.bars[t.marked]) t.bars[t.marked].setAttribute("fill", view.colour);
+      t.marked = null;
+      var row = c.totals.filter(function (x) { return x.year === year; })[0];
+      if (!row) { t.caption.textContent = fill(c.strings.outside, { year: year, first: c.years[0], last: c.years[1] }); return; }
+      t.bars[year].setAttribute("fill", "#1f1f1f");
+      t.marked = year;
+      t.caption.textContent = fill(c.strings.total, { measure: c.subject, year: year, total: fmt(row.total) }) + " — "
+        + fill(c.strings.coverage, { with_value: row.with_value, operating: row.operating }) + ". " + c.caveat;
+    }
+    function focusFeatures(collectionId, ids) {
+      var view = colls.filter(function (v) { return v.c.id === collectionId; })[0];
+      if (!view) return;
+      var ms = ids.map(function (id) { return view.byId[String(id)]; }).filter(function (m) { return m; });
+      if (!ms.length) return;
+      if (!st.layers[view.c.layer]) {
+        st.layers[view.c.layer] = true;
+        var box = legend.querySelector("[data-layer='" + view.c.layer + "']");
+        if (box) box.checked = true;
+      }
+      var p = ms[0].feature.properties, year = currentYear();
+      if (year < p.first || year > p.last) { // move the window to the feature's years
+        var width = st.mode === "window" ? st.end - st.start : 0;
+        st.end = Math.max(spanMin, Math.min(spanMax, p.first * 12 + 11));
+        st.start = Math.max(spanMin, st.end - width);
+      }
+      map.stop();
+      refresh();
+      if (ms.length > 1) map.fitBounds(L.latLngBounds(ms.map(function (m) { return m.getLatLng(); })).pad(0.3),
+                                       { animate: false, maxZoom: 8 });
+      else map.setView(ms[0].getLatLng(), Math.max(map.getZoom(), 6), { animate: false });
+      ms[0].openPopup();
+    }
+
     // --- refresh everything that depends on the window or the layers
     // Each report costs a rerun of the page, and a rerun in flight swallows a click on a download
     // button: report only what the server does not know yet. It knows the state it seeded the map
@@ -586,6 +820,7 @@
     function refresh() {
       var w = windowDates(), day = w[1];
       showBorders(day);
+      refreshCollections();
       fromIn.value = st.start;
       toIn.value = st.end;
       fromIn.parentNode.style.display = st.mode === "asof" ? "none" : "";
@@ -738,6 +973,19 @@
         return { start: monthText(st.start), end: monthText(st.end), mode: st.mode, layers: layers, view: st.view };
       },
       visiblePlaceIds: visiblePlaceIds,
+      // The features of a collection drawn now (ids, sorted), and one's radius and dash: the e2e tests check
+      // them against mapapp.model.collections.
+      collectionShown: function (id) {
+        var v = colls.filter(function (x) { return x.c.id === id; })[0];
+        return v ? v.shown.slice() : null;
+      },
+      collectionCircle: function (id, fid) {
+        var v = colls.filter(function (x) { return x.c.id === id; })[0], m = v && v.byId[String(fid)];
+        return m && v.group.hasLayer(m) ? { radius: m.getRadius(), dash: m.options.dashArray || null,
+                                            fill: m.options.fillOpacity ? m.options.fillColor : null } : null;
+      },
+      collectionsLoaded: function () { return colls.every(function (v) { return v.markers.length > 0; }); },
+      focusFeatures: focusFeatures,
       bordersSnapshot: function () { return bordersShown; },
       setWindow: function (start, end) { st.start = monthIndex(start); st.end = monthIndex(end); refresh(); },
       setMode: function (mode) { st.mode = mode; refresh(); },
@@ -752,7 +1000,8 @@
     };
     // A focus or trail asked for by the page (search) before this map existed.
     api.request = function (req) {
-      if (req.person && api.showTrail) api.showTrail(req.person); else focus(req.places);
+      if (req.collection) focusFeatures(req.collection, req.features || []);
+      else if (req.person && api.showTrail) api.showTrail(req.person); else focus(req.places);
     };
     reported = JSON.stringify(api.state());
     refresh();

@@ -105,8 +105,12 @@ def _web_sources(repo_root: Path) -> list[tuple[Path, Path]]:
 
 def _geodata_sources(repo_root: Path) -> list[tuple[Path, Path]]:
     """The committed ``geodata/`` files in :data:`STATIC_GEODATA` that exist (a build may make no borders)."""
-    return [(repo_root / "geodata" / name, Path("geodata") / name) for name in STATIC_GEODATA
-            if (repo_root / "geodata" / name).is_file()]
+    pairs = [(repo_root / "geodata" / name, Path("geodata") / name) for name in STATIC_GEODATA
+             if (repo_root / "geodata" / name).is_file()]
+    collections = repo_root / "geodata" / "collections"
+    if collections.is_dir():  # each collection's features, fetched by the map when its layer is drawn
+        pairs += [(path, Path("geodata") / "collections" / path.name) for path in sorted(collections.glob("*.geojson"))]
+    return pairs
 
 
 def static_geodata_url(geodata: Path, name: str, repo_root: Path, base: str = STATIC_URL) -> str | None:

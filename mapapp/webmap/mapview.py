@@ -25,6 +25,7 @@ from jinja2 import Template
 from mapapp import GEODATA_DIR
 from mapapp.i18n import CATEGORY_LABELS, Lang, strings
 from mapapp.ingest.borders import Borders, load_borders
+from mapapp.model.collections import Collection, load_collections
 from mapapp.model.dates import MONTHS_EN, MONTHS_RU
 from mapapp.model.layers import LAYERS, layer_of
 from mapapp.model.records import Event, Person, Place, load_events, load_people, load_places
@@ -32,6 +33,7 @@ from mapapp.model.timeline import events_in_window
 from mapapp.model.trails import people_with_trails, trail_of
 from mapapp.model.viewstate import VIEWS, VIEWS_BY_ID, MapState
 from mapapp.webmap.assets import STATIC_URL, asset_links
+from mapapp.webmap.collectionview import collection_json
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class Dataset:
     people: Mapping[str, Person]
     #: The historical borders (``geodata/borders.geojson``); None when the build made none.
     borders: Borders | None = None
+    #: The collections (``geodata/collections/*.geojson``), by id.
+    collections: tuple[Collection, ...] = ()
 
     @property
     def span(self) -> tuple[date, date]:
@@ -66,7 +70,8 @@ class Dataset:
 def load_dataset(geodata: Path = GEODATA_DIR) -> Dataset:
     """Read the build output in ``geodata`` into a :class:`Dataset` (:class:`~mapapp.problems.GeodataError` if broken)."""
     return Dataset(load_places(geodata / "places.geojson"), tuple(load_events(geodata / "events.geojson")),
-                   load_people(geodata / "people.json"), load_borders(geodata / "borders.geojson"))
+                   load_people(geodata / "people.json"), load_borders(geodata / "borders.geojson"),
+                   load_collections(geodata))
 
 
 def visible_place_ids(ds: Dataset, state: MapState) -> list[str]:
@@ -135,7 +140,7 @@ def trail_json(ds: Dataset, person_id: str, lang: Lang) -> dict[str, Any]:
 
 
 def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None,
-            borders_url: str | None = None) -> dict[str, Any]:
+            borders_url: str | None = None, collection_urls: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The JSON the browser needs to draw ``ds`` in ``state`` — data only, never markup.
 
     ``kiosk`` (text scale and attract tour, from :func:`mapapp.kiosk.view.kiosk_payload`) turns on the
@@ -148,7 +153,7 @@ def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None
         "span": {"start": _month(first), "end": _month(last)},
         "state": state.as_dict(),
         "layers": [{"id": la.id, "label": la.label_en if lang == "en" else la.label_ru,
-                    "colour": la.colour, "shape": la.shape} for la in LAYERS],
+                    "colour": la.colour, "shape": la.shape, "collection": la.collection} for la in LAYERS],
         "views": [{"id": v.id, "label": v.label_en if lang == "en" else v.label_ru,
                    "center": list(v.center), "zoom": v.zoom} for v in VIEWS],
         "places": [_place_json(ds, p, lang) for p in sorted(ds.places.values(), key=lambda p: p.id)],
@@ -158,6 +163,7 @@ def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None
         "kiosk": dict(kiosk) if kiosk is not None else None,
         "borders": ds.borders.payload(borders_url) if ds.borders is not None else None,
         "trails": [trail_json(ds, pid, lang) for pid in people_with_trails(ds)],
+        "collections": [collection_json(c, lang, (collection_urls or {}).get(c.id)) for c in ds.collections],
     }
 
 
@@ -240,12 +246,13 @@ def focus_group(place_ids: list[str], person: str | None = None) -> folium.Featu
 
 def build_map(ds: Dataset, state: MapState, *, static_url: str = STATIC_URL,
               kiosk: Mapping[str, Any] | None = None, basemap_url: str | None = None,
-              borders_url: str | None = None) -> folium.Map:
+              borders_url: str | None = None, collection_urls: Mapping[str, str] | None = None) -> folium.Map:
     """The folium map of ``ds`` in ``state``, loading every asset from ``static_url`` (no CDN, no tiles).
 
     ``basemap_url`` overrides where the Natural Earth TopoJSON comes from (the standalone export
     passes a ``data:`` URL). ``borders_url``: where the browser may fetch ``ds``'s own borders file
-    (:func:`mapapp.webmap.assets.static_geodata_url`); without it they travel inside the map.
+    (:func:`mapapp.webmap.assets.static_geodata_url`); without it they travel inside the map. ``collection_urls``:
+    the same for each collection's features, by collection id.
     """
     view = VIEWS_BY_ID[state.view]
     fmap = folium.Map(location=list(view.center), zoom_start=view.zoom, tiles=None, control_scale=True,
@@ -258,5 +265,5 @@ def build_map(ds: Dataset, state: MapState, *, static_url: str = STATIC_URL,
     fmap.default_js = js
     fmap.default_css = css
     basemap = basemap_url or f"{static_url}/vendor/world-atlas/countries-50m.json"
-    fmap.add_child(MapappLayer(payload(ds, state, kiosk, borders_url), basemap))
+    fmap.add_child(MapappLayer(payload(ds, state, kiosk, borders_url, collection_urls), basemap))
     return fmap

@@ -27,7 +27,7 @@ TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
     "people.csv": ("name_en", "name_ru", "aliases", "description_en", "note"),
     "events.csv": ("title_en", "title_ru", "summary_en", "summary_ru", "note", "note_ru"),
     "tour.csv": ("caption_en", "caption_ru"),
-    "borders.csv": ("note",),
+    "borders.csv": ("source", "note"),
 }
 NOT_TEXT: dict[str, tuple[str, ...]] = {
     "sources.csv": ("id", "kind", "year", "path", "line_count"),
@@ -37,7 +37,7 @@ NOT_TEXT: dict[str, tuple[str, ...]] = {
     "people.csv": ("id", "born", "died"),
     "events.csv": ("id", "start", "end", "approximate", "category", "places", "people", "source", "source_lines"),
     "tour.csv": ("id", "start", "end", "view", "places", "duration_s", "person"),
-    "borders.csv": ("file", "valid_from", "valid_to"),
+    "borders.csv": ("file", "valid_from", "valid_to", "compose"),
 }
 #: What a payload may leave in a page if it got in: elements to look for in every frame.
 FOUND_JS = """() => ({

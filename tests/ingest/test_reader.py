@@ -28,7 +28,7 @@ def test_spatial_formats_come_back_as_text_in_lonlat(tmp_path: Path, suffix: str
     if driver == "parquet":
         gdf.to_parquet(path)
     else:
-        gdf.to_file(path, driver=driver, engine="pyogrio", **({"encoding": "cp1251"} if suffix == ".shp" else {}))
+        gdf.to_file(path, driver=driver, engine="pyogrio", encoding="cp1251" if suffix == ".shp" else None)
     source, problems = read_source(path)
     assert problems == [] and source is not None and source.spatial
     assert list(source.frame["name"]) == NAMES

@@ -220,7 +220,8 @@ def test_borders_travel_inline_or_by_url(ds: Dataset, url: str | None) -> None:
         assert set(block["features"][0]["properties"]) == {"snapshot", "name", "ussr"}
     else:
         assert block == {"spans": block["spans"], "url": url}
-    script = build_map(ds, MapState(), borders_url=url).get_root().render()
+    camps = {c.id: f"/app/static/geodata/collections/{c.id}.geojson" for c in ds.collections}
+    script = build_map(ds, MapState(), borders_url=url, collection_urls=camps).get_root().render()
     assert (len(script) < 250_000) is (url is not None)  # the borders are most of the map's weight
 
 

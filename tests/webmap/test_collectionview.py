@@ -1,0 +1,55 @@
+"""A collection in the map's payload: data only, texts in the map's language, features inline or by URL."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mapapp.i18n import Lang
+from mapapp.model.viewstate import MapState
+from mapapp.webmap.collectionview import STRINGS, key_values
+from mapapp.webmap.mapview import Dataset, build_map, load_dataset, payload
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return load_dataset()
+
+
+@pytest.mark.parametrize(("top", "key"), [(200907, [1000, 10000, 100000]), (999, [1, 10, 100]), (10, [1, 10]),
+                                          (5, [1]), (0, [])])
+def test_the_size_key_is_round_figures_below_the_largest(top: int, key: list[int]) -> None:
+    assert key_values(top) == key
+
+
+def test_every_russian_string_is_russian() -> None:
+    for key, texts in STRINGS.items():
+        assert re.search("[а-яё]", texts["ru"], re.I), key
+        assert set(re.findall(r"\{\w+\}", texts["ru"])) == set(re.findall(r"\{\w+\}", texts["en"])), key
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_payload_carries_the_collection_in_the_maps_language(ds: Dataset, lang: Lang) -> None:
+    data = payload(ds, MapState(lang=lang))
+    (c,) = data["collections"]
+    camps = ds.collections[0]
+    assert c["title"] == camps.meta["title"][lang] and c["citation"] == camps.meta["citation"][lang]
+    t = camps.total(1938)
+    assert t is not None
+    assert c["totals"][20] == {"year": 1938, "total": t.total, "with_value": t.with_value, "operating": t.operating}
+    assert c["strings"]["no_count"] == STRINGS["no_count"][lang]
+    assert len(c["features"]) == 641 and c["url"] is None
+    assert [a["label"] for a in c["attributes"]] == [a["label"][lang] for a in camps.meta["attributes"]]
+    assert c["max"] == max(v for f in camps.features for v in f.values.values() if v is not None)
+    layer = next(la for la in data["layers"] if la["id"] == "gulag")
+    assert layer["collection"] is True
+
+
+def test_features_are_fetched_when_the_app_serves_them(ds: Dataset) -> None:
+    url = "/app/static/geodata/collections/gulag-camps.geojson"
+    fmap = build_map(ds, MapState(), collection_urls={"gulag-camps": url})
+    html = fmap.get_root().render()
+    assert url.replace("/", "\\/") in html or url in html
+    assert "Северо-Восточный ИТЛ" not in html  # the features travel by URL, not in the page
+    assert "Северо-Восточный ИТЛ" in build_map(ds, MapState()).get_root().render()
