@@ -15,7 +15,6 @@ from pydantic import Field, field_validator, model_validator
 
 from mapapp.schema import Strict, fix, problem
 
-
 ID = r"^[a-z][a-z0-9_-]*$"
 
 Column = Annotated[str, Field(min_length=1), fix('name a column, "column" of the features file or "join.column"')]
