@@ -26,12 +26,21 @@ from mapapp.export.write import MIME_TYPES, state_export_bytes
 from mapapp.i18n import LANG_NAMES, LANGS, Lang, t
 from mapapp.kiosk.tour import TourStep, load_tour
 from mapapp.kiosk.view import kiosk_payload, page_script
+from mapapp.model.collections import Collection
 from mapapp.model.search import SearchIndex, build_index
 from mapapp.model.trails import people_with_trails, trail_of
 from mapapp.model.viewstate import MapState
 from mapapp.problems import ConfigError, GeodataError
 from mapapp.webmap.assets import STATIC_URL, static_geodata_url
-from mapapp.webmap.download import file_stem, window_csv, window_geojson, window_summary
+from mapapp.webmap.download import (
+    collection_csv,
+    collection_geojson,
+    collection_summary,
+    file_stem,
+    window_csv,
+    window_geojson,
+    window_summary,
+)
 from mapapp.webmap.mapframe import MapFrame, focus_js, map_frame
 from mapapp.webmap.mapview import Dataset, build_map, focus_group, focus_place_ids, load_dataset
 from mapapp.webmap.unreadable import unreadable_message
@@ -52,7 +61,7 @@ def dataset(folder: str) -> Dataset:
 def search_index(folder: str) -> SearchIndex:
     """The people-and-places index, built once per server."""
     ds = dataset(folder)
-    return build_index(dict(ds.places), dict(ds.people))
+    return build_index(dict(ds.places), dict(ds.people), ds.collections)
 
 
 @st.cache_resource
@@ -90,8 +99,9 @@ def cached_frame(folder: str, seed: MapState, kiosk: KioskSettings | None) -> Ma
 
 
 def show_map(cfg: AppConfig, lang: Lang, start: MapState, focus: list[str] | None, height: int,
-             person: str | None = None) -> MapState:
-    """Draw the map and return its state as the browser last reported it; ``person`` shows their trail."""
+             person: str | None = None, collection: str | None = None) -> MapState:
+    """Draw the map and return its state as the browser last reported it; ``person`` shows their trail,
+    ``collection`` says ``focus`` are that collection's features."""
     folder, kiosk = str(cfg.geodata), cfg.kiosk if cfg.kiosk.enabled else None
     state: MapState = st.session_state.get("state", start)
     seed: MapState | None = st.session_state.get("seed")
@@ -102,12 +112,13 @@ def show_map(cfg: AppConfig, lang: Lang, start: MapState, focus: list[str] | Non
     with st.container(key=f"map-box-{lang}"):
         if PAGE_CACHE:
             args = cached_frame(folder, seed, kiosk).component_args(
-                height=height, width=None, feature_group=focus_js(tuple(focus), person) if focus else None)
+                height=height, width=None,
+                feature_group=focus_js(tuple(focus), person, collection) if focus else None)
             out = streamlit_folium._component_func(**args)
         else:
             out = st_folium(folium_map(folder, seed, kiosk), key=f"map-{lang}", height=height,
                             use_container_width=True, returned_objects=RETURNED,
-                            feature_group_to_add=focus_group(focus, person) if focus else None)
+                            feature_group_to_add=focus_group(focus, person, collection) if focus else None)
     tags = (out or {}).get("selected_tags") or []
     state = st.session_state["state"] = replace(state.with_report(tags[0] if tags else None), lang=lang)
     return state
@@ -121,7 +132,7 @@ def visitor_page(cfg: AppConfig) -> None:
     st.caption(t("intro", lang))
     query = st.text_input(t("search", lang), help=t("search_help", lang), key="query")
     hits = search_index(str(cfg.geodata)).search(query) if query else []
-    focus, person = None, None
+    focus, person, collection = None, None, None
     if query and not hits:
         st.info(t("no_results", lang))
     elif hits:
@@ -129,7 +140,8 @@ def visitor_page(cfg: AppConfig) -> None:
         focus = focus_place_ids(ds, hit.kind, hit.id)
         if hit.kind == "person" and trail_of(ds, hit.id):  # someone who moved: show the trail, dated
             person = hit.id
-    state = show_map(cfg, lang, MapState(lang=lang), focus, height=720, person=person)
+        collection = hit.collection[0] if hit.collection else None
+    state = show_map(cfg, lang, MapState(lang=lang), focus, height=720, person=person, collection=collection)
     st.subheader(t("download", lang))
     st.caption(window_summary(ds, state))
     left, right = st.columns(2)
@@ -140,8 +152,22 @@ def visitor_page(cfg: AppConfig) -> None:
                          file_name=f"{stem}.geojson", mime="application/geo+json", on_click="ignore")
     right.download_button(t("download_csv", lang), lambda: window_csv(ds, state), file_name=f"{stem}.csv",
                           mime="text/csv", on_click="ignore")
+    for c in ds.collections:
+        collection_downloads(c, state, lang, stem)
     export_section(ds, state, lang, person)
     st.caption(t("sources", lang))
+
+
+def collection_downloads(c: Collection, state: MapState, lang: Lang, stem: str) -> None:
+    """A collection's features of the window's year as GeoJSON and CSV, when its layer is on."""
+    if c.layer not in state.layers:
+        return
+    st.caption(collection_summary(c, state))
+    left, right = st.columns(2)
+    left.download_button(t("download_geojson", lang), lambda: collection_geojson(c, state), key=f"dl-{c.id}-geojson",
+                         file_name=f"{stem}-{c.id}.geojson", mime="application/geo+json", on_click="ignore")
+    right.download_button(t("download_csv", lang), lambda: collection_csv(c, state), key=f"dl-{c.id}-csv",
+                          file_name=f"{stem}-{c.id}.csv", mime="text/csv", on_click="ignore")
 
 
 def export_section(ds: Dataset, state: MapState, lang: Lang, person: str | None) -> None:

@@ -73,6 +73,8 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "download": {"en": "Download the events of this period", "ru": "Скачать события за период"},
     "download_window": {"en": "{period}: {n} events.", "ru": "{period}: событий — {n}."},
     "download_asof": {"en": "Up to {month}", "ru": "По {month}"},
+    "download_collection": {"en": "{title} — {year}: {n} locations, with the year's figures.",
+                            "ru": "{title} — {year}: мест — {n}, с числами за этот год."},
     "download_geojson": {"en": "GeoJSON", "ru": "GeoJSON"},
     "download_csv": {"en": "CSV", "ru": "CSV"},
     "sources": {

@@ -90,7 +90,7 @@ def test_search_finds_historic_names_and_focuses_the_map(fixture_app: AppTest, q
     hit = at.selectbox(key="hit").value
     assert hit is not None and hit.id == hit_id
     group = map_args(at)["feature_group"]
-    assert f"var request = {{places: {focus}, person: " in group
+    assert f'var request = {{"places": {focus}, "person": ' in group
 
 
 def test_unknown_search_says_so(fixture_app: AppTest) -> None:
@@ -120,6 +120,20 @@ def test_page_runs_on_the_committed_geodata(monkeypatch: pytest.MonkeyPatch) -> 
     camps_url = static_geodata_url(GEODATA_DIR, "collections/gulag-camps.geojson", REPO_ROOT)
     (camps,) = data["collections"]
     assert camps["url"] == camps_url and (camps["features"] is None) is (camps_url is not None)
+
+
+def test_a_camp_found_by_another_name_focuses_its_locations_and_offers_its_download(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MAPAPP_GEODATA", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input(key="query").input("Севвостлаг").run()
+    assert not at.exception
+    hit = at.selectbox(key="hit").value
+    assert hit is not None and hit.id == "gulag-camps/7"
+    group = map_args(at)["feature_group"]
+    assert '"collection": "gulag-camps"' in group and '"features": ["' in group
+    assert download_labels(at) == ["GeoJSON", "CSV", "GeoJSON", "CSV", "Make and download the map"]
+    assert any("Gulag camp administrations, 1918–1960 — 1953: " in c.value for c in at.caption)
 
 
 @pytest.fixture
@@ -227,7 +241,7 @@ def test_the_cached_map_frame_is_what_st_folium_sent(fixture_app: AppTest, monke
 def test_one_sessions_search_stays_out_of_a_new_sessions_map(fixture_app: AppTest) -> None:
     fresh_before = map_args(AppTest.from_file(APP, default_timeout=60).run())
     fixture_app.text_input(key="query").input("smolny").run()
-    assert 'places: ["smolny"]' in map_args(fixture_app)["feature_group"]
+    assert '\"places\": ["smolny"]' in map_args(fixture_app)["feature_group"]
     fresh_after = map_args(AppTest.from_file(APP, default_timeout=60).run())  # the same server's caches
     assert fresh_after["feature_group"] is None and fresh_after == fresh_before
 

@@ -398,7 +398,8 @@ def import_collection(folder: Path, layer_ids: Iterable[str]) -> tuple[Imported 
         return None, sorted(reading.bad, key=sort_key)
     left_out = len({p.row for p in reading.bad if p.file == features_file})
     features.sort(key=lambda f: _sort_id(f["id"]))
-    meta = {"id": decl.id, "layer": decl.layer, "title": decl.title.model_dump(), "credit": decl.credit.model_dump(),
+    meta = {"id": decl.id, "layer": decl.layer, "title": decl.title.model_dump(),
+            **({"item": decl.item.model_dump()} if decl.item else {}), "credit": decl.credit.model_dump(),
             "citation": decl.citation.model_dump(), "caveat": decl.caveat.model_dump(),
             "measure": decl.measure.model_dump(), "licence": f"data/collections/{decl.id}/{decl.licence}",
             "attributes": [{"id": a.id, "label": a.label.model_dump()} for a in decl.attribute],

@@ -143,6 +143,7 @@ class Collection(Strict):
                         fix('"fail" (any bad row stops the build) or "report" (left out, listed in the build report)')] \
         = "fail"
     title: Text
+    item: Text | None = None  # what one feature is ("Gulag camp"): search results and popups say it
     credit: Text
     citation: Text
     caveat: Text

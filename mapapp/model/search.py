@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 from mapapp.i18n import Lang, t
+from mapapp.model.collections import Collection
 from mapapp.model.records import Person, Place
 
-Kind = Literal["place", "person"]
+Kind = Literal["place", "person", "feature"]
 
 EXACT, PREFIX, SUBSTRING = 0, 1, 2
 #: Shortest normalised query that is searched at all.
@@ -57,12 +59,24 @@ class Hit:
     label_ru: str
     matched: str
     score: int
+    #: What a collection's feature is ("Gulag camp"), for its label; empty for places and people.
+    item_en: str = ""
+    item_ru: str = ""
 
     def label(self, lang: Lang) -> str:
         """How the results list shows the hit: "Kirov (place) — Vyatka" (the name that matched, if another)."""
         name = self.label_en if lang == "en" else self.label_ru
         also = "" if self.matched in (self.label_en, self.label_ru) else f" — {self.matched}"
-        return f"{name} ({t(self.kind, lang)}){also}"
+        kind = (self.item_en if lang == "en" else self.item_ru) if self.kind == "feature" else t(self.kind, lang)
+        return f"{name} ({kind}){also}"
+
+    @property
+    def collection(self) -> tuple[str, str] | None:
+        """``(collection id, group)`` of a collection's hit (its id is ``"<collection>/<group>"``), else None."""
+        if self.kind != "feature":
+            return None
+        collection, _, group = self.id.partition("/")
+        return collection, group
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,8 @@ class _Entry:
     label_en: str
     label_ru: str
     matched: str  # the full name the key comes from, as written
+    item_en: str = ""
+    item_ru: str = ""
 
 
 def _score(query: str, entry: _Entry) -> int | None:
@@ -110,12 +126,14 @@ class SearchIndex:
                 continue
             old = best.get((e.kind, e.id))
             if old is None or score < old.score:  # ties keep the earlier entry: whole names come first
-                best[(e.kind, e.id)] = Hit(e.kind, e.id, e.label_en, e.label_ru, e.matched, score)
+                best[(e.kind, e.id)] = Hit(e.kind, e.id, e.label_en, e.label_ru, e.matched, score, e.item_en,
+                                           e.item_ru)
         hits = sorted(best.values(), key=lambda h: (h.score, h.label_en, h.kind, h.id))
         return hits[:limit]
 
 
-def _names(kind: Kind, id_: str, label_en: str, label_ru: str, names: list[str]) -> list[_Entry]:
+def _names(kind: Kind, id_: str, label_en: str, label_ru: str, names: list[str],
+           item: tuple[str, str] = ("", "")) -> list[_Entry]:
     """Entries for each distinct name, then for each distinct word of ≥3 letters of those names."""
     entries: list[_Entry] = []
     seen: set[str] = set()
@@ -123,17 +141,19 @@ def _names(kind: Kind, id_: str, label_en: str, label_ru: str, names: list[str])
         key = normalise(name)
         if key and key not in seen:
             seen.add(key)
-            entries.append(_Entry(key, False, kind, id_, label_en, label_ru, name))
+            entries.append(_Entry(key, False, kind, id_, label_en, label_ru, name, *item))
     for name in names:
         for word in _WORD.findall(normalise(name)):
             if word not in seen and sum(c.isalpha() for c in word) >= MIN_WORD_LETTERS:
                 seen.add(word)
-                entries.append(_Entry(word, True, kind, id_, label_en, label_ru, name))
+                entries.append(_Entry(word, True, kind, id_, label_en, label_ru, name, *item))
     return entries
 
 
-def build_index(places: dict[str, Place], people: dict[str, Person]) -> SearchIndex:
-    """An index of every place name (today's and historic) and every person's name and aliases."""
+def build_index(places: dict[str, Place], people: dict[str, Person],
+                collections: Iterable[Collection] = ()) -> SearchIndex:
+    """An index of every place name (today's and historic), every person's name and aliases, and every
+    collection's things by all their names (one hit per group: a camp, whichever of its locations matched)."""
     entries: list[_Entry] = []
     for p in places.values():
         names = [p.name_en, p.name_ru]
@@ -143,4 +163,16 @@ def build_index(places: dict[str, Place], people: dict[str, Person]) -> SearchIn
     for person in people.values():
         entries += _names("person", person.id, person.name_en, person.name_ru,
                           [person.name_en, person.name_ru, *person.aliases])
+    for c in collections:
+        item = (c.text("item", "en"), c.text("item", "ru")) if "item" in c.meta else (c.text("title", "en"),
+                                                                                       c.text("title", "ru"))
+        groups: dict[str, list[str]] = {}
+        labels: dict[str, tuple[str, str]] = {}
+        for f in c.features:
+            group = f.group or f.id
+            labels.setdefault(group, (f.name_en, f.name_ru))
+            names = groups.setdefault(group, [])
+            names += [n for n in (f.name_en, f.name_ru, *f.other_en, *f.other_ru) if n not in names]
+        for group, names in groups.items():
+            entries += _names("feature", f"{c.id}/{group}", *labels[group], names, item)
     return SearchIndex(entries)

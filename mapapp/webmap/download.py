@@ -7,11 +7,12 @@ import io
 import json
 import re
 
-from mapapp.i18n import t
+from mapapp.i18n import Lang, t
+from mapapp.model.collections import Collection, Feature, year_of
 from mapapp.model.dates import PartialDate, format_range
 from mapapp.model.records import Event
 from mapapp.model.timeline import events_in_window
-from mapapp.model.viewstate import MapState
+from mapapp.model.viewstate import MapState, month_last
 from mapapp.webmap.mapview import Dataset, visible_place_ids
 
 CITE = ("mapapp, a map of the Great Purge. Data CC BY 4.0; events cite Peter Crawford, 'Joseph Stalin – The "
@@ -99,3 +100,68 @@ def window_csv(ds: Dataset, state: MapState) -> str:
     for event in window_events(ds, state):
         writer.writerow({k: csv_cell(v) for k, v in _fields(ds, event, state.lang).items()})
     return out.getvalue()
+
+
+#: Columns of a collection's download: one row per feature operating in the window's last year.
+COLLECTION_COLUMNS = ("id", "group", "name", "name_transliterated", "other_names", "latitude", "longitude", "year",
+                      "value", "value_known", "first_year", "last_year")
+
+
+def window_features(c: Collection, state: MapState) -> tuple[int, list[Feature]]:
+    """The year a map of ``state`` shows for ``c`` (its window's end, in either mode) and the features operating
+    then: what the layer draws, none when the layer is off."""
+    year = year_of(month_last(state.end))
+    return year, c.operating(year) if c.layer in state.layers else []
+
+
+def _collection_fields(c: Collection, f: Feature, year: int, lang: Lang) -> dict[str, object]:
+    value = f.value(year)
+    fields: dict[str, object] = {
+        "id": f.id, "group": f.group or "", "name": f.name(lang),
+        "name_transliterated": lang == "en" and f.name_en_transliterated,
+        "other_names": "; ".join(f.other_names(lang)), "latitude": f.lat, "longitude": f.lon, "year": year,
+        "value": "" if value is None else value, "value_known": value is not None,
+        "first_year": f.first, "last_year": f.last,
+    }
+    for key, texts in f.attributes.items():
+        fields[key] = texts.get(lang, "")
+    return fields
+
+
+def _collection_citation(c: Collection, lang: Lang) -> str:
+    return f"{c.text('citation', lang)}. {c.text('credit', lang)}. {c.text('caveat', lang)}"
+
+
+def collection_geojson(c: Collection, state: MapState) -> str:
+    """The features of ``c`` the map draws for ``state``, with the year's figure (empty: no count) and the
+    collection's citation, credit and caveat."""
+    year, features = window_features(c, state)
+    out = {"type": "FeatureCollection",
+           "features": [{"type": "Feature", "id": f.id, "geometry": {"type": "Point", "coordinates": [f.lon, f.lat]},
+                         "properties": _collection_fields(c, f, year, state.lang)} for f in features],
+           "mapapp": {"collection": c.id, "year": year, "measure": c.text("measure", state.lang),
+                      "citation": _collection_citation(c, state.lang), "licence": c.meta.get("licence", "")}}
+    return json.dumps(out, ensure_ascii=False, indent=1) + "\n"
+
+
+def collection_csv(c: Collection, state: MapState) -> str:
+    """The same features as CSV (every cell quoted and passed through :func:`csv_cell`); the citation is the last
+    row's ``name`` cell, after an empty row, so the file carries its source."""
+    year, features = window_features(c, state)
+    attributes = [a["id"] for a in c.meta.get("attributes", [])]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=[*COLLECTION_COLUMNS, *attributes], lineterminator="\n",
+                            quoting=csv.QUOTE_ALL, restval="")
+    writer.writeheader()
+    for f in features:
+        writer.writerow({k: csv_cell(v) for k, v in _collection_fields(c, f, year, state.lang).items()})
+    writer.writerow({})
+    writer.writerow({"id": "source", "name": csv_cell(_collection_citation(c, state.lang))})
+    return out.getvalue()
+
+
+def collection_summary(c: Collection, state: MapState) -> str:
+    """What a collection's download holds: "Gulag camp administrations, 1918–1960 — 1938: 60 locations"."""
+    year, features = window_features(c, state)
+    return t("download_collection", state.lang).format(title=c.text("title", state.lang), year=year,
+                                                       n=len(features))

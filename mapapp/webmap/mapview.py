@@ -203,32 +203,40 @@ class MapappLayer(MacroElement):
 
 class Focus(MacroElement):
     """Asks the drawn map to show one or more places and open the first one's popup — or, given
-    ``person`` (someone with a trail), to draw that person's trail and fit the map to it instead."""
+    ``person`` (someone with a trail), to draw that person's trail and fit the map to it instead; or, given
+    ``collection``, to show those features of that collection (``place_ids`` are then its feature ids)."""
 
     # streamlit-folium may run this before or after the map's own script (it remounts the frame when
     # the group changes): hand the request over now if the map is drawn, else leave it for mapapp.init.
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
-          var request = {places: {{ this.place_ids_json }}, person: {{ this.person_json or "null" }}};
+          var request = {{ this.request_json }};
           if (window.mapappApi) { setTimeout(function () { window.mapappApi.request(request); }, 0); }
           else { window.__mapappPending = request; }
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, place_ids: list[str], person: str | None = None) -> None:
+    def __init__(self, place_ids: list[str], person: str | None = None, collection: str | None = None) -> None:
         super().__init__()
         self._name = "Focus"
         self._id = "mapapp"  # stable, so streamlit-folium does not re-apply an unchanged focus every rerun
-        self.place_ids_json = script_json(list(place_ids))
-        self.person_json = script_json(person) if person else ""
+        request: dict[str, Any] = {"places": [], "person": None} if collection else \
+            {"places": list(place_ids), "person": person}
+        if collection:
+            request.update(collection=collection, features=list(place_ids))
+        self.request_json = script_json(request)
 
 
 def focus_place_ids(ds: Dataset, kind: str, item_id: str) -> list[str]:
-    """Places to show for a search hit: the place itself, or a person's places in date order."""
+    """Places to show for a search hit: the place itself, or a person's places in date order; for a collection's
+    hit (``"<collection>/<group>"``) the ids of that group's features."""
     if kind == "place":
         return [item_id]
+    if kind == "feature":
+        collection, _, group = item_id.partition("/")
+        return [f.id for c in ds.collections if c.id == collection for f in c.by_group(group)]
     ids: list[str] = []
     for event in ds.events:
         if item_id in event.people:
@@ -236,11 +244,13 @@ def focus_place_ids(ds: Dataset, kind: str, item_id: str) -> list[str]:
     return ids
 
 
-def focus_group(place_ids: list[str], person: str | None = None) -> folium.FeatureGroup:
-    """A feature group that, added to the drawn map, centres it on ``place_ids`` (or shows ``person``'s trail)."""
+def focus_group(place_ids: list[str], person: str | None = None,
+                collection: str | None = None) -> folium.FeatureGroup:
+    """A feature group that, added to the drawn map, centres it on ``place_ids`` (or shows ``person``'s trail, or
+    the features ``place_ids`` of ``collection``)."""
     group = folium.FeatureGroup(name="focus", control=False)
     group._id = "focus"  # stable (streamlit-folium renames it to feature_group_0 anyway)
-    group.add_child(Focus(list(place_ids), person))
+    group.add_child(Focus(list(place_ids), person, collection))
     return group
 
 

@@ -194,8 +194,8 @@ def test_a_url_in_data_text_does_not_stop_the_export(tmp_path: Path) -> None:
 def test_a_person_is_asked_for_only_when_given(ds: Dataset, page: str) -> None:
     """``person`` adds one request for the trail (the browser test checks it is drawn); escaped as JSON."""
     with_person = standalone_html(ds, WINDOW, person="mandelstam")
-    assert with_person.count('person: "mandelstam"') == 1
-    assert "__mapappPending" in with_person and 'person: "' not in page
+    assert with_person.count('"person": "mandelstam"') == 1
+    assert "__mapappPending" in with_person and 'request = {"places": [], "person": "' not in page
 
 
 class _Inline(HTMLParser):

@@ -195,7 +195,7 @@ def test_html_goes_to_the_standalone_page(ds: Dataset, tmp_path: Path, person: s
     out = run(ds, tmp_path / "map.html", date="1937-12", person=person)
     page = out.read_text(encoding="utf-8")
     assert "<html" in page[:500].lower()
-    assert ('person: "mandelstam"' in page) is requested  # --person reaches the HTML export too
+    assert ('"person": "mandelstam"' in page) is requested  # --person reaches the HTML export too
 
 
 # ---------------------------------------------------------------- atomic writes

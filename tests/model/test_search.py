@@ -247,3 +247,29 @@ def test_real_index_builds_quickly_and_answers_every_name() -> None:
 ])
 def test_hit_label_names_the_kind_and_another_matched_name(hit: Hit, lang: Lang, label: str) -> None:
     assert hit.label(lang) == label
+
+
+# --- collections: a camp by any of its names, in either script ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def camps_index() -> SearchIndex:
+    from mapapp.webmap.mapview import load_dataset
+
+    ds = load_dataset()
+    return build_index(dict(ds.places), dict(ds.people), ds.collections)
+
+
+@pytest.mark.parametrize(("query", "group"), [("Sevvostlag", "7"), ("Севвостлаг", "7"), ("севвостлаг", "7"),
+                                              ("Dallag", "2"), ("Дальлаг", "2"), ("Karlag", "195"),
+                                              ("Северо-Восточный ИТЛ", "7")])
+def test_a_camp_is_found_by_its_other_names(camps_index: SearchIndex, query: str, group: str) -> None:
+    hits = camps_index.search(query)
+    assert f"gulag-camps/{group}" in [h.id for h in hits[:3]]
+    hit = next(h for h in hits if h.id == f"gulag-camps/{group}")
+    assert hit.kind == "feature" and hit.collection == ("gulag-camps", group)
+    assert "(Gulag camp)" in hit.label("en") and "(лагерь ГУЛАГа)" in hit.label("ru")
+
+
+def test_places_and_people_are_not_collection_hits(camps_index: SearchIndex) -> None:
+    (hit,) = [h for h in camps_index.search("Lubyanka") if h.id == "lubyanka"]
+    assert hit.collection is None and hit.label("en").endswith("(place)")

@@ -53,3 +53,20 @@ def test_features_are_fetched_when_the_app_serves_them(ds: Dataset) -> None:
     assert url.replace("/", "\\/") in html or url in html
     assert "Северо-Восточный ИТЛ" not in html  # the features travel by URL, not in the page
     assert "Северо-Восточный ИТЛ" in build_map(ds, MapState()).get_root().render()
+
+
+def test_a_camp_hit_focuses_its_locations(ds: Dataset) -> None:
+    from mapapp.webmap.mapview import focus_group, focus_place_ids
+
+    ids = focus_place_ids(ds, "feature", "gulag-camps/133")  # two locations: Maloyaroslavets and Obninskoe
+    assert ids == ["1", "2"]
+    html = folium_script(focus_group(ids, collection="gulag-camps"))
+    assert '"collection": "gulag-camps"' in html and '"features": ["1", "2"]' in html
+
+
+def folium_script(group: object) -> str:
+    import folium
+
+    fmap = folium.Map(tiles=None)
+    fmap.add_child(group)  # type: ignore[arg-type]
+    return fmap.get_root().render()

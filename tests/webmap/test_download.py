@@ -230,3 +230,40 @@ def test_no_cell_starts_a_formula(texts: dict[str, str]) -> None:
                           ("citation_en", "citation"), ("place", "places")]:
         if field in texts:  # the text survives: as it was, or behind one apostrophe
             assert parsed[column] in (texts[field], "'" + texts[field])
+
+
+# --- a collection's download: the features of the window's last year, with the year's figure and the source ------
+
+def _camps() -> Collection:
+    from mapapp.webmap.mapview import load_dataset
+
+    return load_dataset().collections[0]
+
+
+@pytest.mark.parametrize(("start", "end", "year"), [("1937-01", "1938-12", 1938), ("1938-01", "1939-01", 1939),
+                                                    ("1938-12", "1938-12", 1938)])
+def test_collection_download_holds_the_features_of_the_windows_last_year(start: str, end: str, year: int) -> None:
+    from mapapp.webmap.download import collection_csv, collection_geojson
+
+    camps = _camps()
+    state = MapState(start=start, end=end)
+    doc = json.loads(collection_geojson(camps, state))
+    expected = {f.id: f.value(year) for f in camps.features if f.first <= year <= f.last}
+    assert {f["id"]: (f["properties"]["value"] if f["properties"]["value_known"] else None)
+            for f in doc["features"]} == expected
+    assert doc["mapapp"]["year"] == year and "urbica/gulag-api" in doc["mapapp"]["citation"]
+    rows = list(csv.DictReader(io.StringIO(collection_csv(camps, state))))
+    assert [r["id"] for r in rows[:-2]] == [f["id"] for f in doc["features"]]
+    assert rows[-1]["id"] == "source" and "Memorial" in rows[-1]["name"]
+
+
+def test_collection_download_is_empty_with_its_layer_off_and_russian_in_russian() -> None:
+    from mapapp.webmap.download import collection_geojson, collection_summary
+
+    camps = _camps()
+    off = MapState(layers=tuple(la for la in MapState().layers if la != "gulag"))
+    assert json.loads(collection_geojson(camps, off))["features"] == []
+    ru = MapState(lang="ru", start="1938-01", end="1938-12")
+    doc = json.loads(collection_geojson(camps, ru))
+    assert doc["mapapp"]["measure"] == "заключённых" and "Мемориал" in doc["mapapp"]["citation"]
+    assert collection_summary(camps, ru).startswith("Лагерные управления ГУЛАГа, 1918–1960 — 1938: мест — ")

@@ -68,7 +68,7 @@ def test_one_sessions_focus_never_reaches_the_shared_frame(ds: Dataset) -> None:
     frame = map_frame(build_map(ds, MapState()), key="map-en", returned_objects=RETURNED)
     before = frame.component_args(height=720, width=None, feature_group=None)
     focused = frame.component_args(height=720, width=None, feature_group=focus_js(("butovo",), None))
-    assert 'places: ["butovo"]' in focused["feature_group"]
+    assert '\"places\": ["butovo"]' in focused["feature_group"]
     after = frame.component_args(height=720, width=None, feature_group=None)
     assert after == before and "var request" not in after["script"] and after["feature_group"] is None
 
@@ -76,8 +76,8 @@ def test_one_sessions_focus_never_reaches_the_shared_frame(ds: Dataset) -> None:
 def test_focus_scripts_differ_only_by_their_focus() -> None:
     places = focus_js(("kirov", "smolny"))
     trail = focus_js(("moscow",), "mandelstam")
-    assert 'var request = {places: ["kirov", "smolny"], person: null}' in places
-    assert 'var request = {places: ["moscow"], person: "mandelstam"}' in trail
+    assert 'var request = {"places": ["kirov", "smolny"], "person": null}' in places
+    assert 'var request = {"places": ["moscow"], "person": "mandelstam"}' in trail
     assert "map_div.addLayer(feature_group_feature_group_0)" in places
     hostile = focus_js(("x",), "a</script><script>alert(1)//")
     assert "</script><script>alert(1)" not in hostile

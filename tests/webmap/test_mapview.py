@@ -185,7 +185,7 @@ def test_focus_group_names_the_places(ds: Dataset) -> None:
     fmap = folium.Map(tiles=None)
     group.add_to(fmap)
     html = fmap.get_root().render()
-    assert 'var request = {places: ["kirov", "smolny"], person: null}' in html
+    assert 'var request = {"places": ["kirov", "smolny"], "person": null}' in html
     assert "window.__mapappPending = request" in html  # kept for the map if it is not drawn yet
 
 

@@ -56,9 +56,9 @@ def test_focus_group_shows_a_trail_or_places() -> None:
         return fmap.get_root().render()
 
     with_person = script(focus_group(["moscow", "cherdyn"], person="mandelstam"))
-    assert 'var request = {places: ["moscow", "cherdyn"], person: "mandelstam"}' in with_person
+    assert 'var request = {"places": ["moscow", "cherdyn"], "person": "mandelstam"}' in with_person
     places_only = script(focus_group(["moscow"]))
-    assert 'var request = {places: ["moscow"], person: null}' in places_only
+    assert 'var request = {"places": ["moscow"], "person": null}' in places_only
     hostile = script(focus_group(["x"], person="a</script><script>alert(1)//"))
     assert "</script><script>alert(1)" not in hostile
 
@@ -73,7 +73,7 @@ def test_searching_a_person_with_a_trail_shows_it(monkeypatch: pytest.MonkeyPatc
     assert hit is not None and hit.id == "mandelstam"
     components = at.get("component_instance")
     group = json.loads(components[0].proto.json_args)["feature_group"]
-    assert 'person: "mandelstam"}' in group
+    assert '"person": "mandelstam"}' in group
     at.text_input(key="query").input("Butovo").run()  # a place: focus as before
     group = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
-    assert 'var request = {places: ["butovo"], person: null}' in group
+    assert 'var request = {"places": ["butovo"], "person": null}' in group
