@@ -37,7 +37,7 @@ def problems(tmp_path: Path, *rows: str, header: str = HEADER) -> list[str]:
 def test_real_tour_validates_against_real_places() -> None:
     ds = load_dataset(GEODATA_DIR)
     steps = load_tour(DATA_DIR / "tour.csv", ds.places.keys(), people_with_trails(ds))
-    assert 8 <= len(steps) <= 12
+    assert 8 <= len(steps) <= 14  # about three minutes
     starts = [month_first(s.start) for s in steps]
     assert starts == sorted(starts), "the tour tells the story in date order"
     for step in steps:
@@ -52,6 +52,15 @@ def test_real_tour_validates_against_real_places() -> None:
     assert by_id["mandelstam_death"].person == "mandelstam"  # the tour draws one trail
     assert [s.id for s in steps if s.person] == ["mandelstam_death"]
     assert "20,761" in by_id["butovo"].caption_en and "20 761" in by_id["butovo"].caption_ru
+    # the camps step: the whole map, the camps' window, and the numbers are the collection's totals
+    gulag = by_id["gulag_1937_1941"]
+    assert (gulag.view, gulag.start, gulag.end) == ("ussr", "1937-01", "1941-12")
+    (camps,) = ds.collections
+    for year in (1937, 1941):
+        total = camps.total(year)
+        assert total is not None
+        assert f"{total.total:,}" in gulag.caption_en and f"{total.total:,}".replace(",", " ") in gulag.caption_ru
+        assert str(total.with_value) in gulag.caption_en and str(total.with_value) in gulag.caption_ru
 
 
 def test_good_row_and_default_duration(tmp_path: Path) -> None:
