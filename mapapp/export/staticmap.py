@@ -2,6 +2,9 @@
 
 What is shown is decided by :func:`mapapp.webmap.mapview.visible_place_ids` (the app's own reference), names by
 :func:`mapapp.model.timeline.name_at` at the end of the window, colours and symbols by :data:`mapapp.model.layers.LAYERS`.
+Collections (:mod:`mapapp.model.collections`) whose layer is on are drawn as the browser draws them: a circle per
+feature operating in the window's last year, area ∝ its figure, a recorded zero a small white disc, "no count" a
+dashed ring; below the place markers, with a size key, the year's total and the collection's credit.
 The page: title and date stamp, the projected Natural Earth basemap with markers and labels that never
 overlap (greedy placement; labels that find no free spot are dropped), an inset for Moscow's dense cluster on
 country-scale maps, a scale bar in km, a north arrow where the projection turns north away from "up", the
@@ -40,10 +43,12 @@ from mapapp.export.options import ExportOptions
 from mapapp.export.regions import BBox, Region
 from mapapp.i18n import Lang, t
 from mapapp.ingest.borders import Borders
-from mapapp.model.layers import LAYERS, LAYERS_BY_ID
+from mapapp.model.collections import Collection, Feature, in_layers, year_of
+from mapapp.model.layers import LAYERS, LAYERS_BY_ID, Layer
 from mapapp.model.timeline import events_in_window, name_at
 from mapapp.model.trails import Segment, trail_of
 from mapapp.model.viewstate import month_last, parse_month
+from mapapp.webmap.collectionview import _SUBJECT, STRINGS, key_values
 from mapapp.webmap.mapview import Dataset, visible_place_ids
 
 if TYPE_CHECKING:
@@ -446,6 +451,164 @@ def _draw_markers(ax: Axes, ds: Dataset, ids: Sequence[str], xy: dict[str, tuple
                    gid=f"layer-{layer.id}")
 
 
+# ---------------------------------------------------------------- collections
+
+
+#: Circle radii in points at type scale 1, as ``web/mapapp.js`` (``radiusOf``) gives them in pixels: a figure's
+#: circle (area ∝ the figure, never under the minimum), a recorded zero, "no count".
+COLLECTION_BIG, COLLECTION_MIN, COLLECTION_ZERO, COLLECTION_NO_COUNT = 30.0, 2.5, 3.0, 4.0
+COLLECTION_EDGE, NO_COUNT_INK, COLLECTION_ALPHA = "#1f1f1f", "#555555", 0.55
+#: Above the basemap (1) and the borders (1.5), below the place markers (6) and the labels (8).
+COLLECTION_ZORDER = 4.0
+#: The kinds of circle, in drawing order: figures (largest first), then "no count" rings, then zero discs.
+CircleKind = Literal["count", "no-count", "zero"]
+CIRCLE_KINDS: tuple[CircleKind, ...] = ("count", "no-count", "zero")
+
+
+def collection_radius(value: int | None, max_value: int, s: float) -> float:
+    """The radius in points of a feature's circle for ``value`` (None: no count) at type scale ``s``."""
+    if value is None:
+        return COLLECTION_NO_COUNT * s
+    if value == 0:
+        return COLLECTION_ZERO * s
+    return max(COLLECTION_MIN, COLLECTION_BIG * math.sqrt(value / max(1, max_value))) * s
+
+
+def circle_kind(value: int | None) -> CircleKind:
+    """How a figure is drawn: a sized circle, a "no count" ring or a zero disc."""
+    return "no-count" if value is None else "zero" if value == 0 else "count"
+
+
+def _circle_style(kind: CircleKind, colour: str, s: float) -> dict[str, Any]:
+    """The browser's ``circleStyle`` as scatter arguments (line widths in points at type scale ``s``)."""
+    if kind == "no-count":
+        # Collections scale dash patterns by the line width: a dash of 3 and a gap of 2 (× s) points.
+        return {"facecolors": "none", "edgecolors": NO_COUNT_INK, "linewidths": 1.4 * s,
+                "linestyles": [(0.0, (3 / 1.4, 2 / 1.4))]}
+    if kind == "zero":
+        return {"facecolors": "white", "edgecolors": COLLECTION_EDGE, "linewidths": 1.2 * s}
+    return {"facecolors": mpl.colors.to_rgba(colour, COLLECTION_ALPHA), "edgecolors": COLLECTION_EDGE,
+            "linewidths": 0.8 * s}
+
+
+def format_number(n: int, lang: Lang) -> str:
+    """1,559,984 in English, 1 559 984 in Russian (no-break spaces, as the browser's ru-RU locale writes it)."""
+    text = f"{n:,}"
+    return text.replace(",", "\u00a0") if lang == "ru" else text
+
+
+@dataclass(frozen=True)
+class CollectionDrawing:
+    """A collection as one export draws it: its layer, the year shown and the features operating then."""
+
+    collection: Collection
+    layer: Layer
+    year: int
+    operating: tuple[tuple[Feature, int | None], ...]  # each with its figure for the year (None: no count)
+
+    def key_rows(self) -> list[int | None]:
+        """The size key's rows, as the browser's: round figures (largest first), a recorded zero, "no count"."""
+        return [*reversed(key_values(self.collection.max_value)), 0, None]
+
+
+def drawn_collections(ds: Dataset, opts: ExportOptions) -> list[CollectionDrawing]:
+    """The collections whose layer is on in ``opts``, in the year of the window's end
+    (:func:`mapapp.model.collections.year_of`), with the features operating that year."""
+    state = opts.state
+    _, end = state.window(ds.span[0])
+    year = year_of(end)
+    return [CollectionDrawing(c, LAYERS_BY_ID[c.layer], year, tuple((f, f.value(year)) for f in c.operating(year)))
+            for c in in_layers(ds.collections, state.layers)]
+
+
+def collection_key_labels(drawing: CollectionDrawing, lang: Lang) -> list[tuple[int | None, str]]:
+    """The size key's rows with their labels in ``lang``: "100,000", "10,000", "1,000", "count 0",
+    "operating, no count"."""
+    return [(v, STRINGS["key_no_count"][lang] if v is None else STRINGS["key_zero"][lang] if v == 0
+             else format_number(v, lang)) for v in drawing.key_rows()]
+
+
+def collection_key_note(c: Collection, lang: Lang) -> str:
+    """The size key's heading: "Circle area ∝ prisoners in the window's last year"."""
+    return STRINGS["key"][lang].format(measure=c.text("measure", lang))
+
+
+def collection_total_line(c: Collection, year: int, lang: Lang) -> str:
+    """"Prisoners in 1938: 1,559,984 — the sum for the 58 of 60 locations operating that year that have a count.",
+    or that ``year`` is outside the collection's years; as the browser captions its chart of totals."""
+    total = c.total(year)
+    if total is None:
+        if c.years is None:
+            return ""
+        return STRINGS["outside"][lang].format(year=year, first=c.years[0], last=c.years[1]) + "."
+    measure = c.text("measure", lang)
+    subject = _SUBJECT[lang].format(Measure=measure[:1].upper() + measure[1:], measure=measure)
+    return (STRINGS["total"][lang].format(measure=subject, year=year, total=format_number(total.total, lang))
+            + " — " + STRINGS["coverage"][lang].format(with_value=total.with_value, operating=total.operating)
+            + ".")
+
+
+def collection_credit(c: Collection, lang: Lang) -> str:
+    """The footer's line for a collection: its title, credit and caveat."""
+    return f"{c.text('title', lang)}: {c.text('credit', lang)}. {c.text('caveat', lang)}"
+
+
+def _draw_collection(ax: Axes, drawing: CollectionDrawing, forward: Transformer,
+                     view: tuple[float, float, float, float], s: float) -> np.ndarray:
+    """The circles of ``drawing`` on the map, projected and clipped to ``view`` as the markers are; one scatter
+    per kind (gid ``collection-<id>-<kind>``), the larger circles drawn first. Returns their centres (n, 2)."""
+    c = drawing.collection
+    items: dict[CircleKind, list[tuple[float, float, float]]] = {kind: [] for kind in CIRCLE_KINDS}
+    for feature, value in drawing.operating:
+        x, y = forward.transform(feature.lon, feature.lat)
+        if view[0] <= x <= view[2] and view[1] <= y <= view[3]:
+            items[circle_kind(value)].append((collection_radius(value, c.max_value, s), float(x), float(y)))
+    for k, kind in enumerate(CIRCLE_KINDS):
+        members = sorted(items[kind], key=lambda item: -item[0])  # larger first: smaller ones stay visible
+        if not members:
+            continue
+        pts = np.array(members)
+        ax.scatter(pts[:, 1], pts[:, 2], s=(2 * pts[:, 0]) ** 2, marker="o", zorder=COLLECTION_ZORDER + k * 0.01,
+                   gid=f"collection-{c.id}-{kind}", **_circle_style(kind, drawing.layer.colour, s))
+    centres = [(x, y) for kind in CIRCLE_KINDS for _, x, y in items[kind]]
+    return np.array(centres) if centres else np.empty((0, 2))
+
+
+def _key_height(drawing: CollectionDrawing, legend_pt: float, s: float) -> float:
+    """The height in inches of a collection's size key: its heading, and under it a row of circles."""
+    if not drawing.operating:
+        return 0.0
+    top = max(collection_radius(v, drawing.collection.max_value, s) for v in drawing.key_rows())
+    return (legend_pt * 1.35 + 2 * top + 3 * s) / 72
+
+
+def _draw_collection_key(fig: Figure, drawing: CollectionDrawing, rect: tuple[float, float, float, float],
+                         lang: Lang, legend_pt: float, s: float, renderer: RendererBase) -> None:
+    """The size key of ``drawing`` in ``rect`` (x, y, width, height in inches): the heading, under it each round
+    figure, a zero and "no count" drawn as on the map, with their labels (gids ``collection-key-<id>…``)."""
+    c = drawing.collection
+    w_in, h_in = fig.get_size_inches()
+    x0, y0, w, h = rect
+    ax = fig.add_axes((x0 / w_in, y0 / h_in, w / w_in, h / h_in))
+    ax.set_gid(f"collection-key-{c.id}")
+    ax.set_axis_off()
+    w_pt, h_pt = w * 72, h * 72
+    ax.set_xlim(0, w_pt)  # data units are points
+    ax.set_ylim(0, h_pt)
+    ax.text(0, h_pt, collection_key_note(c, lang), ha="left", va="top", fontsize=legend_pt, color=INK,
+            gid=f"collection-key-note-{c.id}")
+    yc = (h_pt - legend_pt * 1.35) / 2
+    x = 0.0
+    for k, (value, label) in enumerate(collection_key_labels(drawing, lang)):
+        kind = circle_kind(value)
+        r = collection_radius(value, c.max_value, s)
+        ax.scatter([x + r], [yc], s=[(2 * r) ** 2], marker="o", clip_on=False, gid=f"collection-key-{c.id}-{k}",
+                   **_circle_style(kind, drawing.layer.colour, s))
+        text = ax.text(x + 2 * r + 3 * s, yc, label, ha="left", va="center", fontsize=legend_pt, color=INK,
+                       gid=f"collection-key-label-{c.id}-{k}")
+        x += 2 * r + 3 * s + text.get_window_extent(renderer).width * 72 / fig.dpi + 12 * s
+
+
 #: A person's trail, as in the app (Paul Tol muted rose).
 TRAIL_COLOUR, TRAIL_INK = "#CC6677", "#5a1f2e"
 #: Where along a trail's arrow its number may go, in order of preference (fractions of the way).
@@ -614,13 +777,18 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
     canvas = FigureCanvasAgg(fig)
     renderer = canvas.get_renderer()
     forward, _ = _transformers(region.proj)
-    present = [layer for layer in LAYERS if layer.id in state.layers and any(ds.layer(p) == layer.id for p in ids)]
+    collections = drawn_collections(ds, opts)
+    collection_layers = {d.layer.id for d in collections if d.operating}
+    present = [layer for layer in LAYERS if layer.id in state.layers and (
+        layer.id in collection_layers or any(ds.layer(p) == layer.id for p in ids))]
     snapshot, border_geoms = border_geometries(ds.borders, when)
     drawn = drawn_trail(ds, opts)  # computed once: the key under the map and the arrows on it
     trail_text = trail_key(ds, opts, drawn)
     footer_text = f"{t('sources', lang)} {WORDS['footer_extra'][lang]}"
     if border_geoms:
         footer_text += f" {t('borders_footer', lang)}"
+    for drawing in collections:
+        footer_text += f" {collection_credit(drawing.collection, lang)}"
     s = max(min(w_in, h_in) / 8.27, 0.7)  # type scale: 1 on A4, never so small that text is unreadable
     while True:  # ... unless the page is so small that the map would get less than half of it
         title_pt, stamp_pt, legend_pt, footer_pt = 16 * s, 11.5 * s, 7.5 * s, 6 * s
@@ -633,9 +801,15 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
         chars = max(40, int((w_in - 2 * margin) * 72 / (footer_pt * 0.56)))
         footer_lines = textwrap.wrap(footer_text, chars)
         footer_band = (len(footer_lines) * footer_pt * 1.3) / 72 + margin
-        trail_lines = textwrap.wrap(trail_text, int((w_in - 2 * margin) * 72 / (legend_pt * 0.56)))
+        line_chars = int((w_in - 2 * margin) * 72 / (legend_pt * 0.56))
+        trail_lines = textwrap.wrap(trail_text, line_chars)
         trail_band = len(trail_lines) * legend_pt * 1.35 / 72 + (legend_pt * 0.5 / 72 if trail_lines else 0.0)
-        map_bottom = footer_band + trail_band + legend_band + 0.08 * s
+        # Each collection: its size key, then the year's total (gid collection-total-<id>).
+        blocks = [(d, _key_height(d, legend_pt, s),
+                   textwrap.wrap(collection_total_line(d.collection, d.year, lang), line_chars)) for d in collections]
+        collection_band = sum(key_h + len(lines) * legend_pt * 1.35 / 72 + legend_pt * 0.5 / 72
+                              for _, key_h, lines in blocks if key_h or lines)
+        map_bottom = footer_band + trail_band + collection_band + legend_band + 0.08 * s
         map_h = h_in - top_band - map_bottom
         map_w = w_in - 2 * margin
         if map_h >= 0.5 * h_in or s < 0.2:
@@ -671,6 +845,7 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
         if view[0] <= x <= view[2] and view[1] <= y <= view[3]:
             xy[pid] = (float(x), float(y))
     shown = [pid for pid in ids if pid in xy]
+    circles = [_draw_collection(ax, drawing, forward, view, s) for drawing in collections]  # below the markers
     _draw_markers(ax, ds, shown, xy, s)
     pts = np.array([xy[p] for p in shown]) if shown else np.empty((0, 2))
 
@@ -686,7 +861,8 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
     label_ids = shown
     cluster: list[Candidate] = []
     if not region.city and len(moscow) >= INSET_MIN_PLACES:
-        obstacles.append(_draw_inset(fig, ax, ds, moscow, names, counts, opts, s, renderer, pts, view))
+        crowd = np.vstack([pts, *circles])  # the inset takes the corner with the fewest markers and circles
+        obstacles.append(_draw_inset(fig, ax, ds, moscow, names, counts, opts, s, renderer, crowd, view))
         label_ids = [p for p in shown if p not in moscow]
         mx, my = forward.transform(37.62, 55.75)
         cluster = [Candidate("moscow-cluster", WORDS["moscow"][lang], mx, my, 11.0 * s + 1)]
@@ -695,16 +871,28 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
     place_labels(ax, cands, obstacles, 6.5 * s, renderer)
 
     # Legend and footer.
-    present = [layer for layer in present if any(ds.layer(p) == layer.id for p in shown)]  # only what is drawn
+    present = [layer for layer in present  # only what is drawn
+               if layer.id in collection_layers or any(ds.layer(p) == layer.id for p in shown)]
     if present:
         handles = [Line2D([], [], linestyle="none", marker=MARKERS[la.shape], markersize=7 * s * MARKER_SCALE[
-            MARKERS[la.shape]] ** 0.5 * (1.6 if la.shape == "dot" else 1.0), markerfacecolor=la.colour,
-            markeredgecolor=OUTLINE, markeredgewidth=0.6 * s) for la in present]
+            MARKERS[la.shape]] ** 0.5 * (1.6 if la.shape == "dot" else 1.0),
+            markerfacecolor=mpl.colors.to_rgba(la.colour, COLLECTION_ALPHA) if la.collection else la.colour,
+            markeredgecolor=COLLECTION_EDGE if la.collection else OUTLINE,
+            markeredgewidth=(0.8 if la.collection else 0.6) * s) for la in present]
         labels = [la.label_en if lang == "en" else la.label_ru for la in present]
         legend = fig.legend(handles, labels, loc="upper left", ncol=ncol, frameon=False, fontsize=legend_pt,
                             bbox_to_anchor=(margin / w_in, (map_bottom - 0.04 * s) / h_in),
                             borderaxespad=0, handletextpad=0.4, columnspacing=1.5, borderpad=0.2)
         legend.set_gid("legend")
+    top = footer_band + trail_band + collection_band
+    for drawing, key_h, lines in blocks:
+        if key_h:
+            _draw_collection_key(fig, drawing, (margin, top - key_h, map_w, key_h), lang, legend_pt, s, renderer)
+        if lines:
+            fig.text(margin / w_in, (top - key_h) / h_in, "\n".join(lines), ha="left", va="top", fontsize=legend_pt,
+                     color=INK, linespacing=1.35, gid=f"collection-total-{drawing.collection.id}")
+        if key_h or lines:
+            top -= key_h + len(lines) * legend_pt * 1.35 / 72 + legend_pt * 0.5 / 72
     if trail_lines:
         fig.text(margin / w_in, (footer_band + trail_band - legend_pt * 0.25 / 72) / h_in, "\n".join(trail_lines),
                  ha="left", va="top", fontsize=legend_pt, color=TRAIL_INK, linespacing=1.35, gid="trail-key")
