@@ -591,7 +591,7 @@
       var layer = layersById[c.layer] || { colour: "#777777" };
       var colour = /^#[0-9a-fA-F]{6}$/.test(layer.colour) ? layer.colour : "#777777";
       var big = data.kiosk ? 44 : 30;
-      return { c: c, colour: colour, big: big, markers: [], byId: {}, group: L.layerGroup().addTo(map),
+      return { c: c, colour: colour, big: big, markers: [], byId: {}, groups: {}, group: L.layerGroup().addTo(map),
                drawn: null, open: null, shown: [] };
     });
     function radiusOf(view, v) {
@@ -620,6 +620,11 @@
         m.on("popupclose", function () { if (view.open === f.id) view.open = null; });
         view.markers.push(m);
         view.byId[String(f.id)] = m;
+        var g = f.properties.group, span = g !== null && g !== undefined ? view.groups[g] : null;
+        if (g !== null && g !== undefined) {
+          view.groups[g] = span ? [Math.min(span[0], f.properties.first), Math.max(span[1], f.properties.last), span[2] + 1]
+            : [f.properties.first, f.properties.last, 1];
+        }
       });
       view.drawn = null;
       refreshCollections();
@@ -708,7 +713,12 @@
         var text = texts ? texts[data.lang] || texts.ru || texts.en : "";
         if (text) box.appendChild(el("p", "mapapp-attr", a.label + ": " + text));
       });
-      box.appendChild(el("p", "mapapp-years", s.years + ": " + (p.first === p.last ? p.first : p.first + "–" + p.last)));
+      function span(a, b) { return a === b ? String(a) : a + "–" + b; }
+      box.appendChild(el("p", "mapapp-years", s.years + ": " + span(p.first, p.last)));
+      var whole = p.group !== null && p.group !== undefined ? view.groups[p.group] : null;
+      if (whole && whole[2] > 1) {
+        box.appendChild(el("p", "mapapp-group-years", fill(s.group_years, { n: whole[2] }) + ": " + span(whole[0], whole[1])));
+      }
       var v = featValue(f, year), line;
       if (v === undefined) line = fill(s.outside, { year: year, first: p.first, last: p.last });
       else line = fill(s.in_year, { year: year }) + ": " + (v === null ? s.no_count : v === 0 ? s.zero

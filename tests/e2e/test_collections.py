@@ -1,0 +1,145 @@
+"""The Gulag camps layer in the browser, held to mapapp.model.collections: which locations show for a window,
+their sizes (area ∝ prisoners, "no count" apart from zero), the popup's chart and the totals chart under the slider.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Frame, Page
+
+from mapapp.model.collections import Collection
+from mapapp.webmap.mapview import load_dataset
+
+from .test_map import assert_offline, move_sliders, open_map, shoot
+
+CAMPS = "gulag-camps"
+
+
+@pytest.fixture(scope="module")
+def camps() -> Collection:
+    return load_dataset().collections[0]
+
+
+def loaded(frame: Frame) -> Frame:
+    frame.wait_for_function("() => mapappApi.collectionsLoaded()", timeout=30_000)
+    return frame
+
+
+def shown(frame: Frame) -> list[str]:
+    return frame.evaluate(f"() => mapappApi.collectionShown('{CAMPS}')")
+
+
+def circle(frame: Frame, fid: str) -> dict | None:
+    return frame.evaluate(f"() => mapappApi.collectionCircle('{CAMPS}', '{fid}')")
+
+
+@pytest.mark.parametrize("window", [("1937-01", "1937-12"), ("1938-06", "1938-12"), ("1950-01", "1953-12")])
+def test_the_locations_shown_are_those_operating_in_the_windows_last_year(
+        open_app: Callable[..., Page], camps: Collection, window: tuple[str, str]) -> None:
+    page, frame = open_map(open_app)
+    loaded(frame)
+    move_sliders(frame, *window)
+    year = int(window[1][:4])
+    assert shown(frame) == sorted(f.id for f in camps.operating(year))
+    assert_offline(page)
+
+
+def test_sizes_follow_the_slider_area_proportional_to_prisoners(open_app: Callable[..., Page],
+                                                                camps: Collection) -> None:
+    page, frame = open_map(open_app)
+    loaded(frame)
+    # a location with figures in two years, one at least twice the other (both above the smallest circle)
+    f, y1, y2 = next((f, y1, y2) for f in camps.features for y1 in f.values for y2 in f.values
+                     if (a := f.values[y1]) and (b := f.values[y2]) and a > 2 * b > 4000)
+    move_sliders(frame, f"{y1}-01", f"{y1}-12")
+    big = circle(frame, f.id)
+    move_sliders(frame, f"{y2}-01", f"{y2}-12")
+    small = circle(frame, f.id)
+    assert big is not None and small is not None and big["dash"] is None
+    v1, v2 = f.value(y1), f.value(y2)
+    assert v1 is not None and v2 is not None
+    assert big["radius"] / small["radius"] == pytest.approx(math.sqrt(v1 / v2), rel=0.02)
+    # a year the source lists without a figure: a dashed ring, not a zero
+    g, year = next((g, y) for g in camps.features for y in range(g.first, g.last + 1) if g.value(y) is None)
+    move_sliders(frame, f"{year}-01", f"{year}-12")
+    ring = circle(frame, g.id)
+    assert ring is not None and ring["dash"] and ring["fill"] is None
+    z, zyear = next((z, y) for z in camps.features for y in range(z.first, z.last + 1) if z.value(y) == 0)
+    move_sliders(frame, f"{zyear}-01", f"{zyear}-12")
+    zero = circle(frame, z.id)
+    assert zero is not None and zero["dash"] is None and zero["fill"] == "#ffffff"
+    assert_offline(page)
+
+
+@pytest.mark.parametrize(("end", "on"), [("1952-12", False), ("1953-01", True), ("1954-12", True),
+                                         ("1955-01", False)])
+def test_a_location_shows_from_its_first_to_its_last_year(open_app: Callable[..., Page], camps: Collection,
+                                                          end: str, on: bool) -> None:
+    f = next(f for f in camps.features if f.id == "1")
+    assert (f.first, f.last) == (1953, 1954)
+    page, frame = open_map(open_app)
+    loaded(frame)
+    move_sliders(frame, end, end)
+    assert ("1" in shown(frame)) is on
+
+
+def test_the_totals_chart_marks_the_year_and_says_what_it_covers(open_app: Callable[..., Page],
+                                                                 camps: Collection) -> None:
+    page, frame = open_map(open_app)
+    loaded(frame)
+    bars = frame.evaluate("() => [...document.querySelectorAll('.mapapp-totals-chart rect')]"
+                          ".map(r => [Number(r.dataset.year), Number(r.dataset.total)])")
+    assert bars == [[t.year, t.total] for t in camps.totals]
+    for year in (1938, 1947):
+        move_sliders(frame, f"{year}-01", f"{year}-12")
+        marked = frame.evaluate("() => [...document.querySelectorAll('.mapapp-totals-chart rect')]"
+                                ".filter(r => r.getAttribute('fill') === '#1f1f1f').map(r => Number(r.dataset.year))")
+        assert marked == [year]
+        total = camps.total(year)
+        assert total is not None
+        caption = frame.locator(".mapapp-totals-caption").inner_text()
+        assert f"Prisoners in {year}: {total.total:,}" in caption
+        assert f"{total.with_value} of {total.operating} locations" in caption
+    # the layer off: no circles, no chart
+    frame.locator("[data-layer='gulag']").uncheck()
+    assert shown(frame) == [] and not frame.locator(".mapapp-totals").is_visible()
+    assert_offline(page)
+
+
+def test_a_camps_popup_has_its_names_years_chart_and_citation(open_app: Callable[..., Page], camps: Collection,
+                                                             artifacts_dir: Path) -> None:
+    page, frame = open_map(open_app)
+    loaded(frame)
+    first, sevvostlag = camps.by_group("7")  # two locations: 1932–1937 and 1938–1952
+    frame.evaluate(f"() => mapappApi.focusFeatures('{CAMPS}', ['{sevvostlag.id}'])")
+    move_sliders(frame, "1938-01", "1938-12")
+    popup = frame.locator(".leaflet-popup-content .mapapp-popup")
+    assert popup.locator("h3").inner_text() == sevvostlag.name_en
+    text = popup.inner_text()
+    assert "Sevvostlag" in text and "Corrective-labor camps" in text
+    assert f"Years with a record at this location: {sevvostlag.first}–{sevvostlag.last}" in text
+    assert f"All 2 locations of this camp: {first.first}–{sevvostlag.last}" in text
+    v = sevvostlag.value(1938)
+    assert v is not None and f"In 1938: {v:,} prisoners" in text
+    assert "GULAG History Museum / Memorial, via urbica/gulag-api" in text
+    chart = [int(y) for y in popup.locator(".mapapp-chart-bar").evaluate_all("rs => rs.map(r => r.dataset.year)")]
+    assert chart == [y for y in range(sevvostlag.first, sevvostlag.last + 1) if sevvostlag.value(y) is not None]
+    marked = popup.locator(".mapapp-chart-bar[fill='#1f1f1f']").evaluate_all("rs => rs.map(r => r.dataset.year)")
+    assert marked == ["1938"]
+    shoot(page, artifacts_dir / "camps-popup-1938.png")
+    assert_offline(page)
+
+
+def test_a_placeholder_title_is_never_a_name(open_app: Callable[..., Page], camps: Collection) -> None:
+    f = next(f for f in camps.features if f.name_ru == "Саратовский ПФЛ")
+    page, frame = open_map(open_app)
+    loaded(frame)
+    frame.evaluate(f"() => mapappApi.focusFeatures('{CAMPS}', ['{f.id}'])")
+    popup = frame.locator(".leaflet-popup-content .mapapp-popup")
+    assert popup.locator("h3").inner_text() == "Saratovsky PFL"
+    assert "the Russian name is transliterated" in popup.inner_text()
+    assert "New prison" not in popup.inner_text()
