@@ -347,3 +347,50 @@ def test_broken_geodata_in_a_subprocess_has_no_traceback(tmp_path: Path) -> None
         f"'properties'. Fix: run `mapapp build --out {geodata}` to write it again (the build output is never "
         "edited by hand).")
     assert "Traceback" not in proc.stderr
+
+
+# --- collections: built with the tables, checked for staleness, a broken one stops the build ----------------------
+
+def _with_camps(tmp_path: Path) -> Path:
+    import shutil
+
+    data = write_tables(tmp_path / "data", curated_only())
+    shutil.copytree(REPO_ROOT / "data" / "collections" / "gulag-camps", data / "collections" / "gulag-camps")
+    return data
+
+
+def test_build_imports_the_collections_and_check_sees_them_stale(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    data, out = _with_camps(tmp_path), tmp_path / "out"
+    assert main(["build", "--data", str(data), "--out", str(out)]) == EXIT_OK
+    printed = capsys.readouterr().out
+    assert (f"Collection gulag-camps: 641 features, 7 rows left out (see "
+            f"{out / 'collections' / 'gulag-camps.report.txt'}).") in printed
+    built = out / "collections" / "gulag-camps.geojson"
+    assert built.read_bytes() == (REPO_ROOT / "geodata" / "collections" / "gulag-camps.geojson").read_bytes()
+    assert sorted(p.name for p in (out / "collections").iterdir()) == ["gulag-camps.geojson",
+                                                                        "gulag-camps.report.txt"]
+    built.write_text(built.read_text(encoding="utf-8").replace("Севвостлаг", "Sevvostlag"), encoding="utf-8")
+    assert main(["build", "--data", str(data), "--out", str(out), "--check"]) == EXIT_STALE
+    assert "is stale: collections/gulag-camps.geojson differ" in capsys.readouterr().err
+    (out / "collections" / "old.geojson").write_text("{}", encoding="utf-8")  # a collection since removed
+    assert main(["build", "--data", str(data), "--out", str(out), "--check"]) == EXIT_STALE
+    assert "collections/old.geojson" in capsys.readouterr().err
+    assert main(["build", "--data", str(data), "--out", str(out)]) == EXIT_OK  # removes what no collection makes
+    assert not (out / "collections" / "old.geojson").exists()
+    assert main(["build", "--data", str(data), "--out", str(out), "--check"]) == EXIT_OK
+
+
+def test_a_broken_collection_stops_the_build_with_the_tables_problems(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    data, out = _with_camps(tmp_path), tmp_path / "out"
+    toml = data / "collections" / "gulag-camps" / "collection.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('layer = "gulag"', 'layer = "gulags"'), encoding="utf-8")
+    (data / "places.csv").write_text((data / "places.csv").read_text(encoding="utf-8").replace(",59.", ",95.", 1),
+                                     encoding="utf-8")
+    assert main(["build", "--data", str(data), "--out", str(out)]) == EXIT_PROBLEMS
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "Nothing was written." and not out.exists()
+    assert any(line.startswith("gulag-camps/collection.toml field 'layer': 'gulags' is not a layer of the map. Fix: "
+                               "use one of: killing") for line in err)
+    assert any(line.startswith("places.csv row") for line in err)

@@ -279,6 +279,17 @@ def write_atomically(out_dir: Path, files: Mapping[str, str]) -> None:
             tmp.unlink(missing_ok=True)
 
 
+def _remove_old_collections(out_dir: Path, files: Mapping[str, str]) -> None:
+    """Delete the output of collections no longer in ``data/collections/`` (after the new files are in place), so
+    the build output is exactly what the data makes."""
+    folder = out_dir / collection_import.OUTPUT_DIR
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.is_file() and not path.name.startswith(".") and \
+                    f"{collection_import.OUTPUT_DIR}/{path.name}" not in files:
+                path.unlink()
+
+
 def build(data_dir: Path, out_dir: Path, gazetteer: Gazetteer | None = None) -> BuildResult:
     """Validate ``data_dir``, geocode, and write the GeoJSON files into ``out_dir``.
 
@@ -311,6 +322,7 @@ def build(data_dir: Path, out_dir: Path, gazetteer: Gazetteer | None = None) -> 
             raise DataError(border_problems)
         files[borders.OUTPUT_FILE] = text
     write_atomically(out_dir, files)
+    _remove_old_collections(out_dir, files)
     return BuildResult(out_dir / "places.geojson", out_dir / "events.geojson",
                        len(tables["places.csv"].rows), len(tables["events.csv"].rows),
                        out_dir / borders.OUTPUT_FILE if has_borders else None, len(tables["people.csv"].rows),
