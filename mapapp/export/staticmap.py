@@ -48,7 +48,7 @@ from mapapp.model.layers import LAYERS, LAYERS_BY_ID, Layer
 from mapapp.model.timeline import events_in_window, name_at
 from mapapp.model.trails import Segment, trail_of
 from mapapp.model.viewstate import month_last, parse_month
-from mapapp.webmap.collectionview import _SUBJECT, STRINGS, key_values
+from mapapp.webmap.collectionview import STRINGS, key_values, subject
 from mapapp.webmap.mapview import Dataset, visible_place_ids
 
 if TYPE_CHECKING:
@@ -541,9 +541,7 @@ def collection_total_line(c: Collection, year: int, lang: Lang) -> str:
         if c.years is None:
             return ""
         return STRINGS["outside"][lang].format(year=year, first=c.years[0], last=c.years[1]) + "."
-    measure = c.text("measure", lang)
-    subject = _SUBJECT[lang].format(Measure=measure[:1].upper() + measure[1:], measure=measure)
-    return (STRINGS["total"][lang].format(measure=subject, year=year, total=format_number(total.total, lang))
+    return (STRINGS["total"][lang].format(measure=subject(c, lang), year=year, total=format_number(total.total, lang))
             + " — " + STRINGS["coverage"][lang].format(with_value=total.with_value, operating=total.operating)
             + ".")
 

@@ -47,6 +47,12 @@ def collection_strings(lang: Lang) -> dict[str, str]:
     return {key: value[lang] for key, value in STRINGS.items()}
 
 
+def subject(c: Collection, lang: Lang) -> str:
+    """The measure as the subject of a sentence: "Prisoners" ("Prisoners in 1938: …"), "Число заключённых"."""
+    measure = c.text("measure", lang)
+    return _SUBJECT[lang].format(Measure=measure[:1].upper() + measure[1:], measure=measure)
+
+
 def key_values(max_value: int) -> list[int]:
     """Round figures for the size key, below ``max_value``: the largest power of ten and its tenth and hundredth
     (100,000, 10,000, 1,000 for the camps)."""
@@ -67,7 +73,7 @@ def collection_json(c: Collection, lang: Lang, url: str | None = None) -> dict[s
     return {
         "id": c.id, "layer": c.layer, "title": c.text("title", lang), "credit": c.text("credit", lang),
         "citation": c.text("citation", lang), "caveat": c.text("caveat", lang), "measure": measure,
-        "subject": _SUBJECT[lang].format(Measure=measure[:1].upper() + measure[1:], measure=measure),
+        "subject": subject(c, lang),
         "years": list(c.years) if c.years else None, "max": c.max_value, "key": key_values(c.max_value),
         "attributes": [{"id": a["id"], "label": a["label"][lang]} for a in c.meta.get("attributes", [])],
         "url": url, "features": None if url else [f.as_geojson() for f in c.features],

@@ -29,6 +29,7 @@ HOSTILE_HTML = '<img src=x onerror="window.__xss=1">'
 HOSTILE_NAME = "<b>bold</b>"
 HOSTILE_EVENT = "kirov_assassination"  # at "smolny", shown in 1934
 HOSTILE_PLACE = "smolny"
+HOSTILE_CAMP = "105"  # Sevvostlag's location of 1938–1952 (a collection's feature)
 
 #: The count of markers in the DOM: unclustered markers that are displayed, plus what each cluster holds.
 DOM_COUNT_JS = """() => {
@@ -344,6 +345,15 @@ def hostile_app_url(tmp_path_factory: pytest.TempPathFactory, artifacts_dir: Pat
         if feature["properties"]["id"] == HOSTILE_PLACE:
             feature["properties"]["name_en"] = HOSTILE_NAME
     (folder / "places.geojson").write_text(json.dumps(places, ensure_ascii=False), encoding="utf-8")
+    camps_path = folder / "collections" / "gulag-camps.geojson"
+    camps = json.loads(camps_path.read_text(encoding="utf-8"))
+    camps["collection"]["citation"]["en"] = HOSTILE_HTML
+    camps["collection"]["title"]["en"] = HOSTILE_NAME
+    for feature in camps["features"]:
+        if feature["id"] == HOSTILE_CAMP:
+            feature["properties"].update(name_en=HOSTILE_HTML, other_en=[HOSTILE_NAME])
+            feature["properties"]["attributes"]["type"]["en"] = HOSTILE_HTML
+    camps_path.write_text(json.dumps(camps, ensure_ascii=False), encoding="utf-8")
 
     with serve_app("streamlit-hostile", artifacts_dir, {"MAPAPP_GEODATA": str(folder)}) as url:
         yield url
@@ -368,4 +378,22 @@ def test_data_text_is_never_html(page: Page, hostile_app_url: str, artifacts_dir
     assert frame.evaluate("() => window.__xss") is None
     assert page.evaluate("() => window.__xss") is None
     shoot(page, artifacts_dir / "map-hostile.png")
+    assert_offline(page)
+
+
+def test_collection_text_is_never_html(page: Page, hostile_app_url: str) -> None:
+    page.goto(f"{hostile_app_url}/")
+    wait_for_app(page)
+    frame = map_frame(page)
+    frame.wait_for_function("() => mapappApi.collectionsLoaded()")
+    frame.evaluate(f"() => mapappApi.focusFeatures('gulag-camps', ['{HOSTILE_CAMP}'])")
+    popup = frame.locator(".leaflet-popup-content .mapapp-popup")
+    assert popup_h3(frame) == HOSTILE_HTML
+    expect(popup.locator(".mapapp-names")).to_have_text(f"Also called: {HOSTILE_NAME}")
+    expect(popup.locator(".mapapp-attr", has_text=HOSTILE_HTML)).to_have_count(1)
+    expect(popup.locator(".mapapp-citation", has_text=HOSTILE_HTML)).to_have_count(1)
+    assert HOSTILE_NAME in frame.locator(".mapapp-legend").inner_text()  # the layer's count line names the title
+    assert frame.locator(".mapapp-legend b, .mapapp-legend img, .mapapp-popup img, .mapapp-popup b").count() == 0
+    frame.locator(".mapapp-legend").hover()
+    assert frame.evaluate("() => window.__xss") is None and page.evaluate("() => window.__xss") is None
     assert_offline(page)

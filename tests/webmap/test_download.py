@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mapapp.i18n import Lang
+from mapapp.model.collections import Collection
 from mapapp.model.records import Event, Place
 from mapapp.model.viewstate import MapState
 from mapapp.webmap.download import (
