@@ -266,12 +266,13 @@ def parse_options(out: Path, *, date: str | None = None, start: str | None = Non
         elif fmt is not None and fmt not in ANIMATIONS:
             problems.append(f"--frames {frames}: only for animations; write a .gif or .mp4, or leave it out")
 
-    # The data: the window must hold events.
+    # The data: the window must hold events, or a collection of the chosen layers something in its last year.
     if ds is not None and time_ok:
         span_first, span_last = ds.span
         window_start = span_first if mode == "asof" else month_first(first)
         window_end = month_last(last)
-        if window_end < window_start or not events_in_window(ds.events, window_start, window_end):
+        collected = any(c.layer in layers and c.operating(window_end.year) for c in ds.collections)
+        if window_end < window_start or not (events_in_window(ds.events, window_start, window_end) or collected):
             what = f"--date {date}" if mode == "asof" else f"--from {first} --to {last}"
             problems.append(f"{what}: no events in this window; the data covers "
                             f"{span_first:%Y-%m} to {span_last:%Y-%m}")

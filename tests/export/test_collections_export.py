@@ -312,3 +312,20 @@ def test_the_standalone_page_carries_the_collection_inline(ds: Dataset, camps: C
     assert inline["url"] is None
     assert len(inline["features"]) == len(camps.features)
     assert {f["id"] for f in inline["features"]} == {f.id for f in camps.features}
+
+
+@pytest.mark.parametrize(("categories", "ok"), [(None, True), ("gulag", True), ("killing,nkvd", False)])
+def test_a_window_with_only_camps_exports_when_their_layer_is_chosen(tmp_path: Path, categories: str | None,
+                                                                      ok: bool) -> None:
+    from mapapp.export.options import ExportOptionsError, parse_options
+    from mapapp.webmap.mapview import load_dataset
+
+    ds = load_dataset()
+    assert not [e for e in ds.events if e.start_min.year == 1950 or e.end_max.year == 1950]  # no curated event
+    extra = {"categories": categories} if categories else {}
+    if ok:
+        opts = parse_options(tmp_path / "map.png", ds=ds, start="1950-01", end="1950-12", **extra)
+        assert opts.state.end == "1950-12"
+    else:
+        with pytest.raises(ExportOptionsError, match="no events in this window"):
+            parse_options(tmp_path / "map.png", ds=ds, start="1950-01", end="1950-12", **extra)
