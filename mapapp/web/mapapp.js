@@ -569,7 +569,9 @@
     // --- collections (mapapp/webmap/collectionview.py, rules in mapapp/model/collections.py): each feature a
     // circle on one canvas while it operates, its area proportional to the figure of the window's last year;
     // "no count" (a year without a figure: unknown) is a dashed ring, a recorded zero a small white disc.
-    var collCanvas = L.canvas({ padding: 0.3, tolerance: data.kiosk ? 12 : 3 });
+    // data.collectionRenderer "svg": a benchmark knob only (MAPAPP_COLLECTION_RENDERER, mapview.payload)
+    var collCanvas = data.collectionRenderer === "svg" ? L.svg({ padding: 0.3 })
+      : L.canvas({ padding: 0.3, tolerance: data.kiosk ? 12 : 3 });
     var locale = data.lang === "ru" ? "ru-RU" : "en-GB";
     function fmt(n) { return Number(n).toLocaleString(locale); }
     function fill(text, values) {
@@ -757,9 +759,12 @@
       var svg = svgEl("svg", { viewBox: "0 0 " + w + " " + h, width: "100%", height: h, preserveAspectRatio: "none",
                                role: "img", "class": "mapapp-totals-chart" });
       svg.setAttribute("aria-label", fill(c.strings.totals_label, { measure: c.measure }));
-      var bars = {};
+      var bars = {}, bw = w / n;
+      // the window's years, shaded behind the bars (its last year, the one the map shows, is the dark bar)
+      var shade = svgEl("rect", { x: 0, y: 0, width: 0, height: h, fill: "#e8e4da", "class": "mapapp-totals-window" });
+      svg.appendChild(shade);
       c.totals.forEach(function (t, k) {
-        var bh = top ? (h - 2) * t.total / top : 0, bw = w / n;
+        var bh = top ? (h - 2) * t.total / top : 0;
         var bar = svgEl("rect", { x: k * bw + 0.5, y: h - bh, width: Math.max(1, bw - 1), height: bh,
                                   fill: view.colour, "data-year": t.year, "data-total": t.total });
         bars[t.year] = bar;
@@ -771,7 +776,7 @@
       var caption = el("p", "mapapp-totals-caption");
       caption.setAttribute("aria-live", "polite");
       node.appendChild(caption);
-      view.totals = { node: node, bars: bars, caption: caption, marked: null };
+      view.totals = { node: node, bars: bars, caption: caption, marked: null, shade: shade, bw: bw };
       return node;
     }
     function showTotals(view, year, on) {
@@ -779,6 +784,10 @@
       t.node.style.display = on ? "" : "none";
       if (t.marked !== null && t.bars[t.marked]) t.bars[t.marked].setAttribute("fill", view.colour);
       t.marked = null;
+      var first = Math.max(c.years[0], Math.floor((st.mode === "asof" ? spanMin : st.start) / 12));
+      var last = Math.min(c.years[1], year);
+      t.shade.setAttribute("x", String((first - c.years[0]) * t.bw));
+      t.shade.setAttribute("width", String(last >= first ? (last - first + 1) * t.bw : 0));
       var row = c.totals.filter(function (x) { return x.year === year; })[0];
       if (!row) { t.caption.textContent = fill(c.strings.outside, { year: year, first: c.years[0], last: c.years[1] }); return; }
       t.bars[year].setAttribute("fill", "#1f1f1f");

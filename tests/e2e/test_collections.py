@@ -91,12 +91,12 @@ def test_the_totals_chart_marks_the_year_and_says_what_it_covers(open_app: Calla
                                                                  camps: Collection) -> None:
     page, frame = open_map(open_app)
     loaded(frame)
-    bars = frame.evaluate("() => [...document.querySelectorAll('.mapapp-totals-chart rect')]"
+    bars = frame.evaluate("() => [...document.querySelectorAll('.mapapp-totals-chart rect[data-year]')]"
                           ".map(r => [Number(r.dataset.year), Number(r.dataset.total)])")
     assert bars == [[t.year, t.total] for t in camps.totals]
     for year in (1938, 1947):
         move_sliders(frame, f"{year}-01", f"{year}-12")
-        marked = frame.evaluate("() => [...document.querySelectorAll('.mapapp-totals-chart rect')]"
+        marked = frame.evaluate("() => [...document.querySelectorAll('.mapapp-totals-chart rect[data-year]')]"
                                 ".filter(r => r.getAttribute('fill') === '#1f1f1f').map(r => Number(r.dataset.year))")
         assert marked == [year]
         total = camps.total(year)
@@ -104,6 +104,16 @@ def test_the_totals_chart_marks_the_year_and_says_what_it_covers(open_app: Calla
         caption = frame.locator(".mapapp-totals-caption").inner_text()
         assert f"Prisoners in {year}: {total.total:,}" in caption
         assert f"{total.with_value} of {total.operating} locations" in caption
+    # a window of several years: they are shaded, the last one (the map's year) dark
+    move_sliders(frame, "1937-01", "1941-12")
+    covered = frame.evaluate("""() => {
+      const shade = document.querySelector('.mapapp-totals-window').getBBox();
+      return [...document.querySelectorAll('.mapapp-totals-chart rect[data-year]')].filter(r => {
+        const b = r.getBBox(), mid = b.x + b.width / 2;
+        return mid > shade.x && mid < shade.x + shade.width;
+      }).map(r => Number(r.dataset.year));
+    }""")
+    assert covered == [1937, 1938, 1939, 1940, 1941]
     # the layer off: no circles, no chart
     frame.locator("[data-layer='gulag']").uncheck()
     assert shown(frame) == [] and not frame.locator(".mapapp-totals").is_visible()
