@@ -10,6 +10,7 @@ browser must show for a window; the end-to-end tests hold the browser to it.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -145,6 +146,11 @@ def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None
 
     ``kiosk`` (text scale and attract tour, from :func:`mapapp.kiosk.view.kiosk_payload`) turns on the
     kiosk behaviour; None for the ordinary map.
+
+    Benchmark knob (benchmarks/bench_collections.py): MAPAPP_COLLECTION_RENDERER=svg adds
+    ``"collectionRenderer": "svg"``, and the browser then draws the collections' circles with Leaflet's SVG
+    renderer (one DOM node per circle) instead of the one shared canvas, so both can be measured side by
+    side. Unset (the product), the payload has no such key.
     """
     lang = state.lang
     first, last = ds.span
@@ -164,6 +170,7 @@ def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None
         "borders": ds.borders.payload(borders_url) if ds.borders is not None else None,
         "trails": [trail_json(ds, pid, lang) for pid in people_with_trails(ds)],
         "collections": [collection_json(c, lang, (collection_urls or {}).get(c.id)) for c in ds.collections],
+        **({"collectionRenderer": "svg"} if os.environ.get("MAPAPP_COLLECTION_RENDERER") == "svg" else {}),
     }
 
 
