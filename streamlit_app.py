@@ -31,7 +31,7 @@ from mapapp.model.search import SearchIndex, build_index
 from mapapp.model.trails import people_with_trails, trail_of
 from mapapp.model.viewstate import MapState
 from mapapp.problems import ConfigError, GeodataError
-from mapapp.webmap.assets import STATIC_URL, static_geodata_url
+from mapapp.webmap.assets import STATIC_URL
 from mapapp.webmap.download import (
     collection_csv,
     collection_geojson,
@@ -41,6 +41,7 @@ from mapapp.webmap.download import (
     window_geojson,
     window_summary,
 )
+from mapapp.webmap.mapfiles import served
 from mapapp.webmap.mapframe import MapFrame, focus_js, map_frame
 from mapapp.webmap.mapview import Dataset, build_map, focus_group, focus_place_ids, load_dataset
 from mapapp.webmap.unreadable import unreadable_message
@@ -48,6 +49,9 @@ from mapapp.webmap.unreadable import unreadable_message
 #: Benchmark knob (benchmarks/bench_sessions.py): MAPAPP_PAGE_CACHE=0 builds and renders the map on every
 #: run through st_folium, as the page did before it cached the map frame, so both can be measured side by side.
 PAGE_CACHE = os.environ.get("MAPAPP_PAGE_CACHE", "1") != "0"
+#: Benchmark knob (benchmarks/bench_collections.py): MAPAPP_COLLECTION_RENDERER=svg draws the collections' circles
+#: as SVG nodes, the naive way, instead of on one canvas.
+SVG_COLLECTIONS = os.environ.get("MAPAPP_COLLECTION_RENDERER") == "svg"
 RETURNED = ["selected_tags"]  # what the map reports back: its state, as a tag
 
 
@@ -72,23 +76,15 @@ def tour(path: str, folder: str) -> tuple[TourStep, ...]:
 
 
 @st.cache_resource
-def borders_url(folder: str) -> str | None:
-    """The static URL of the folder's borders when static/ serves that very file (checked once per server)."""
-    return static_geodata_url(Path(folder), "borders.geojson", REPO_ROOT)
-
-
-@st.cache_resource
-def collection_urls(folder: str) -> dict[str, str]:
-    """The static URLs of the folder's collections that static/ serves byte for byte (checked once per server)."""
-    return {c.id: url for c in dataset(folder).collections
-            if (url := static_geodata_url(Path(folder), f"collections/{c.id}.geojson", REPO_ROOT))}
+def served_files(folder: str) -> dict[str, str]:
+    """The files static/ serves beside the map for this folder's data, byte for byte (checked once per server)."""
+    return served(dataset(folder), REPO_ROOT)
 
 
 def folium_map(folder: str, seed: MapState, kiosk: KioskSettings | None) -> folium.Map:
     """A fresh folium map of ``seed`` (streamlit-folium renders and renames the map it is given)."""
     block = kiosk_payload(kiosk, tour(str(kiosk.tour), folder), seed.lang) if kiosk else None
-    return build_map(dataset(folder), seed, kiosk=block, borders_url=borders_url(folder),
-                     collection_urls=collection_urls(folder))
+    return build_map(dataset(folder), seed, kiosk=block, served=served_files(folder), svg_collections=SVG_COLLECTIONS)
 
 
 @st.cache_resource(max_entries=32)

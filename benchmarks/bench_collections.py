@@ -62,7 +62,6 @@ import pandas  # noqa: E402
 from playwright.sync_api import Frame, Page, Response, sync_playwright  # noqa: E402
 
 from benchmarks.results import machine, pct, write_sections  # noqa: E402
-from mapapp import GEODATA_DIR  # noqa: E402
 from mapapp.export.standalone import standalone_html  # noqa: E402
 from mapapp.ingest.collection_import import (  # noqa: E402
     _feature,
@@ -76,7 +75,7 @@ from mapapp.ingest.collection_import import (  # noqa: E402
 from mapapp.model.dates import MONTHS_EN  # noqa: E402
 from mapapp.model.layers import LAYER_IDS  # noqa: E402
 from mapapp.model.viewstate import MapState  # noqa: E402
-from mapapp.webmap.assets import static_geodata_url  # noqa: E402
+from mapapp.webmap.mapfiles import map_files, served  # noqa: E402
 from mapapp.webmap.mapview import build_map, load_dataset, visible_place_ids  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, serve_app  # noqa: E402
 
@@ -274,11 +273,9 @@ def main() -> int:
     state = MapState()
     assert "gulag" in state.layers, "the camps layer is not on by default"
     camps = next(c for c in ds.collections if c.id == CAMPS)
-    urls = {"borders_url": static_geodata_url(GEODATA_DIR, "borders.geojson", REPO),
-            "collection_urls": {CAMPS: url} if (url := static_geodata_url(
-                GEODATA_DIR, f"collections/{CAMPS}.geojson", REPO)) else {}}
-    assert urls["borders_url"] and urls["collection_urls"], "static/geodata is stale: run `mapapp assets`"
-    app_bytes = build_map(ds, state, **urls).get_root().render().encode("utf-8")  # type: ignore[arg-type]
+    static_files = served(ds, REPO)
+    assert len(static_files) == len(map_files(ds)), "static/geodata is stale: run `mapapp assets`"
+    app_bytes = build_map(ds, state, served=static_files).get_root().render().encode("utf-8")
     app_html = (len(app_bytes), len(gzip.compress(app_bytes, 6)))
     inline_html = len(build_map(ds, state).get_root().render().encode("utf-8"))
     standalone = len(standalone_html(ds, state).encode("utf-8"))
@@ -425,17 +422,19 @@ def table(args: argparse.Namespace, built: dict[str, Any], paint: dict[str, list
     def file(suffix: str) -> tuple[int, int]:
         return next(((size, wire) for path, (size, wire) in got.items() if path.endswith(suffix)), (0, 0))
 
-    borders, camp_file = file("geodata/borders.geojson"), file(f"collections/{CAMPS}.geojson")
+    borders = [sw for path, sw in got.items() if "/geodata/borders/" in path]
+    border = (sum(s for s, _ in borders), sum(w for _, w in borders))
+    camp_file = file(f"collections/{CAMPS}.en.json")
     basemap = next((sw for path, sw in got.items() if "world-atlas" in path), (0, 0))
-    payload = app_html[0] + borders[0] + camp_file[0]
+    payload = app_html[0] + border[0] + camp_file[0]
     rows += [
         ("map HTML as the app renders it (borders and camps fetched beside it), raw / gzip -6",
          f"{app_html[0]:,} / {app_html[1]:,} bytes", "", ""),
-        ("map payload: that HTML + borders.geojson + the camps file, as fetched (decoded)",
-         f"{payload:,} bytes ({app_html[0]:,} + {borders[0]:,} + {camp_file[0]:,})",
+        (f"map payload: that HTML + the border of the date ({len(borders)} file) + the camps in English, as fetched "
+         "(decoded)", f"{payload:,} bytes ({app_html[0]:,} + {border[0]:,} + {camp_file[0]:,})",
          f"≤ {TARGET_PAYLOAD_BYTES / 1e6:.0f} MB", met(payload <= TARGET_PAYLOAD_BYTES)),
-        ("borders.geojson / the camps file on the wire (gzip by Streamlit's static server)",
-         f"{borders[1]:,} / {camp_file[1]:,} bytes", "", ""),
+        ("the border file / the camps file on the wire (gzip by Streamlit's static server)",
+         f"{border[1]:,} / {camp_file[1]:,} bytes", "", ""),
         (f"everything the map frame fetched from static/ at start ({len(got)} files), decoded / on the wire",
          f"{sum(s for s, _ in got.values()):,} / {sum(w for _, w in got.values()):,} bytes "
          f"(of it the basemap {basemap[0]:,} / {basemap[1]:,})", "", ""),

@@ -17,7 +17,7 @@ writes ``benchmarks/RESULTS.md``. Not a test: pytest only collects ``tests/``.
     ``visiblePlaceIds().length`` ("DOM agrees"). Outside the timing, ``visiblePlaceIds()`` is also
     checked against Python's ``visible_place_ids``.
 (c) HTML size: ``build_map(load_dataset(), MapState(), ...).get_root().render()`` in UTF-8 bytes, as the app
-    sends it (``borders_url`` given: the borders are a static file) and with the borders inline.
+    sends it (``served``: the borders and collections are static files) and with them inline.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from benchmarks.results import machine, pct, write_sections  # noqa: E402
 from mapapp.model.dates import MONTHS_EN  # noqa: E402
 from mapapp.model.viewstate import MapState  # noqa: E402
+from mapapp.webmap.mapfiles import map_files  # noqa: E402
 from mapapp.webmap.mapview import build_map, load_dataset, visible_place_ids  # noqa: E402
 
 #: The map frame's first-contentful-paint as an epoch time in ms (comparable with the page's timeOrigin).
@@ -103,7 +104,7 @@ def main() -> int:
     ds = load_dataset()
     html = build_map(ds, MapState()).get_root().render()
     html_bytes = len(html.encode("utf-8"))
-    app_html = build_map(ds, MapState(), borders_url="/app/static/geodata/borders.geojson").get_root().render()
+    app_html = build_map(ds, MapState(), served={rel: f"/app/static/{rel}" for rel in map_files(ds)}).get_root().render()
 
     log = REPO / "test-artifacts"
     log.mkdir(exist_ok=True)

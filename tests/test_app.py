@@ -110,16 +110,18 @@ def test_page_runs_on_the_committed_geodata(monkeypatch: pytest.MonkeyPatch) -> 
     assert len(data["places"]) > 50 and len(data["events"]) > 100
     # The borders come by URL when static/ serves this very file (scripts/test.sh installs it), else inline.
     from mapapp import GEODATA_DIR
-    from mapapp.webmap.assets import static_geodata_url
+    from mapapp.webmap.mapfiles import served
+    from mapapp.webmap.mapview import load_dataset
 
-    url = static_geodata_url(GEODATA_DIR, "borders.geojson", REPO_ROOT)
-    assert data["borders"].get("url") == url and ("features" in data["borders"]) is (url is None)
+    urls = served(load_dataset(GEODATA_DIR), REPO_ROOT)
+    fetched = bool(urls)  # scripts/test.sh installs static/ from this very geodata/
+    assert ("urls" in data["borders"]) is fetched and ("features" in data["borders"]) is not fetched
     snapshots = [s["snapshot"] for s in data["borders"]["spans"]]
     assert snapshots[1:4] == ["world_1930", "ussr_1922-12-30", "ussr_1939-09-17"] and "world_1960" in snapshots
     # the camps come the same way as the borders
-    camps_url = static_geodata_url(GEODATA_DIR, "collections/gulag-camps.geojson", REPO_ROOT)
     (camps,) = data["collections"]
-    assert camps["url"] == camps_url and (camps["features"] is None) is (camps_url is not None)
+    assert camps["url"] == urls.get("geodata/collections/gulag-camps.en.json")
+    assert (camps["features"] is None) is fetched
 
 
 def test_a_camp_found_by_another_name_focuses_its_locations_and_offers_its_download(

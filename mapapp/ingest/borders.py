@@ -131,6 +131,10 @@ class Borders:
                 return span.snapshot
         return None
 
+    def snapshots(self) -> list[str]:
+        """The snapshot ids some span shows, sorted."""
+        return sorted({s.snapshot for s in self.spans if s.snapshot})
+
     def features_of(self, snapshot: str | None) -> list[dict[str, Any]]:
         """The features of ``snapshot``, the USSR first."""
         return [f for f in self.features if f["properties"]["snapshot"] == snapshot]
@@ -142,12 +146,14 @@ class Borders:
                 return shape(f["geometry"])
         return None
 
-    def payload(self, url: str | None = None) -> dict[str, Any]:
-        """For the browser: the spans and the features (geometry once each), compact properties; or, given
-        the ``url`` of this very file (:func:`mapapp.webmap.assets.static_geodata_url`), the spans and the URL."""
+    def payload(self, urls: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """For the browser: the spans and the features (geometry once each), compact properties; or, given the
+        ``urls`` of every snapshot's file (:mod:`mapapp.webmap.mapfiles`), the spans and those URLs: the map then
+        fetches a snapshot when the slider first reaches it."""
         spans = [s.as_json() for s in self.spans]
-        if url is not None:
-            return {"spans": spans, "url": url}
+        snapshots = self.snapshots()
+        if urls is not None and set(snapshots) <= set(urls):
+            return {"spans": spans, "urls": {k: urls[k] for k in snapshots}}
         return {"spans": spans,
                 "features": [{"type": "Feature", "geometry": f["geometry"],
                               "properties": {"snapshot": f["properties"]["snapshot"], "name": f["properties"]["name"],

@@ -193,11 +193,15 @@
       });
       if (bordersShown && borderLayers[bordersShown]) borderLayers[bordersShown].addTo(map);
     }
-    // The app serves the borders as a file (half a megabyte the map need not carry, and the first
-    // markers need not wait for); the standalone page carries them inline.
+    // The app serves each snapshot as a file (mapapp/webmap/mapfiles.py), fetched when the date first reaches
+    // it, so the map carries none of them; the standalone page carries them all inline.
+    var bordersAsked = {};
     if (data.borders && data.borders.features) addBorders(data.borders.features);
-    else if (data.borders && data.borders.url) {
-      fetchJson(data.borders.url, "borders", function (g) { addBorders(g.features); });
+    function fetchBorders(id) {
+      var urls = data.borders && data.borders.urls;
+      if (!id || !urls || !urls[id] || bordersAsked[id]) return;
+      bordersAsked[id] = true;
+      fetchJson(urls[id], "borders", function (g) { addBorders(g.features); });
     }
     function bordersAt(day) {
       var spans = data.borders ? data.borders.spans : [];
@@ -209,6 +213,7 @@
     }
     function showBorders(day) {
       var id = bordersAt(day);
+      fetchBorders(id);
       if (id === bordersShown) return;
       if (bordersShown && borderLayers[bordersShown]) map.removeLayer(borderLayers[bordersShown]);
       bordersShown = id;
@@ -584,9 +589,8 @@
       return node;
     }
     function featValue(f, year) {
-      var p = f.properties;
-      if (year < p.first || year > p.last) return undefined; // not operating
-      var v = p.values[String(year)];
+      if (year < f.first || year > f.last) return undefined; // not operating
+      var v = f.values[year - f.first];
       return v === undefined ? null : v;
     }
     var colls = (data.collections || []).map(function (c) {
@@ -609,11 +613,10 @@
       return { radius: radiusOf(view, v), color: "#1f1f1f", weight: 0.8, dashArray: null, fillColor: view.colour,
                fillOpacity: 0.55, opacity: 1 };
     }
-    function featName(f) { return f.properties["name_" + data.lang] || f.properties.name_ru; }
+    function featName(f) { return f.name; }
     function loadCollection(view, features) {
       features.forEach(function (f) {
-        var lonlat = f.geometry.coordinates;
-        var m = L.circleMarker([lonlat[1], lonlat[0]], { renderer: collCanvas, bubblingMouseEvents: false });
+        var m = L.circleMarker([f.lat, f.lon], { renderer: collCanvas, bubblingMouseEvents: false });
         m.feature = f;
         m.bindTooltip(el("span", null, featName(f)), { direction: "top", className: "mapapp-label" });
         m.bindPopup(el("div", "mapapp-popup"), { maxWidth: data.kiosk ? 560 : 380, minWidth: 260,
@@ -622,10 +625,10 @@
         m.on("popupclose", function () { if (view.open === f.id) view.open = null; });
         view.markers.push(m);
         view.byId[String(f.id)] = m;
-        var g = f.properties.group, span = g !== null && g !== undefined ? view.groups[g] : null;
+        var g = f.group, span = g !== null && g !== undefined ? view.groups[g] : null;
         if (g !== null && g !== undefined) {
-          view.groups[g] = span ? [Math.min(span[0], f.properties.first), Math.max(span[1], f.properties.last), span[2] + 1]
-            : [f.properties.first, f.properties.last, 1];
+          view.groups[g] = span ? [Math.min(span[0], f.first), Math.max(span[1], f.last), span[2] + 1]
+            : [f.first, f.last, 1];
         }
       });
       view.drawn = null;
@@ -639,7 +642,7 @@
     });
     colls.forEach(function (view) {
       if (view.c.features) loadCollection(view, view.c.features);
-      else if (view.c.url) fetchJson(view.c.url, view.c.id, function (g) { loadCollection(view, g.features); });
+      else if (view.c.url) fetchJson(view.c.url, view.c.id, function (features) { loadCollection(view, features); });
     });
     function currentYear() { return Math.floor(st.end / 12); }
     function refreshCollections() {
@@ -677,7 +680,7 @@
       });
     }
     function yearsChart(view, f, year) {
-      var p = f.properties, n = p.last - p.first + 1, w = 260, h = 64, bw = w / n, top = 0;
+      var p = f, n = p.last - p.first + 1, w = 260, h = 64, bw = w / n, top = 0;
       for (var y = p.first; y <= p.last; y++) { var v = featValue(f, y); if (v) top = Math.max(top, v); }
       var svg = svgEl("svg", { viewBox: "0 0 " + w + " " + (h + 14), width: w, height: h + 14, role: "img",
                                "class": "mapapp-chart" });
@@ -704,15 +707,13 @@
       return svg;
     }
     function featurePopup(view, f) {
-      var c = view.c, s = c.strings, p = f.properties, year = currentYear(), box = el("div", "mapapp-popup");
+      var c = view.c, s = c.strings, p = f, year = currentYear(), box = el("div", "mapapp-popup");
       box.dataset.feature = String(f.id);
       box.appendChild(el("h3", null, featName(f)));
-      if (data.lang === "en" && p.name_en_transliterated) box.appendChild(el("p", "mapapp-note", s.transliterated));
-      var others = p["other_" + data.lang] || [];
-      if (others.length) box.appendChild(el("p", "mapapp-names", s.other_names + ": " + others.join("; ")));
+      if (p.transliterated) box.appendChild(el("p", "mapapp-note", s.transliterated));
+      if (p.other.length) box.appendChild(el("p", "mapapp-names", s.other_names + ": " + p.other.join("; ")));
       c.attributes.forEach(function (a) {
-        var texts = p.attributes[a.id];
-        var text = texts ? texts[data.lang] || texts.ru || texts.en : "";
+        var text = p.attrs[a.id];
         if (text) box.appendChild(el("p", "mapapp-attr", a.label + ": " + text));
       });
       function span(a, b) { return a === b ? String(a) : a + "–" + b; }
@@ -805,7 +806,7 @@
         var box = legend.querySelector("[data-layer='" + view.c.layer + "']");
         if (box) box.checked = true;
       }
-      var p = ms[0].feature.properties, year = currentYear();
+      var p = ms[0].feature, year = currentYear();
       if (year < p.first || year > p.last) { // move the window to the feature's years
         var width = st.mode === "window" ? st.end - st.start : 0;
         st.end = Math.max(spanMin, Math.min(spanMax, p.first * 12 + 11));

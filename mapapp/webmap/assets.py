@@ -2,8 +2,9 @@
 
 Third-party files come from npm (``package.json`` pins them, ``npm ci`` fetches them into
 ``node_modules/``); :func:`install_static` copies the ones the map uses into ``static/vendor/``,
-our own ``mapapp/web/*`` into ``static/mapapp/`` and the built historical borders into
-``static/geodata/`` (so the browser fetches their 0.5 MB beside the map instead of inside it).
+our own ``mapapp/web/*`` into ``static/mapapp/``, and writes the files the map fetches beside it (each border
+snapshot, each collection per language: :mod:`mapapp.webmap.mapfiles`) from the committed ``geodata/`` into
+``static/geodata/``.
 ``static/`` is generated and gitignored: nothing is committed from it and nothing is fetched at run time.
 """
 
@@ -22,8 +23,6 @@ STATIC_URL = "/app/static"
 STATIC_DIRNAME = "static"
 #: Our own JavaScript and CSS, copied into ``static/mapapp/``.
 WEB_DIR = Path("mapapp") / "web"
-#: Built geodata the browser fetches by URL, copied into ``static/geodata/``.
-STATIC_GEODATA = ("borders.geojson",)
 
 #: ``(path under node_modules/, path under static/vendor/)``; a directory copies its files.
 VENDOR_FILES: tuple[tuple[str, str], ...] = (
@@ -103,29 +102,6 @@ def _web_sources(repo_root: Path) -> list[tuple[Path, Path]]:
                                        for part in p.relative_to(web).parts)]
 
 
-def _geodata_sources(repo_root: Path) -> list[tuple[Path, Path]]:
-    """The committed ``geodata/`` files in :data:`STATIC_GEODATA` that exist (a build may make no borders)."""
-    pairs = [(repo_root / "geodata" / name, Path("geodata") / name) for name in STATIC_GEODATA
-             if (repo_root / "geodata" / name).is_file()]
-    collections = repo_root / "geodata" / "collections"
-    if collections.is_dir():  # each collection's features, fetched by the map when its layer is drawn
-        pairs += [(path, Path("geodata") / "collections" / path.name) for path in sorted(collections.glob("*.geojson"))]
-    return pairs
-
-
-def static_geodata_url(geodata: Path, name: str, repo_root: Path, base: str = STATIC_URL) -> str | None:
-    """The URL of ``static/geodata/<name>`` if it is byte for byte ``geodata/<name>``, else None.
-
-    The map then fetches the file instead of carrying it; None (another geodata folder, a rebuild
-    since the last ``mapapp assets``) means: put it in the map as before. Never a stale copy.
-    """
-    served = Path(repo_root) / STATIC_DIRNAME / "geodata" / name
-    source = Path(geodata) / name
-    if not (served.is_file() and source.is_file()) or served.stat().st_size != source.stat().st_size:
-        return None
-    return f"{base.rstrip('/')}/geodata/{name}" if served.read_bytes() == source.read_bytes() else None
-
-
 @contextlib.contextmanager
 def _locked(repo_root: Path) -> Iterator[None]:
     """Serialise concurrent installs (app.sh and test.sh at once) where ``fcntl`` exists."""
@@ -162,13 +138,21 @@ def _swap_in(new: Path, target: Path) -> None:
 def install_static(repo_root: Path) -> list[Path]:
     """Rebuild ``repo_root/static/`` from ``node_modules/``, ``mapapp/web/`` and ``geodata/``; return the files written.
 
+    ``geodata/``, if there is one, must be what ``mapapp build`` writes (:class:`~mapapp.problems.GeodataError`
+    otherwise).
+
     The tree is assembled in a temporary folder beside it and renamed into place, so a server
     never sees a half-copied tree and a failure leaves the old ``static/`` as it was. Anything
     else in ``static/`` is removed: the folder is generated. Raises :class:`MissingAssetError`
     (naming the file and the fix) before touching anything when ``node_modules`` lacks a file.
     """
     repo_root = Path(repo_root).resolve()
-    pairs = _vendor_sources(repo_root) + _web_sources(repo_root) + _geodata_sources(repo_root)  # raises first
+    pairs = _vendor_sources(repo_root) + _web_sources(repo_root)  # raises first
+    from mapapp.webmap.mapfiles import map_files  # mapfiles and mapview import this module
+    from mapapp.webmap.mapview import load_dataset
+
+    geodata = repo_root / "geodata"
+    derived = map_files(load_dataset(geodata)) if geodata.is_dir() else {}
     target = repo_root / STATIC_DIRNAME
     with _locked(repo_root):
         tmp = Path(tempfile.mkdtemp(prefix=f".{STATIC_DIRNAME}.new-", dir=repo_root))
@@ -178,9 +162,14 @@ def install_static(repo_root: Path) -> list[Path]:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(src, dest)
                 os.chmod(dest, 0o644)
+            for name, data in derived.items():
+                dest = tmp / name
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(data)
+                os.chmod(dest, 0o644)
             for d in [tmp, *(p for p in tmp.rglob("*") if p.is_dir())]:
                 os.chmod(d, 0o755)  # mkdtemp makes 0700: unreadable to a web server or other users
             _swap_in(tmp, target)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)  # already gone after a successful swap
-    return [target / rel for _, rel in pairs]
+    return [target / rel for _, rel in pairs] + [target / name for name in derived]

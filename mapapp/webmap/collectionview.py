@@ -13,6 +13,7 @@ from typing import Any
 
 from mapapp.i18n import Lang
 from mapapp.model.collections import Collection
+from mapapp.webmap.mapfiles import collection_features
 
 #: Interface text of the collection layers (the collection's own texts come from its collection.toml).
 STRINGS: dict[str, dict[Lang, str]] = {
@@ -65,9 +66,8 @@ def key_values(max_value: int) -> list[int]:
 def collection_json(c: Collection, lang: Lang, url: str | None = None) -> dict[str, Any]:
     """One collection for the browser, every text of the interface in ``lang``.
 
-    The features come as the build wrote them (both languages; the browser picks ``lang``): fetched from ``url``
-    when the app serves the file (:func:`mapapp.webmap.assets.static_geodata_url`), else inside the map (the
-    standalone page).
+    The features (:func:`mapapp.webmap.mapfiles.collection_features`, texts in ``lang``) are fetched from ``url``
+    when the app serves that file, else they travel inside the map (the standalone page).
     """
     measure = c.text("measure", lang)
     return {
@@ -76,7 +76,7 @@ def collection_json(c: Collection, lang: Lang, url: str | None = None) -> dict[s
         "subject": subject(c, lang),
         "years": list(c.years) if c.years else None, "max": c.max_value, "key": key_values(c.max_value),
         "attributes": [{"id": a["id"], "label": a["label"][lang]} for a in c.meta.get("attributes", [])],
-        "url": url, "features": None if url else [f.as_geojson() for f in c.features],
+        "url": url, "features": None if url else collection_features(c, lang),
         "totals": [{"year": t.year, "total": t.total, "with_value": t.with_value, "operating": t.operating}
                    for t in c.totals],
         "strings": collection_strings(lang),

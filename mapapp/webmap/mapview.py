@@ -10,7 +10,6 @@ browser must show for a window; the end-to-end tests hold the browser to it.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from mapapp.model.trails import people_with_trails, trail_of
 from mapapp.model.viewstate import VIEWS, VIEWS_BY_ID, MapState
 from mapapp.webmap.assets import STATIC_URL, asset_links
 from mapapp.webmap.collectionview import collection_json
+from mapapp.webmap.mapfiles import border_file, collection_file
 
 
 @dataclass(frozen=True)
@@ -141,17 +141,19 @@ def trail_json(ds: Dataset, person_id: str, lang: Lang) -> dict[str, Any]:
 
 
 def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None,
-            borders_url: str | None = None, collection_urls: Mapping[str, str] | None = None) -> dict[str, Any]:
+            served: Mapping[str, str] | None = None, svg_collections: bool = False) -> dict[str, Any]:
     """The JSON the browser needs to draw ``ds`` in ``state`` — data only, never markup.
 
     ``kiosk`` (text scale and attract tour, from :func:`mapapp.kiosk.view.kiosk_payload`) turns on the
-    kiosk behaviour; None for the ordinary map.
+    kiosk behaviour; None for the ordinary map. ``served``: the files the app serves beside the map
+    (:func:`mapapp.webmap.mapfiles.served`, path → URL); what is not among them travels inside the map.
 
-    Benchmark knob (benchmarks/bench_collections.py): MAPAPP_COLLECTION_RENDERER=svg adds
-    ``"collectionRenderer": "svg"``, and the browser then draws the collections' circles with Leaflet's SVG
-    renderer (one DOM node per circle) instead of the one shared canvas, so both can be measured side by
-    side. Unset (the product), the payload has no such key.
+    ``svg_collections`` is a benchmark knob (benchmarks/bench_collections.py, through MAPAPP_COLLECTION_RENDERER
+    in streamlit_app.py): ``"collectionRenderer": "svg"`` makes the browser draw the collections' circles with
+    Leaflet's SVG renderer (one DOM node per circle) instead of the one shared canvas, so both can be measured
+    side by side. Off (the product), the payload has no such key.
     """
+    files: Mapping[str, str] = served or {}
     lang = state.lang
     first, last = ds.span
     return {
@@ -167,10 +169,11 @@ def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None
         "months": list(MONTHS_EN if lang == "en" else MONTHS_RU),
         "strings": strings(lang),
         "kiosk": dict(kiosk) if kiosk is not None else None,
-        "borders": ds.borders.payload(borders_url) if ds.borders is not None else None,
+        "borders": ds.borders.payload({snap: files[border_file(snap)] for snap in ds.borders.snapshots()
+                                       if border_file(snap) in files}) if ds.borders is not None else None,
         "trails": [trail_json(ds, pid, lang) for pid in people_with_trails(ds)],
-        "collections": [collection_json(c, lang, (collection_urls or {}).get(c.id)) for c in ds.collections],
-        **({"collectionRenderer": "svg"} if os.environ.get("MAPAPP_COLLECTION_RENDERER") == "svg" else {}),
+        "collections": [collection_json(c, lang, files.get(collection_file(c.id, lang))) for c in ds.collections],
+        **({"collectionRenderer": "svg"} if svg_collections else {}),
     }
 
 
@@ -263,13 +266,12 @@ def focus_group(place_ids: list[str], person: str | None = None,
 
 def build_map(ds: Dataset, state: MapState, *, static_url: str = STATIC_URL,
               kiosk: Mapping[str, Any] | None = None, basemap_url: str | None = None,
-              borders_url: str | None = None, collection_urls: Mapping[str, str] | None = None) -> folium.Map:
+              served: Mapping[str, str] | None = None, svg_collections: bool = False) -> folium.Map:
     """The folium map of ``ds`` in ``state``, loading every asset from ``static_url`` (no CDN, no tiles).
 
     ``basemap_url`` overrides where the Natural Earth TopoJSON comes from (the standalone export
-    passes a ``data:`` URL). ``borders_url``: where the browser may fetch ``ds``'s own borders file
-    (:func:`mapapp.webmap.assets.static_geodata_url`); without it they travel inside the map. ``collection_urls``:
-    the same for each collection's features, by collection id.
+    passes a ``data:`` URL). ``served``: the files the browser may fetch beside the map (each border snapshot, each
+    collection in the map's language: :func:`mapapp.webmap.mapfiles.served`); without them all travels inside.
     """
     view = VIEWS_BY_ID[state.view]
     fmap = folium.Map(location=list(view.center), zoom_start=view.zoom, tiles=None, control_scale=True,
@@ -282,5 +284,5 @@ def build_map(ds: Dataset, state: MapState, *, static_url: str = STATIC_URL,
     fmap.default_js = js
     fmap.default_css = css
     basemap = basemap_url or f"{static_url}/vendor/world-atlas/countries-50m.json"
-    fmap.add_child(MapappLayer(payload(ds, state, kiosk, borders_url, collection_urls), basemap))
+    fmap.add_child(MapappLayer(payload(ds, state, kiosk, served, svg_collections), basemap))
     return fmap

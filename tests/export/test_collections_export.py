@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -122,7 +123,7 @@ def test_one_circle_per_feature_operating_in_the_year(ds: Dataset, camps: Collec
     for kind, test in (("count", lambda v: v is not None and v > 0), ("no-count", lambda v: v is None),
                        ("zero", lambda v: v == 0)):
         want = sum(1 for f in expected if test(f.value(year)))
-        got = len(found[kind].get_offsets()) if kind in found else 0
+        got = len(np.asarray(found[kind].get_offsets())) if kind in found else 0
         assert got == want, (kind, got, want)
     assert len(offsets(fig, camps)) == len(expected)
 
@@ -173,15 +174,20 @@ def test_circle_area_is_proportional_to_the_figure(ds: Dataset, camps: Collectio
     assert size_of(b) == pytest.approx((2 * 30 * scale) ** 2 * (b.value(year) or 0) / camps.max_value, rel=1e-9)
 
 
+def linestyles(collection: Any) -> list[tuple[float, Any]]:
+    """A collection's (offset, dashes) pairs (matplotlib's stubs type them loosely)."""
+    return [(float(offset), dashes) for offset, dashes in collection.get_linestyle()]
+
+
 def test_no_count_is_a_dashed_ring_and_zero_a_white_disc(ds: Dataset, camps: Collection, tmp_path: Path) -> None:
     fig = render(ds, options(tmp_path, ds, start="1938-01", end="1938-12"))
     found = circles(fig, camps)
-    (_, dashes), = found["no-count"].get_linestyle()
+    (_, dashes), = linestyles(found["no-count"])
     assert dashes is not None and len(dashes) == 2  # dashed
     face = np.asarray(found["no-count"].get_facecolor())
     assert len(face) == 0 or face[:, 3].max() == 0  # a ring, not a disc
-    assert all(d is None for _, d in found["count"].get_linestyle())  # solid
-    assert all(d is None for _, d in found["zero"].get_linestyle())
+    assert all(d is None for _, d in linestyles(found["count"]))  # solid
+    assert all(d is None for _, d in linestyles(found["zero"]))
     assert tuple(np.asarray(found["zero"].get_facecolor())[0]) == to_rgba("white")
     assert tuple(np.asarray(found["count"].get_facecolor())[0]) == to_rgba(LAYERS_BY_ID["gulag"].colour, 0.55)
     # The zero disc and the ring are the browser's 3 and 4 px, not sized by a figure.
@@ -234,7 +240,7 @@ def test_the_size_key(ds: Dataset, camps: Collection, tmp_path: Path, lang: str,
     layer = LAYERS_BY_ID["gulag"]
     assert (layer.label_en if lang == "en" else layer.label_ru) in legend_labels(fig)
     key = next(ax for ax in fig.axes if ax.get_gid() == f"collection-key-{camps.id}")
-    rows = {a.get_gid(): a for a in key.collections}
+    rows: dict[str | None, Any] = {a.get_gid(): a for a in key.collections}
     # The key's circles are the map's: 100,000 against a location's figure, in area.
     key_100k = float(rows[f"collection-key-{camps.id}-0"].get_sizes()[0])
     key_10k = float(rows[f"collection-key-{camps.id}-1"].get_sizes()[0])
@@ -242,7 +248,7 @@ def test_the_size_key(ds: Dataset, camps: Collection, tmp_path: Path, lang: str,
     counted = circles(fig, camps)["count"]
     top = max(f.value(1938) or 0 for f in camps.operating(1938))
     assert float(counted.get_sizes()[0]) / key_100k == pytest.approx(top / 100_000)
-    (_, dashes), = rows[f"collection-key-{camps.id}-4"].get_linestyle()
+    (_, dashes), = linestyles(rows[f"collection-key-{camps.id}-4"])
     assert dashes is not None  # "no count" dashed in the key too
 
 

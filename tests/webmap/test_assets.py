@@ -15,7 +15,6 @@ from mapapp.webmap.assets import (
     asset_links,
     install_static,
     missing_message,
-    static_geodata_url,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -186,34 +185,44 @@ def test_streamlit_config_serves_static_and_shows_visitors_no_developer_menu() -
     assert config["browser"]["gatherUsageStats"] is False  # offline: no telemetry
 
 
-def test_install_static_serves_the_built_borders(tmp_path: Path) -> None:
+def test_install_static_writes_the_files_the_map_fetches(tmp_path: Path) -> None:
+    from conftest import geodata_copy
+    from mapapp.model.viewstate import MapState
+    from mapapp.webmap.mapfiles import border_file, collection_file, map_files, served
+    from mapapp.webmap.mapview import load_dataset, payload
+
     fake_node_modules(tmp_path)
-    (tmp_path / "geodata").mkdir()
-    (tmp_path / "geodata" / "borders.geojson").write_text('{"type": "FeatureCollection", "features": []}\n')
-    (tmp_path / "geodata" / "places.geojson").write_text("{}")  # carried inside the map, not served
+    ds = load_dataset(geodata_copy(tmp_path / "geodata"))
+    files = map_files(ds)
+    assert ds.borders is not None
+    assert set(files) == {border_file(s) for s in ds.borders.snapshots()} | {
+        collection_file("gulag-camps", lang) for lang in ("en", "ru")}
     result = install_static(tmp_path)
-    assert written(tmp_path) == sorted(EXPECTED_VENDOR + ["geodata/borders.geojson"])
-    assert len(result) == len(EXPECTED_VENDOR) + 1
-    served = tmp_path / "static" / "geodata" / "borders.geojson"
-    assert served.read_bytes() == (tmp_path / "geodata" / "borders.geojson").read_bytes()
-    url = static_geodata_url(tmp_path / "geodata", "borders.geojson", tmp_path)
-    assert url == "/app/static/geodata/borders.geojson"
+    assert written(tmp_path) == sorted(EXPECTED_VENDOR + list(files))
+    assert len(result) == len(EXPECTED_VENDOR) + len(files)
+    urls = served(ds, tmp_path)
+    assert urls == {rel: f"/app/static/{rel}" for rel in files}
+    data = payload(ds, MapState(), served=urls)
+    assert "features" not in data["borders"] and set(data["borders"]["urls"]) == set(ds.borders.snapshots())
+    assert data["collections"][0]["url"] == "/app/static/geodata/collections/gulag-camps.en.json"
+    # one file rebuilt since (same size, other bytes): that one is not served, and the map carries all borders
+    stale = tmp_path / "static" / border_file("world_1945")
+    stale.write_bytes(stale.read_bytes().replace(b'"ussr":true', b'"ussr":tru3'))
+    urls = served(ds, tmp_path)
+    assert border_file("world_1945") not in urls and len(urls) == len(files) - 1
+    data = payload(ds, MapState(), served=urls)
+    assert "urls" not in data["borders"] and len(data["borders"]["features"]) == len(ds.borders.features)
+    assert data["collections"][0]["url"] is not None  # the camps file is still the very file
 
 
-@pytest.mark.parametrize(("served", "source", "url"), [
-    (b"{}\n", b"{}\n", "/app/static/geodata/borders.geojson"),
-    (b"{1}\n", b"{2}\n", None),  # a rebuild since `mapapp assets`, same size
-    (b"{}\n", b"{}\n\n", None),  # another size
-    (None, b"{}\n", None),  # assets never installed
-    (b"{}\n", None, None),  # a geodata folder without borders
-])
-def test_static_borders_are_used_only_when_they_are_the_very_file(tmp_path: Path, served: bytes | None,
-                                                                  source: bytes | None, url: str | None) -> None:
-    geodata = tmp_path / "elsewhere"
-    geodata.mkdir()
-    (tmp_path / "static" / "geodata").mkdir(parents=True)
-    if served is not None:
-        (tmp_path / "static" / "geodata" / "borders.geojson").write_bytes(served)
-    if source is not None:
-        (geodata / "borders.geojson").write_bytes(source)
-    assert static_geodata_url(geodata, "borders.geojson", tmp_path) == url
+def test_a_file_missing_from_static_is_not_served(tmp_path: Path) -> None:
+    from conftest import geodata_copy
+    from mapapp.webmap.mapfiles import collection_file, served
+    from mapapp.webmap.mapview import load_dataset
+
+    fake_node_modules(tmp_path)
+    ds = load_dataset(geodata_copy(tmp_path / "geodata"))
+    install_static(tmp_path)
+    (tmp_path / "static" / collection_file("gulag-camps", "ru")).unlink()
+    assert collection_file("gulag-camps", "ru") not in served(ds, tmp_path)
+    assert collection_file("gulag-camps", "en") in served(ds, tmp_path)

@@ -47,12 +47,12 @@ def test_payload_carries_the_collection_in_the_maps_language(ds: Dataset, lang: 
 
 
 def test_features_are_fetched_when_the_app_serves_them(ds: Dataset) -> None:
-    url = "/app/static/geodata/collections/gulag-camps.geojson"
-    fmap = build_map(ds, MapState(), collection_urls={"gulag-camps": url})
+    url = "/app/static/geodata/collections/gulag-camps.en.json"
+    fmap = build_map(ds, MapState(), served={"geodata/collections/gulag-camps.en.json": url})
     html = fmap.get_root().render()
     assert url.replace("/", "\\/") in html or url in html
-    assert "Северо-Восточный ИТЛ" not in html  # the features travel by URL, not in the page
-    assert "Северо-Восточный ИТЛ" in build_map(ds, MapState()).get_root().render()
+    assert "Severo-Vostochny ITL" not in html  # the features travel by URL, not in the page
+    assert "Severo-Vostochny ITL" in build_map(ds, MapState()).get_root().render()
 
 
 def test_a_camp_hit_focuses_its_locations(ds: Dataset) -> None:

@@ -15,6 +15,7 @@ import streamlit_folium
 from mapapp.config import KioskSettings
 from mapapp.kiosk.view import kiosk_payload
 from mapapp.model.viewstate import MapState
+from mapapp.webmap.mapfiles import map_files
 from mapapp.webmap.mapframe import focus_js, map_frame
 from mapapp.webmap.mapview import Dataset, build_map, focus_group, load_dataset
 
@@ -44,11 +45,11 @@ def real_args(fmap: Any, monkeypatch: pytest.MonkeyPatch, **kwargs: Any) -> dict
 def test_the_frame_gives_the_component_what_st_folium_gives_it(ds: Dataset, monkeypatch: pytest.MonkeyPatch,
                                                                state: MapState,
                                                                focus: tuple[list[str], str | None] | None) -> None:
-    url = "/app/static/geodata/borders.geojson"
+    served = {rel: f"/app/static/{rel}" for rel in map_files(ds)}
     group = focus_group(*focus) if focus else None
-    expected = real_args(build_map(ds, state, borders_url=url), monkeypatch, key=f"map-{state.lang}", height=720,
+    expected = real_args(build_map(ds, state, served=served), monkeypatch, key=f"map-{state.lang}", height=720,
                          use_container_width=True, returned_objects=RETURNED, feature_group_to_add=group)
-    frame = map_frame(build_map(ds, state, borders_url=url), key=f"map-{state.lang}", returned_objects=RETURNED)
+    frame = map_frame(build_map(ds, state, served=served), key=f"map-{state.lang}", returned_objects=RETURNED)
     got = frame.component_args(height=720, width=None,
                                feature_group=focus_js(tuple(focus[0]), focus[1]) if focus else None)
     assert got.keys() == expected.keys()

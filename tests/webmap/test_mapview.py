@@ -15,6 +15,7 @@ from conftest import geodata_copy
 from mapapp import GEODATA_DIR
 from mapapp.model.layers import LAYER_IDS, PLACE_LAYER_IDS
 from mapapp.model.viewstate import MapState
+from mapapp.webmap.mapfiles import map_files
 from mapapp.webmap.mapview import (
     Dataset,
     build_map,
@@ -209,20 +210,21 @@ def test_the_rendered_page_links_every_script_and_stylesheet(ds: Dataset) -> Non
         assert re.search(rf'href="/app/static/[^"]*{re.escape(name)}"', html), name
 
 
-@pytest.mark.parametrize("url", [None, "/app/static/geodata/borders.geojson"])
-def test_borders_travel_inline_or_by_url(ds: Dataset, url: str | None) -> None:
-    """Inline (the standalone page) the features are in the payload; by URL only the spans and the URL."""
+@pytest.mark.parametrize("fetched", [False, True])
+def test_borders_travel_inline_or_by_url(ds: Dataset, fetched: bool) -> None:
+    """Inline (the standalone page) the features are in the payload; served, only the spans and one URL a snapshot."""
     assert ds.borders is not None
-    block = payload(ds, MapState(), borders_url=url)["borders"]
+    served = {rel: f"/app/static/{rel}" for rel in map_files(ds)} if fetched else {}
+    block = payload(ds, MapState(), served=served)["borders"]
     assert block["spans"] == [s.as_json() for s in ds.borders.spans]
-    if url is None:
-        assert len(block["features"]) == len(ds.borders.features) and "url" not in block
+    if not fetched:
+        assert len(block["features"]) == len(ds.borders.features) and "urls" not in block
         assert set(block["features"][0]["properties"]) == {"snapshot", "name", "ussr"}
     else:
-        assert block == {"spans": block["spans"], "url": url}
-    camps = {c.id: f"/app/static/geodata/collections/{c.id}.geojson" for c in ds.collections}
-    script = build_map(ds, MapState(), borders_url=url, collection_urls=camps).get_root().render()
-    assert (len(script) < 250_000) is (url is not None)  # the borders are most of the map's weight
+        assert block == {"spans": block["spans"],
+                         "urls": {s: f"/app/static/geodata/borders/{s}.json" for s in ds.borders.snapshots()}}
+    script = build_map(ds, MapState(), served=served).get_root().render()
+    assert (len(script) < 250_000) is fetched  # the borders and the camps are most of the map's weight
 
 
 def test_focus_for_a_place_is_itself_and_for_a_person_their_places_in_date_order(ds: Dataset) -> None:
