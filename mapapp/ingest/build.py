@@ -308,7 +308,7 @@ def build(data_dir: Path, out_dir: Path, gazetteer: Gazetteer | None = None) -> 
     has_borders = (data_dir / borders.TABLE).is_file()
     if has_borders:
         problems = sorted(problems + borders.read_spans(data_dir)[1], key=sort_key)
-    collections, collection_problems = collection_import.import_all(data_dir, LAYER_IDS)
+    collections, collection_problems = collection_import.import_all(data_dir, LAYER_IDS, gazetteer)
     problems = sorted(problems + collection_problems, key=sort_key)
     if problems:
         raise DataError(problems)

@@ -26,7 +26,15 @@ import shapely
 import shapely.geometry
 from tqdm import tqdm
 
-from mapapp.ingest.collection_schema import Collection, FileSpec, GeoJSONColumn, LonLatColumns, ValuesByYear
+from mapapp.ingest.collection_schema import (
+    Collection,
+    FileSpec,
+    GeoJSONColumn,
+    LonLatColumns,
+    PlaceColumn,
+    ValuesByYear,
+)
+from mapapp.ingest.gazetteer import Gazetteer, default_gazetteer
 from mapapp.ingest.reader import Source, read_source
 from mapapp.problems import ConfigProblem, Problem, sort_key
 from mapapp.schema import validate_toml
@@ -279,10 +287,28 @@ def _values(reading: _Reading, time: ValuesByYear, ids: set[str]) -> dict[str, d
     return values
 
 
+def _place(reading: _Reading, geometry: PlaceColumn, row: Mapping[str, str], gazetteer: Gazetteer) -> tuple[float, float]:
+    """The town a row names, through the gazetteer; ValueError saying why not."""
+    name = clean(row[geometry.column])
+    country = geometry.country or clean(row[geometry.country_column or ""]).upper()
+    if not name:
+        raise ValueError("names no place")
+    match = gazetteer.resolve(name, country)
+    if match.city is None or (match.ambiguous and geometry.ambiguous == "fail"):
+        raise ValueError(str(match.problem()))
+    if match.ambiguous:
+        reading.notes.append(f"{name!r} ({country}) names {len(match.candidates)} towns; the most populous taken: "
+                             f"{match.city.describe()}.")
+    return check_lonlat(match.city.lon, match.city.lat)
+
+
 def _point(reading: _Reading, decl: Collection, frame: pandas.DataFrame, index: Any,
-           row: Mapping[str, str]) -> tuple[float, float, bool] | None:
+           row: Mapping[str, str], gazetteer: Gazetteer | None) -> tuple[float, float, bool] | None:
     geometry, file = decl.features.geometry, decl.features.file
     try:
+        if isinstance(geometry, PlaceColumn):
+            assert gazetteer is not None  # import_collection loads one for this kind
+            return (*_place(reading, geometry, row, gazetteer), False)
         if isinstance(geometry, GeoJSONColumn):
             return parse_point(row[geometry.column])
         if isinstance(geometry, LonLatColumns):
@@ -299,6 +325,8 @@ def _point(reading: _Reading, decl: Collection, frame: pandas.DataFrame, index: 
     except ValueError as exc:
         column = getattr(geometry, "column", None) or getattr(geometry, "lat", None) or "geometry"
         reading.row(file, int(row["_row"]), column, str(row.get(column, ""))[:80], str(exc),
+                    "correct the name or its country (any historic or alternate name of the town will do)"
+                    if isinstance(geometry, PlaceColumn) else
                     "give the point as longitude and latitude in degrees (WGS 84)")
         return None
 
@@ -328,8 +356,10 @@ def _feature(decl: Collection, row: Mapping[str, str], point: tuple[float, float
             "geometry": {"type": "Point", "coordinates": [point[0], point[1]]}, "properties": properties}
 
 
-def import_collection(folder: Path, layer_ids: Iterable[str]) -> tuple[Imported | None, list[Problem]]:
-    """Import the collection in ``folder``; ``(None, problems)`` if it cannot be built."""
+def import_collection(folder: Path, layer_ids: Iterable[str],
+                      gazetteer: Gazetteer | None = None) -> tuple[Imported | None, list[Problem]]:
+    """Import the collection in ``folder``; ``(None, problems)`` if it cannot be built. ``gazetteer`` resolves
+    place names (geometry ``kind = "place"``); the real GeoNames one is loaded only when such a collection needs it."""
     decl, problems = read_declaration(folder)
     if decl is None:
         return None, problems
@@ -349,7 +379,10 @@ def import_collection(folder: Path, layer_ids: Iterable[str]) -> tuple[Imported 
     refs: dict[str, str | None] = {"features.id": spec.id, "features.group": spec.group, "names.ru": decl.names.ru,
                                    "names.en": decl.names.en, "names.other_ru": decl.names.other_ru,
                                    "names.other_en": decl.names.other_en}
-    refs.update({f"features.geometry.{k}": v for k, v in decl.features.geometry.model_dump().items() if k != "kind"})
+    refs.update({f"features.geometry.{k}": v for k, v in decl.features.geometry.model_dump().items()
+                 if k in ("column", "lon", "lat", "country_column")})
+    if isinstance(decl.features.geometry, PlaceColumn) and gazetteer is None:
+        gazetteer = default_gazetteer()
     for k, a in enumerate(decl.attribute):
         refs.update({f"attribute[{k}].en": a.en, f"attribute[{k}].ru": a.ru})
     if not isinstance(decl.time, ValuesByYear):
@@ -378,7 +411,7 @@ def import_collection(folder: Path, layer_ids: Iterable[str]) -> tuple[Imported 
         if not clean(row[decl.names.ru]):
             reading.row(spec.file, int(row["_row"]), decl.names.ru, "", "is empty", "give the feature its name")
             continue
-        point = _point(reading, decl, frame, index, row)
+        point = _point(reading, decl, frame, index, row, gazetteer)
         if point is None:
             continue
         as_text += point[2]
@@ -439,13 +472,14 @@ def collection_folders(data_dir: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
 
 
-def import_all(data_dir: Path, layer_ids: Iterable[str]) -> tuple[list[Imported], list[Problem]]:
+def import_all(data_dir: Path, layer_ids: Iterable[str],
+               gazetteer: Gazetteer | None = None) -> tuple[list[Imported], list[Problem]]:
     """Import every collection of ``data_dir``; all problems of all of them together."""
     layer_ids = tuple(layer_ids)
     done: list[Imported] = []
     problems: list[Problem] = []
     for folder in collection_folders(data_dir):
-        imported, found = import_collection(folder, layer_ids)
+        imported, found = import_collection(folder, layer_ids, gazetteer)
         problems.extend(found)
         if imported is not None:
             done.append(imported)

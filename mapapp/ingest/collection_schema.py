@@ -42,14 +42,35 @@ class LonLatColumns(Strict):
     lat: Column
 
 
+class PlaceColumn(Strict):
+    """Each row names a town (today's or a historic name), resolved through the project's gazetteer (GeoNames):
+    the point is the town's, so the location is known to the town only."""
+
+    kind: Literal["place"]
+    column: Column
+    country: Annotated[str | None, Field(pattern=r"^[A-Z]{2}$"), fix('an ISO country code such as "RU"')] = None
+    country_column: Column | None = None  # per row, instead of one country for all
+    ambiguous: Annotated[Literal["fail", "largest"],
+                         fix('"fail" (a name of two towns is a bad row) or "largest" (the most populous, reported)')] \
+        = "fail"
+
+    @model_validator(mode="after")
+    def _one_country(self) -> PlaceColumn:
+        if (self.country is None) == (self.country_column is None):
+            raise problem("needs either country or country_column", 'give country = "RU" or the column of the '
+                          "country codes, not both", key="country")
+        return self
+
+
 class NativeGeometry(Strict):
     """The features file is a spatial layer (Shapefile, GeoPackage, GeoJSON, GeoParquet) with its own geometry."""
 
     kind: Literal["native"]
 
 
-Geometry = Annotated[GeoJSONColumn | LonLatColumns | NativeGeometry, Field(discriminator="kind"),
-                     fix('kind = "geojson" (with column), "lonlat" (with lon and lat) or "native"')]
+Geometry = Annotated[GeoJSONColumn | LonLatColumns | PlaceColumn | NativeGeometry, Field(discriminator="kind"),
+                     fix('kind = "geojson" (with column), "lonlat" (with lon and lat), "place" (with column and '
+                         'country) or "native"')]
 
 
 class FileSpec(Strict):

@@ -24,6 +24,7 @@ from mapapp.ingest.collection_import import (
     split_names,
     transliterate,
 )
+from mapapp.ingest.gazetteer import Gazetteer
 from mapapp.model.layers import LAYER_IDS
 
 GULAG = DATA_DIR / "collections" / "gulag-camps"
@@ -311,3 +312,56 @@ def test_the_real_declaration_copied_with_one_typo_stops(tmp_path: Path) -> None
 def test_csv_module_and_reader_agree_on_multiline_cells() -> None:
     text = (GULAG / "camps.csv").read_text(encoding="utf-8")
     assert len(list(csv.DictReader(io.StringIO(text)))) == 575 < text.count("\n")
+
+
+# --- geometry from a column of town names, through the gazetteer ---------------------------------------------
+
+ONE_COUNT = "place,year,n\n1,1937,100\n"
+PLACE_TOML = MINI_TOML.replace('geometry = { kind = "lonlat", lon = "lon", lat = "lat" }',
+                               'geometry = { kind = "place", column = "town", country = "RU" }')
+
+
+@pytest.mark.parametrize(("town", "point", "problem"), [
+    ("Vyatka", [49.66007, 58.59665], None),  # a historic name of Kirov (Kirov oblast)
+    ("Cherdyn", [56.48, 60.4], None),
+    ("Atlantis", None, "matches no GeoNames place in RU"),
+    ("Safonovo", None, "matches 2 GeoNames places in RU"),  # two towns of that name
+    ("", None, "names no place"),
+])
+def test_a_town_column_is_resolved_through_the_gazetteer(tmp_path: Path, test_gazetteer: Gazetteer, town: str,
+                                                         point: list[float] | None, problem: str | None) -> None:
+    folder = mini(tmp_path, PLACE_TOML, places=f"id,camp_id,town\n1,a,{town}\n", counts=ONE_COUNT)
+    imported, problems = import_collection(folder, LAYER_IDS, test_gazetteer)
+    if problem is None:
+        assert problems == [] and imported is not None
+        (feature,) = json.loads(imported.files["collections/mini.geojson"])["features"]
+        assert feature["geometry"]["coordinates"] == point
+    else:
+        assert imported is None
+        assert [(p.file, p.row, p.field) for p in problems] == [("mini/places.csv", 2, "town")]
+        assert problem in problems[0].message and "historic or alternate name" in problems[0].fix
+
+
+def test_an_ambiguous_town_may_be_the_largest_when_declared(tmp_path: Path, test_gazetteer: Gazetteer) -> None:
+    toml = PLACE_TOML.replace('country = "RU" }', 'country = "RU", ambiguous = "largest" }')
+    folder = mini(tmp_path, toml, places="id,camp_id,town\n1,a,Safonovo\n", counts=ONE_COUNT)
+    imported, problems = import_collection(folder, LAYER_IDS, test_gazetteer)
+    assert problems == [] and imported is not None
+    (feature,) = json.loads(imported.files["collections/mini.geojson"])["features"]
+    assert feature["geometry"]["coordinates"] == [33.25, 55.1]  # population 46,000 against 4,578
+    assert "'Safonovo' (RU) names 2 towns; the most populous taken: 499453" in imported.files["collections/mini.report.txt"]
+
+
+@pytest.mark.parametrize(("geometry", "message"), [
+    ('{ kind = "place", column = "town" }', "field 'features.geometry.country' needs either country or "
+                                            "country_column. Fix: give country = \"RU\""),
+    ('{ kind = "place", column = "town", country = "Russia" }', "field 'features.geometry.country'"),
+    ('{ kind = "place", column = "city", country = "RU" }', "field 'features.geometry.column': 'city' is not a "
+                                                            "column of places.csv"),
+])
+def test_a_broken_place_geometry_is_a_problem_of_the_declaration(tmp_path: Path, test_gazetteer: Gazetteer,
+                                                                  geometry: str, message: str) -> None:
+    toml = MINI_TOML.replace('{ kind = "lonlat", lon = "lon", lat = "lat" }', geometry)
+    imported, problems = import_collection(mini(tmp_path, toml, places="id,camp_id,town\n1,a,Kirov\n",
+                                                counts=ONE_COUNT), LAYER_IDS, test_gazetteer)
+    assert imported is None and any(message in str(p) for p in problems), [str(p) for p in problems]
