@@ -422,7 +422,7 @@ def table(args: argparse.Namespace, built: dict[str, Any], paint: dict[str, list
     def file(suffix: str) -> tuple[int, int]:
         return next(((size, wire) for path, (size, wire) in got.items() if path.endswith(suffix)), (0, 0))
 
-    borders = [sw for path, sw in got.items() if "/geodata/borders/" in path]
+    borders = [sw for path, sw in got.items() if path.startswith("geodata/borders/")]
     border = (sum(s for s, _ in borders), sum(w for _, w in borders))
     camp_file = file(f"collections/{CAMPS}.en.json")
     basemap = next((sw for path, sw in got.items() if "world-atlas" in path), (0, 0))
@@ -430,7 +430,7 @@ def table(args: argparse.Namespace, built: dict[str, Any], paint: dict[str, list
     rows += [
         ("map HTML as the app renders it (borders and camps fetched beside it), raw / gzip -6",
          f"{app_html[0]:,} / {app_html[1]:,} bytes", "", ""),
-        (f"map payload: that HTML + the border of the date ({len(borders)} file) + the camps in English, as fetched "
+        (f"map payload: that HTML + the border of the date ({len(borders)} file{'s' if len(borders) != 1 else ''}) + the camps in English, as fetched "
          "(decoded)", f"{payload:,} bytes ({app_html[0]:,} + {border[0]:,} + {camp_file[0]:,})",
          f"≤ {TARGET_PAYLOAD_BYTES / 1e6:.0f} MB", met(payload <= TARGET_PAYLOAD_BYTES)),
         ("the border file / the camps file on the wire (gzip by Streamlit's static server)",
