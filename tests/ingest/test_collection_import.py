@@ -365,3 +365,95 @@ def test_a_broken_place_geometry_is_a_problem_of_the_declaration(tmp_path: Path,
     imported, problems = import_collection(mini(tmp_path, toml, places="id,camp_id,town\n1,a,Kirov\n",
                                                 counts=ONE_COUNT), LAYER_IDS, test_gazetteer)
     assert imported is None and any(message in str(p) for p in problems), [str(p) for p in problems]
+
+
+# --- every declared column reaches the output, and every reference names its own key when it is wrong ----------
+
+FULL_TOML = MINI_TOML.replace('id = "id"\n', 'id = "id"\ngroup = "camp_id"\n').replace(
+    'en = "camp.title_en"\n', 'en = "camp.title_en"\nother_ru = "camp.other_ru"\nother_en = "camp.other_en"\n'
+    'separator = ";"\nplaceholders = ["New prison"]\n') + '''
+[[attribute]]
+id = "kind"
+label = { en = "Type", ru = "Тип" }
+en = "camp.kind_en"
+ru = "camp.kind_ru"
+'''
+
+
+def full(tmp_path: Path, toml: str = FULL_TOML) -> Path:
+    folder = mini(tmp_path, toml)
+    (folder / "camps.csv").write_text("id,title_ru,title_en,other_ru,other_en,kind_en,kind_ru\n"
+                                      'a,"Первый\nлагерь",First,"Перв; Один",Pervy,Camp,Лагерь\n'
+                                      "b,Второй,New prison,,,,\n", encoding="utf-8")
+    return folder
+
+
+def test_every_declared_column_reaches_the_feature(tmp_path: Path) -> None:
+    imported, problems = import_collection(full(tmp_path), LAYER_IDS)
+    assert problems == [] and imported is not None
+    doc = json.loads(imported.files["collections/mini.geojson"])
+    assert [f["properties"] for f in doc["features"]] == [
+        {"group": "a", "name_ru": "Первый лагерь", "name_en": "First", "name_en_transliterated": False,
+         "other_ru": ["Перв", "Один"], "other_en": ["Pervy"], "attributes": {"kind": {"en": "Camp", "ru": "Лагерь"}},
+         "first": 1937, "last": 1938, "values": {"1937": 100, "1938": None}},
+        {"group": "b", "name_ru": "Второй", "name_en": "Vtoroy", "name_en_transliterated": True,
+         "other_ru": [], "other_en": [], "attributes": {}, "first": 1940, "last": 1940, "values": {"1940": 5}},
+    ]
+    assert doc["collection"] == {
+        "id": "mini", "layer": "gulag", "title": {"en": "Mini", "ru": "Мини"}, "credit": {"en": "c", "ru": "к"},
+        "citation": {"en": "c", "ru": "ц"}, "caveat": {"en": "c", "ru": "о"},
+        "measure": {"en": "prisoners", "ru": "заключённых"}, "licence": "data/collections/mini/SOURCE.md",
+        "attributes": [{"id": "kind", "label": {"en": "Type", "ru": "Тип"}}], "years": [1930, 1950]}
+    report = imported.files["collections/mini.report.txt"]
+    assert report.startswith("Collection mini (Mini): 2 features on the map from 2 rows of places.csv.\nCredit: c.\n")
+    assert "- 1 feature(s) have no English name or a placeholder ('New prison'); shown with a transliteration" in report
+    assert "- counts.csv: 1 row(s) list a year without a value" in report
+    assert imported.n_features == 2 and imported.n_left_out == 0
+
+
+@pytest.mark.parametrize(("old", "new", "key"), [
+    ('id = "id"\n', 'id = "ident"\n', "features.id"),
+    ('group = "camp_id"', 'group = "camp.nope"', "features.group"),
+    ('ru = "camp.title_ru"', 'ru = "camp.title_rus"', "names.ru"),
+    ('en = "camp.title_en"\n', 'en = "camp.title"\n', "names.en"),
+    ('other_ru = "camp.other_ru"', 'other_ru = "camp.others"', "names.other_ru"),
+    ('other_en = "camp.other_en"', 'other_en = "camp.others"', "names.other_en"),
+    ('lon = "lon"', 'lon = "x"', "features.geometry.lon"),
+    ('lat = "lat"', 'lat = "y"', "features.geometry.lat"),
+    ('en = "camp.kind_en"', 'en = "camp.kind"', "attribute[0].en"),
+    ('ru = "camp.kind_ru"', 'ru = "camp.kind"', "attribute[0].ru"),
+    ('key = "id"', 'key = "camp_key"', "join[0].key"),
+    ('file = "camps.csv"', 'file = "lagers.csv"', "join[0].file"),
+    ('file = "places.csv"', 'file = "sites.csv"', "features.file"),
+    ('feature = "place"', 'feature = "location"', "time.feature"),
+    ('year = "year"', 'year = "yr"', "time.year"),
+])
+def test_a_wrong_reference_names_its_own_key(tmp_path: Path, old: str, new: str, key: str) -> None:
+    assert old in FULL_TOML
+    found = messages(full(tmp_path, FULL_TOML.replace(old, new, 1)))
+    assert len(found) == 1 and found[0].startswith(f"mini/collection.toml field '{key}': "), found
+
+
+def test_a_layer_outside_the_map_lists_the_layers(tmp_path: Path) -> None:
+    (found,) = messages(full(tmp_path, FULL_TOML.replace('layer = "gulag"', 'layer = "x"')))
+    assert found == ("mini/collection.toml field 'layer': 'x' is not a layer of the map. Fix: use one of: "
+                     + ", ".join(LAYER_IDS) + ".")
+
+
+def test_a_projected_geopackage_collection_comes_in_lonlat(tmp_path: Path) -> None:
+    import geopandas
+    from shapely.geometry import Point, Polygon
+
+    folder = mini(tmp_path, MINI_TOML.replace('file = "places.csv"', 'file = "places.gpkg"').replace(
+        'geometry = { kind = "lonlat", lon = "lon", lat = "lat" }', 'geometry = { kind = "native" }'))
+    sites = geopandas.GeoDataFrame(
+        {"id": ["1", "2"], "camp_id": ["a", "b"]},
+        geometry=[Point(37.5866, 55.5404), Polygon([(30, 60), (30.2, 60), (30.2, 60.1), (30, 60.1)])],
+        crs="EPSG:4326").to_crs("EPSG:32637")  # stored projected, as Moscow's registries are
+    sites.to_file(folder / "places.gpkg", engine="pyogrio")
+    imported, problems = import_collection(folder, LAYER_IDS)
+    assert problems == [] and imported is not None
+    features = json.loads(imported.files["collections/mini.geojson"])["features"]
+    (lon, lat), (plon, plat) = (f["geometry"]["coordinates"] for f in features)
+    assert (lon, lat) == pytest.approx((37.5866, 55.5404), abs=1e-5)
+    assert 30 < plon < 30.2 and 60 < plat < 60.1  # a polygon's point inside it

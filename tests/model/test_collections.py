@@ -85,3 +85,28 @@ def test_a_broken_file_is_a_geodata_error(tmp_path: Path, text: str, reason: str
     path.write_text(text, encoding="utf-8")
     with pytest.raises(GeodataError, match=reason):
         load_collection(path)
+
+
+def test_names_by_language_and_groups(camps: Collection) -> None:
+    sevvostlag = camps.by_group("7")
+    assert [f.id for f in sevvostlag] == ["104", "105"]
+    f = sevvostlag[0]
+    assert (f.name("en"), f.name("ru")) == ("Severo-Vostochny ITL", "Северо-Восточный ИТЛ")
+    assert "Sevvostlag" in f.other_names("en") and "Севвостлаг" in f.other_names("ru")
+    assert "Sevvostlag" not in f.other_names("ru")
+    assert camps.by_group("no such camp") == []
+
+
+@pytest.mark.parametrize(("year", "inside"), [(1917, False), (1918, True), (1960, True), (1961, False)])
+def test_totals_cover_exactly_the_collections_years(camps: Collection, year: int, inside: bool) -> None:
+    total = camps.total(year)
+    assert (total is not None) is inside
+    if total is not None:
+        assert total.year == year and total.operating == len(camps.operating(year))
+
+
+def test_the_largest_figure_is_the_tables_largest(camps: Collection) -> None:
+    mapped = {f.id for f in camps.features}
+    assert camps.max_value == max(int(r["prisoners_count"]) for r in statistics()
+                                  if r["prisoners_count"] and r["location_id"] in mapped)
+    assert camps.text("measure", "ru") == "заключённых"
