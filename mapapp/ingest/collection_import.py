@@ -201,7 +201,7 @@ def _columns(reading: _Reading, table: pandas.DataFrame, refs: Mapping[str, str 
     ok = True
     for key, ref in refs.items():
         if ref is not None and ref not in table.columns:
-            known = ", ".join(c for c in table.columns if c != "geometry")
+            known = ", ".join(c for c in table.columns if c != "geometry" and not c.startswith("_"))
             reading.key(key, ref, f"is not a column of {what}", f"use one of: {known}")
             ok = False
     return ok
@@ -312,11 +312,15 @@ def _point(reading: _Reading, decl: Collection, frame: pandas.DataFrame, index: 
         if isinstance(geometry, GeoJSONColumn):
             return parse_point(row[geometry.column])
         if isinstance(geometry, LonLatColumns):
-            try:
-                lon, lat = float(row[geometry.lon]), float(row[geometry.lat])
-            except ValueError:
-                raise ValueError("is not a number") from None
-            return (*check_lonlat(lon, lat), False)
+            numbers: list[float] = []
+            for column in (geometry.lon, geometry.lat):
+                try:
+                    numbers.append(float(row[column]))
+                except ValueError:
+                    reading.row(file, int(row["_row"]), column, row[column], "is not a number",
+                                "give the point as longitude and latitude in degrees (WGS 84)")
+                    return None
+            return (*check_lonlat(numbers[0], numbers[1]), False)
         point = frame.geometry.loc[index]
         if point is None or point.is_empty:
             raise ValueError("is empty")

@@ -457,3 +457,36 @@ def test_a_projected_geopackage_collection_comes_in_lonlat(tmp_path: Path) -> No
     (lon, lat), (plon, plat) = (f["geometry"]["coordinates"] for f in features)
     assert (lon, lat) == pytest.approx((37.5866, 55.5404), abs=1e-5)
     assert 30 < plon < 30.2 and 60 < plat < 60.1  # a polygon's point inside it
+
+
+def test_years_from_two_columns(tmp_path: Path) -> None:
+    toml = MINI_TOML[:MINI_TOML.index("[time]")] + '[time]\nkind = "years"\nfirst = "from"\nlast = "to"\n'
+    folder = mini(tmp_path, toml, places="id,camp_id,lon,lat,from,to\n1,a,30.0,60.0,1937,1953\n")
+    imported, problems = import_collection(folder, LAYER_IDS)
+    assert problems == [] and imported is not None
+    doc = json.loads(imported.files["collections/mini.geojson"])
+    (f,) = doc["features"]
+    assert (f["properties"]["first"], f["properties"]["last"], f["properties"]["values"]) == (1937, 1953, {})
+    assert doc["collection"]["years"] is None
+    (tmp_path / "b").mkdir()
+    bad = messages(mini(tmp_path / "b", toml.replace('last = "to"', 'last = "until"'),
+                        places="id,camp_id,lon,lat,from,to\n1,a,30.0,60.0,1937,1953\n"))
+    assert bad == ["mini/collection.toml field 'time.last': 'until' is not a column of places.csv or its joins. "
+                   "Fix: use one of: id, camp_id, lon, lat, from, to, camp.id, camp.title_ru, camp.title_en."]
+
+
+@pytest.mark.parametrize(("places", "expected"), [
+    ("id,camp_id,lon,lat\n1,a,x,60\n", "mini/places.csv row 2, field 'lon': 'x' is not a number. Fix: give the "
+                                       "point as longitude and latitude in degrees (WGS 84)."),
+    ("id,camp_id,lon,lat\n1,a,30,\n", "mini/places.csv row 2, field 'lat' is not a number. Fix: give the "
+                                      "point as longitude and latitude in degrees (WGS 84)."),
+    ("id,camp_id,lon,lat\n1,a,30,95\n", "mini/places.csv row 2, field 'lat': '95' is outside the world (lon 30.0, "
+                                        "lat 95.0; is it projected, or lat and lon swapped?). Fix: give the point as "
+                                        "longitude and latitude in degrees (WGS 84)."),
+    ("id,camp_id,lon,lat\n1,c,30,60\n", "mini/places.csv row 2, field 'camp.title_ru' is empty. Fix: give the "
+                                        "feature its name."),
+])
+def test_a_row_without_a_point_or_a_name_is_bad(tmp_path: Path, places: str, expected: str) -> None:
+    folder = mini(tmp_path, places=places, counts="place,year,n\n1,1937,1\n")
+    (folder / "camps.csv").write_text("id,title_ru,title_en\na,Первый,First\nc,,\n", encoding="utf-8")
+    assert messages(folder) == [expected]
