@@ -160,10 +160,12 @@ def collection_downloads(c: Collection, state: MapState, lang: Lang, stem: str) 
         return
     st.caption(collection_summary(c, state))
     left, right = st.columns(2)
-    left.download_button(t("download_geojson", lang), lambda: collection_geojson(c, state), key=f"dl-{c.id}-geojson",
-                         file_name=f"{stem}-{c.id}.geojson", mime="application/geo+json", on_click="ignore")
-    right.download_button(t("download_csv", lang), lambda: collection_csv(c, state), key=f"dl-{c.id}-csv",
-                          file_name=f"{stem}-{c.id}.csv", mime="text/csv", on_click="ignore")
+    title = c.text("title", lang)  # the buttons say whose file they give, beside the events' GeoJSON and CSV
+    left.download_button(f"{t('download_geojson', lang)} — {title}", lambda: collection_geojson(c, state),
+                         key=f"dl-{c.id}-geojson", file_name=f"{stem}-{c.id}.geojson", mime="application/geo+json",
+                         on_click="ignore")
+    right.download_button(f"{t('download_csv', lang)} — {title}", lambda: collection_csv(c, state),
+                          key=f"dl-{c.id}-csv", file_name=f"{stem}-{c.id}.csv", mime="text/csv", on_click="ignore")
 
 
 def export_section(ds: Dataset, state: MapState, lang: Lang, person: str | None) -> None:

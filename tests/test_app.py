@@ -134,7 +134,8 @@ def test_a_camp_found_by_another_name_focuses_its_locations_and_offers_its_downl
     assert hit is not None and hit.id == "gulag-camps/7"
     group = map_args(at)["feature_group"]
     assert '"collection": "gulag-camps"' in group and '"features": ["' in group
-    assert download_labels(at) == ["GeoJSON", "CSV", "GeoJSON", "CSV", "Make and download the map"]
+    title = "Gulag camp administrations, 1918–1960"
+    assert download_labels(at) == ["GeoJSON", "CSV", f"GeoJSON — {title}", f"CSV — {title}", "Make and download the map"]
     assert any("Gulag camp administrations, 1918–1960 — 1953: " in c.value for c in at.caption)
 
 

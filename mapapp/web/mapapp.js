@@ -636,7 +636,7 @@
     }
     colls.forEach(function (view) {
       legend.insertBefore(sizeKey(view), countNode);
-      view.countNode = el("p", "mapapp-count");
+      view.countNode = el("p", "mapapp-collection-count");
       legend.appendChild(view.countNode);
       time.appendChild(totalsChart(view));
     });
@@ -749,13 +749,14 @@
       c.key.slice().reverse().forEach(function (v) { row(circleStyle(view, v), fmt(v)); });
       row(circleStyle(view, 0), s.key_zero);
       row(circleStyle(view, null), s.key_no_count);
+      box.appendChild(el("p", "mapapp-caveat", c.caveat));
       box.appendChild(el("p", "mapapp-citation", c.credit));
       return box;
     }
     function totalsChart(view) {
       var c = view.c, node = el("div", "mapapp-totals");
       node.dataset.collection = c.id;
-      var n = c.totals.length, w = 430, h = 40, top = 0;
+      var n = c.totals.length, w = 430, h = 24, top = 0;
       c.totals.forEach(function (t) { top = Math.max(top, t.total); });
       var svg = svgEl("svg", { viewBox: "0 0 " + w + " " + h, width: "100%", height: h, preserveAspectRatio: "none",
                                role: "img", "class": "mapapp-totals-chart" });
@@ -771,12 +772,17 @@
         bars[t.year] = bar;
         svg.appendChild(bar);
       });
-      node.appendChild(el("span", "mapapp-totals-label", fill(c.strings.totals_label, { measure: c.measure }) + " ("
-                          + c.years[0] + "–" + c.years[1] + ")"));
-      node.appendChild(svg);
+      // One line of text over one thin chart between its first and last year: the time control must not grow
+      // over the map. What the figures are (the caveat) is in the legend's key and in every popup.
       var caption = el("p", "mapapp-totals-caption");
       caption.setAttribute("aria-live", "polite");
       node.appendChild(caption);
+      var row = el("div", "mapapp-totals-row");
+      row.title = fill(c.strings.totals_label, { measure: c.measure });
+      row.appendChild(el("span", "mapapp-totals-year", c.years[0]));
+      row.appendChild(svg);
+      row.appendChild(el("span", "mapapp-totals-year", c.years[1]));
+      node.appendChild(row);
       view.totals = { node: node, bars: bars, caption: caption, marked: null, shade: shade, bw: bw };
       return node;
     }
@@ -794,7 +800,7 @@
       t.bars[year].setAttribute("fill", "#1f1f1f");
       t.marked = year;
       t.caption.textContent = fill(c.strings.total, { measure: c.subject, year: year, total: fmt(row.total) }) + " — "
-        + fill(c.strings.coverage, { with_value: row.with_value, operating: row.operating }) + ". " + c.caveat;
+        + fill(c.strings.coverage, { with_value: row.with_value, operating: row.operating });
     }
     function focusFeatures(collectionId, ids) {
       var view = colls.filter(function (v) { return v.c.id === collectionId; })[0];

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Frame, Page, expect
+
+from mapapp.webmap.mapview import load_dataset
 
 from .conftest import wait_for_app
 from .test_map import map_frame, move_sliders
@@ -20,7 +23,7 @@ def open_page(page: Page, app_url: str) -> Frame:
 
 def download(page: Page, button_name: str, folder: Path) -> Path:
     """Press the download button named ``button_name`` and save what arrives in ``folder``."""
-    button = page.get_by_role("button", name=button_name)
+    button = page.get_by_role("button", name=button_name, exact=True)
     button.scroll_into_view_if_needed()
     with page.expect_download(timeout=60_000) as info:
         button.click()
@@ -83,3 +86,14 @@ def test_download_follows_the_slider(page: Page, app_url: str, tmp_path: Path) -
     ids = [row["id"] for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))]
     assert ids == [e.id for e in window_events(load_dataset(), state)]
     assert page.external_requests == [] and page.failed_requests == []  # type: ignore[attr-defined]  # by the fixture
+
+
+def test_the_camps_of_the_year_download_beside_the_events(page: Page, app_url: str, tmp_path: Path) -> None:
+    """The camps layer is on by default: its own buttons give the locations of the window's last year."""
+    page.goto(app_url)
+    wait_for_app(page)
+    path = download(page, "GeoJSON — Gulag camp administrations, 1918–1960", tmp_path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    camps = load_dataset().collections[0]
+    assert doc["mapapp"]["year"] == 1953 and "urbica/gulag-api" in doc["mapapp"]["citation"]
+    assert sorted(f["id"] for f in doc["features"]) == sorted(f.id for f in camps.operating(1953))
