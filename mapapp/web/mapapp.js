@@ -720,7 +720,9 @@
       box.appendChild(el("p", "mapapp-years", s.years + ": " + span(p.first, p.last)));
       var whole = p.group !== null && p.group !== undefined ? view.groups[p.group] : null;
       if (whole && whole[2] > 1) {
-        box.appendChild(el("p", "mapapp-group-years", fill(s.group_years, { n: whole[2] }) + ": " + span(whole[0], whole[1])));
+        var item = c.item.charAt(0).toUpperCase() + c.item.slice(1);
+        box.appendChild(el("p", "mapapp-group-years", fill(s.group_years, { n: whole[2], item: item }) + ": "
+                           + span(whole[0], whole[1])));
       }
       var v = featValue(f, year), line;
       if (v === undefined) line = fill(s.outside, { year: year, first: p.first, last: p.last });

@@ -21,7 +21,7 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "zero": {"en": "0 (as recorded)", "ru": "0 (по данным источника)"},
     "in_year": {"en": "In {year}", "ru": "В {year} году"},
     "years": {"en": "Years with a record at this location", "ru": "Годы по данным, это место"},
-    "group_years": {"en": "All {n} locations of this camp", "ru": "Все места этого лагеря ({n})"},
+    "group_years": {"en": "{item}, all {n} locations", "ru": "{item}, все места ({n})"},
     "other_names": {"en": "Also called", "ru": "Другие названия"},
     "transliterated": {"en": "The source has no English name; the Russian name is transliterated.",
                        "ru": "Английского названия в источнике нет; русское дано транслитерацией."},
@@ -72,6 +72,7 @@ def collection_json(c: Collection, lang: Lang, url: str | None = None) -> dict[s
     measure = c.text("measure", lang)
     return {
         "id": c.id, "layer": c.layer, "title": c.text("title", lang), "credit": c.text("credit", lang),
+        "item": c.text("item", lang) if "item" in c.meta else c.text("title", lang),
         "citation": c.text("citation", lang), "caveat": c.text("caveat", lang), "measure": measure,
         "subject": subject(c, lang),
         "years": list(c.years) if c.years else None, "max": c.max_value, "key": key_values(c.max_value),

@@ -132,7 +132,7 @@ def test_a_camps_popup_has_its_names_years_chart_and_citation(open_app: Callable
     text = popup.inner_text()
     assert "Sevvostlag" in text and "Corrective-labor camps" in text
     assert f"Years with a record at this location: {sevvostlag.first}–{sevvostlag.last}" in text
-    assert f"All 2 locations of this camp: {first.first}–{sevvostlag.last}" in text
+    assert f"Gulag camp, all 2 locations: {first.first}–{sevvostlag.last}" in text
     v = sevvostlag.value(1938)
     assert v is not None and f"In 1938: {v:,} prisoners" in text
     assert "GULAG History Museum / Memorial, via urbica/gulag-api" in text
