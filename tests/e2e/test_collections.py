@@ -5,16 +5,18 @@ their sizes (area ∝ prisoners, "no count" apart from zero), the popup's chart 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Frame, Page
+from playwright.sync_api import Frame, Page, expect
 
 from mapapp.model.collections import Collection
 from mapapp.webmap.mapview import load_dataset
 
-from .test_map import assert_offline, move_sliders, open_map, shoot
+from .conftest import wait_for_app
+from .test_map import IFRAME, assert_offline, map_frame, move_sliders, open_map, shoot
 
 CAMPS = "gulag-camps"
 
@@ -153,3 +155,30 @@ def test_a_placeholder_title_is_never_a_name(open_app: Callable[..., Page], camp
     assert popup.locator("h3").inner_text() == "Saratovsky PFL"
     assert "the Russian name is transliterated" in popup.inner_text()
     assert "New prison" not in popup.inner_text()
+
+
+def test_the_camps_speak_russian(open_app: Callable[..., Page], camps: Collection, artifacts_dir: Path) -> None:
+    page, _ = open_map(open_app)
+    page.get_by_text("Русский", exact=True).click()
+    expect(page.frame_locator(IFRAME).last.locator("button.mapapp-play")).to_have_text("Пуск", timeout=30_000)
+    wait_for_app(page)
+    frame = loaded(map_frame(page))
+    move_sliders(frame, "1938-01", "1938-12")
+    total = camps.total(1938)
+    assert total is not None
+    caption = frame.locator(".mapapp-totals-caption").inner_text()
+    assert caption == (f"Число заключённых в 1938 году: {total.total:,}".replace(",", "\u00a0") + " — сумма по "
+                       f"{total.with_value} из {total.operating} действовавших в том году мест, для которых есть число")
+    sevvostlag = camps.by_group("7")[1]
+    frame.evaluate(f"() => mapappApi.focusFeatures('{CAMPS}', ['{sevvostlag.id}'])")
+    popup = frame.locator(".leaflet-popup-content .mapapp-popup")
+    assert popup.locator("h3").inner_text() == "Северо-Восточный ИТЛ"
+    text = popup.inner_text()
+    for line in ("Другие названия: Севвостлаг", "Тип: Исправительно-трудовые лагеря", "Лагерь ГУЛАГа, все места (2): ",
+                 "Музей истории ГУЛАГа / «Мемориал»"):
+        assert line in text, line
+    assert not re.search(r"[A-Za-z]{4,}", text.replace("urbica/gulag-api", "").replace("gulagmap.ru", "")), text
+    legend = frame.locator(".mapapp-legend").inner_text()
+    assert "Площадь круга ∝ числу заключённых" in legend and "действует, данных нет" in legend
+    shoot(page, artifacts_dir / "camps-russian.png")
+    assert_offline(page)
