@@ -658,9 +658,9 @@
             view.markers.forEach(function (m) {
               var v = featValue(m.feature, year);
               if (v === undefined) return;
-              m.setStyle(circleStyle(view, v));
-              m.setRadius(radiusOf(view, v));
-              items.push([radiusOf(view, v), m]);
+              var style = circleStyle(view, v);
+              m.setStyle(style); // a CircleMarker's setStyle sets its radius too
+              items.push([style.radius, m]);
             });
             // larger circles first, so smaller ones stay on top and can be touched
             items.sort(function (a, b) { return b[0] - a[0]; });
