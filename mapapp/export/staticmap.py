@@ -43,7 +43,7 @@ from mapapp.export.options import ExportOptions
 from mapapp.export.regions import BBox, Region
 from mapapp.i18n import Lang, t
 from mapapp.ingest.borders import Borders
-from mapapp.model.collections import Collection, Feature, in_layers, year_of
+from mapapp.model.collections import Collection, Feature, drawn, in_layers
 from mapapp.model.layers import LAYERS, LAYERS_BY_ID, Layer
 from mapapp.model.timeline import events_in_window, name_at
 from mapapp.model.trails import Segment, trail_of
@@ -516,9 +516,11 @@ def drawn_collections(ds: Dataset, opts: ExportOptions) -> list[CollectionDrawin
     (:func:`mapapp.model.collections.year_of`), with the features operating that year."""
     state = opts.state
     _, end = state.window(ds.span[0])
-    year = year_of(end)
-    return [CollectionDrawing(c, LAYERS_BY_ID[c.layer], year, tuple((f, f.value(year)) for f in c.operating(year)))
-            for c in in_layers(ds.collections, state.layers)]
+    drawings = []
+    for c in in_layers(ds.collections, state.layers):
+        year, features = drawn(c, state.layers, end)
+        drawings.append(CollectionDrawing(c, LAYERS_BY_ID[c.layer], year, tuple((f, f.value(year)) for f in features)))
+    return drawings
 
 
 def collection_key_labels(drawing: CollectionDrawing, lang: Lang) -> list[tuple[int | None, str]]:

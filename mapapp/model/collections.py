@@ -169,6 +169,13 @@ def load_collections(geodata: Path) -> tuple[Collection, ...]:
     return tuple(load_collection(p) for p in sorted(folder.glob("*.geojson")))
 
 
+def drawn(c: Collection, layers: Iterable[str], window_end: date) -> tuple[int, list[Feature]]:
+    """What a map of a window ending on ``window_end`` shows of ``c``: the year (:func:`year_of`) and the features
+    operating then — none when ``c``'s layer is not among ``layers``. The map, the exports and the downloads ask here."""
+    year = year_of(window_end)
+    return year, c.operating(year) if c.layer in set(layers) else []
+
+
 def in_layers(collections: Iterable[Collection], layers: Iterable[str]) -> list[Collection]:
     """The collections whose layer is among ``layers``."""
     chosen = set(layers)

@@ -8,7 +8,7 @@ import json
 import re
 
 from mapapp.i18n import Lang, t
-from mapapp.model.collections import Collection, Feature, year_of
+from mapapp.model.collections import Collection, Feature, drawn
 from mapapp.model.dates import PartialDate, format_range
 from mapapp.model.records import Event
 from mapapp.model.timeline import events_in_window
@@ -108,10 +108,8 @@ COLLECTION_COLUMNS = ("id", "group", "name", "name_transliterated", "other_names
 
 
 def window_features(c: Collection, state: MapState) -> tuple[int, list[Feature]]:
-    """The year a map of ``state`` shows for ``c`` (its window's end, in either mode) and the features operating
-    then: what the layer draws, none when the layer is off."""
-    year = year_of(month_last(state.end))
-    return year, c.operating(year) if c.layer in state.layers else []
+    """The year a map of ``state`` shows for ``c`` (its window's end, in either mode) and what the layer draws then."""
+    return drawn(c, state.layers, month_last(state.end))
 
 
 def _collection_fields(c: Collection, f: Feature, year: int, lang: Lang) -> dict[str, object]:
