@@ -154,10 +154,15 @@ class Borders:
         snapshots = self.snapshots()
         if urls is not None and set(snapshots) <= set(urls):
             return {"spans": spans, "urls": {k: urls[k] for k in snapshots}}
-        return {"spans": spans,
-                "features": [{"type": "Feature", "geometry": f["geometry"],
-                              "properties": {"snapshot": f["properties"]["snapshot"], "name": f["properties"]["name"],
-                                             "ussr": f["properties"]["ussr"]}} for f in self.features]}
+        return {"spans": spans, "features": self.browser_features()}
+
+    def browser_features(self, snapshot: str | None = None) -> list[dict[str, Any]]:
+        """The features as the browser draws them (geometry and the three properties it draws by): every
+        snapshot's, or one's (the file :mod:`mapapp.webmap.mapfiles` serves for it)."""
+        chosen = self.features if snapshot is None else self.features_of(snapshot)
+        return [{"type": "Feature", "geometry": f["geometry"],
+                 "properties": {"snapshot": f["properties"]["snapshot"], "name": f["properties"]["name"],
+                                "ussr": f["properties"]["ussr"]}} for f in chosen]
 
 
 def snapshot_id(file: str) -> str | None:

@@ -33,14 +33,6 @@ def collection_file(collection_id: str, lang: Lang) -> str:
     return f"geodata/collections/{collection_id}.{lang}.json"
 
 
-def border_features(ds: Dataset, snapshot: str) -> list[dict[str, Any]]:
-    """The browser's features of one snapshot: geometry and the three properties it draws by."""
-    assert ds.borders is not None
-    return [{"type": "Feature", "geometry": f["geometry"],
-             "properties": {"snapshot": f["properties"]["snapshot"], "name": f["properties"]["name"],
-                            "ussr": f["properties"]["ussr"]}} for f in ds.borders.features_of(snapshot)]
-
-
 def collection_features(c: Collection, lang: Lang) -> list[dict[str, Any]]:
     """The browser's features of a collection, every text in ``lang``; ``values`` holds one entry per year from
     ``first`` to ``last`` (the figure, or null: no count)."""
@@ -62,7 +54,7 @@ def map_files(ds: Dataset) -> dict[str, bytes]:
     if ds.borders is not None:
         for snapshot in ds.borders.snapshots():
             files[border_file(snapshot)] = _json({"type": "FeatureCollection",
-                                                  "features": border_features(ds, snapshot)})
+                                                  "features": ds.borders.browser_features(snapshot)})
     for c in ds.collections:
         for lang in LANGS:
             files[collection_file(c.id, lang)] = _json(collection_features(c, lang))
