@@ -14,7 +14,6 @@ from pathlib import Path
 
 import geopandas
 import pandas
-import pyogrio
 import pyogrio.errors
 
 from mapapp.problems import Problem
@@ -109,8 +108,3 @@ def _read_spatial(path: Path, name: str, encoding: str | None, layer: str | None
         if column != gdf.geometry.name:
             gdf[column] = gdf[column].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v))
     return Source(name, gdf), []
-
-
-def layers_of(path: Path) -> list[str]:
-    """The layer names of a multi-layer file (a GeoPackage), for messages that list them."""
-    return [str(row[0]) for row in pyogrio.list_layers(path)]

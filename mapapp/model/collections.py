@@ -52,16 +52,6 @@ class Feature:
         """The figure for ``year``; None when unknown (or when the feature does not operate then)."""
         return self.values.get(year)
 
-    def as_geojson(self) -> dict[str, Any]:
-        """The feature as the build writes it (the browser reads this form)."""
-        return {"type": "Feature", "id": self.id, "geometry": {"type": "Point", "coordinates": [self.lon, self.lat]},
-                "properties": {"group": self.group, "name_ru": self.name_ru, "name_en": self.name_en,
-                               "name_en_transliterated": self.name_en_transliterated,
-                               "other_ru": list(self.other_ru), "other_en": list(self.other_en),
-                               "attributes": {k: dict(v) for k, v in self.attributes.items()},
-                               "first": self.first, "last": self.last,
-                               "values": {str(y): v for y, v in sorted(self.values.items())}}}
-
     def name(self, lang: Lang) -> str:
         """The name in ``lang``; English may be a transliteration (see :attr:`name_en_transliterated`)."""
         return self.name_en if lang == "en" else self.name_ru

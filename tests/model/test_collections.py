@@ -72,9 +72,17 @@ def test_year_of_a_window_is_its_last_days_year() -> None:
     assert year_of(date(1938, 12, 31)) == 1938 and year_of(date(1939, 1, 1)) == 1939
 
 
-def test_features_round_trip_to_the_build_output(camps: Collection) -> None:
+def test_every_field_of_the_build_output_is_read(camps: Collection) -> None:
     doc = json.loads(BUILT.read_text(encoding="utf-8"))
-    assert [f.as_geojson() for f in camps.features] == doc["features"]
+    assert len(camps.features) == len(doc["features"])
+    for f, raw in zip(camps.features, doc["features"], strict=True):
+        p = raw["properties"]
+        assert (f.id, [f.lon, f.lat]) == (raw["id"], raw["geometry"]["coordinates"])
+        assert (f.group, f.name_en, f.name_ru, f.name_en_transliterated) == (
+            p["group"], p["name_en"], p["name_ru"], p["name_en_transliterated"])
+        assert (list(f.other_en), list(f.other_ru), f.attributes) == (p["other_en"], p["other_ru"], p["attributes"])
+        assert (f.first, f.last) == (p["first"], p["last"])
+        assert {str(y): v for y, v in f.values.items()} == p["values"]
 
 
 @pytest.mark.parametrize(("text", "reason"), [("{", "cannot be read as JSON"), ('{"features": []}', "lacks 'collection'"),
