@@ -8,7 +8,6 @@ nothing left the machine and no request failed.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,8 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Frame, Page, expect
 
+from conftest import geodata_copy
 from mapapp import GEODATA_DIR
-from mapapp.ingest.build import output_names
 from mapapp.model.layers import LAYER_IDS
 from mapapp.model.viewstate import VIEWS_BY_ID, MapState, parse_month
 from mapapp.webmap.mapview import Dataset, load_dataset, visible_place_ids
@@ -330,10 +329,7 @@ def test_russian_interface(open_app: Callable[..., Page], artifacts_dir: Path) -
 @pytest.fixture(scope="module")
 def hostile_app_url(tmp_path_factory: pytest.TempPathFactory, artifacts_dir: Path) -> Iterator[str]:
     """A second server on a copy of geodata/ whose texts are HTML: one event's title and summary, one place's name."""
-    folder = tmp_path_factory.mktemp("hostile-geodata")
-    for name in output_names(GEODATA_DIR):
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(GEODATA_DIR / name, folder / name)
+    folder = geodata_copy(tmp_path_factory.mktemp("hostile-geodata"))
     events = json.loads((folder / "events.geojson").read_text(encoding="utf-8"))
     for feature in events["features"]:
         if feature["properties"]["id"] == HOSTILE_EVENT:
