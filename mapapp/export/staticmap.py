@@ -65,9 +65,9 @@ RC: dict[RcKeyType, Any] = {
 }
 #: The layers' shapes as matplotlib markers.
 MARKERS: dict[str, str] = {"diamond": "D", "square": "s", "triangle": "^", "hexagon": "h", "circle": "o",
-                           "triangle-down": "v", "dot": "."}
+                           "triangle-down": "v", "dot": ".", "pentagon": "p"}
 #: Relative marker sizes, so every shape covers about the same area ("." is matplotlib's small dot).
-MARKER_SCALE: dict[str, float] = {"D": 0.75, "s": 0.8, "^": 1.0, "h": 0.95, "o": 0.9, "v": 1.0, ".": 2.2}
+MARKER_SCALE: dict[str, float] = {"D": 0.75, "s": 0.8, "^": 1.0, "h": 0.95, "o": 0.9, "v": 1.0, ".": 2.2, "p": 0.9}
 LAND, WATER, BORDER, INK, OUTLINE = "#f3f0e8", "#dbe4eb", "#a7a7a7", "#222222", "#1a1a1a"
 #: Historical borders, styled as in the app: the USSR dark grey, its neighbours faint (colour, width in points).
 USSR_BORDER, NEIGHBOUR_BORDER = ("#333333", 1.2), ("#999999", 0.45)
@@ -499,27 +499,55 @@ def format_number(n: int, lang: Lang) -> str:
 
 @dataclass(frozen=True)
 class CollectionDrawing:
-    """A collection as one export draws it: its layer, the year shown and the features operating then."""
+    """A collection as one export draws it: its layer, the year shown and the features drawn then.
+
+    Values by year: each feature with its figure for the year (None: no count). Records (people shot): each
+    address with how many of its people were shot in the window. Sites: each site not already a curated place
+    (those are drawn as the place), as a symbol of its own layer (value None)."""
 
     collection: Collection
     layer: Layer
     year: int
-    operating: tuple[tuple[Feature, int | None], ...]  # each with its figure for the year (None: no count)
+    operating: tuple[tuple[Feature, int | None], ...]
+
+    @property
+    def kind(self) -> str:
+        """The collection's kind of time: "values_by_year", "records" or "in_name"."""
+        return str(self.collection.meta.get("time", "values_by_year"))
+
+    @property
+    def max_value(self) -> int:
+        """The figure of the largest circle: the collection's largest (all years, all of an address's people)."""
+        if self.kind == "records":
+            return max((len(f.dates) for f in self.collection.features), default=0)
+        return self.collection.max_value
 
     def key_rows(self) -> list[int | None]:
-        """The size key's rows, as the browser's: round figures (largest first), a recorded zero, "no count"."""
-        return [*reversed(key_values(self.collection.max_value)), 0, None]
+        """The size key's rows, as the browser's: round figures (largest first), a recorded zero, "no count";
+        of records only the round figures; sites have none (their layers' symbols are in the legend)."""
+        if self.kind == "in_name":
+            return []
+        if self.kind == "records":
+            return [*reversed(key_values(self.max_value))]
+        return [*reversed(key_values(self.max_value)), 0, None]
 
 
 def drawn_collections(ds: Dataset, opts: ExportOptions) -> list[CollectionDrawing]:
-    """The collections whose layer is on in ``opts``, in the year of the window's end
-    (:func:`mapapp.model.collections.year_of`), with the features operating that year."""
+    """The collections drawing in a layer on in ``opts``, in the year of the window's end
+    (:func:`mapapp.model.collections.year_of`), with the features drawn then (see :class:`CollectionDrawing`)."""
     state = opts.state
-    _, end = state.window(ds.span[0])
+    start, end = state.window(ds.span[0])
     drawings = []
     for c in in_layers(ds.collections, state.layers):
-        year, features = drawn(c, state.layers, end)
-        drawings.append(CollectionDrawing(c, LAYERS_BY_ID[c.layer], year, tuple((f, f.value(year)) for f in features)))
+        year, features = drawn(c, state.layers, end, start)
+        kind = c.meta.get("time", "values_by_year")
+        if kind == "records":
+            items = tuple((f, f.count(start, end)) for f in features)
+        elif kind == "in_name":
+            items = tuple((f, None) for f in features if f.place is None)
+        else:
+            items = tuple((f, f.value(year)) for f in features)
+        drawings.append(CollectionDrawing(c, LAYERS_BY_ID[c.layer], year, items))
     return drawings
 
 
@@ -531,7 +559,10 @@ def collection_key_labels(drawing: CollectionDrawing, lang: Lang) -> list[tuple[
 
 
 def collection_key_note(c: Collection, lang: Lang) -> str:
-    """The size key's heading: "Circle area ∝ prisoners in the window's last year"."""
+    """The size key's heading: "Circle area ∝ prisoners in the window's last year" (of records: "∝ people shot
+    in the window who lived at the address")."""
+    if c.has_records:
+        return STRINGS["address_key"][lang]
     return STRINGS["key"][lang].format(measure=c.text("measure", lang))
 
 
@@ -548,6 +579,17 @@ def collection_total_line(c: Collection, year: int, lang: Lang) -> str:
             + ".")
 
 
+def drawing_line(drawing: CollectionDrawing, lang: Lang) -> str:
+    """The line under a collection's key: the year's total (:func:`collection_total_line`); of records, how many
+    addresses and people the window holds."""
+    if drawing.kind == "records":
+        people = sum(v or 0 for _, v in drawing.operating)
+        return STRINGS["addresses_shown"][lang].format(n=format_number(len(drawing.operating), lang),
+                                                       people=format_number(people, lang),
+                                                       title=drawing.collection.text("title", lang)) + "."
+    return collection_total_line(drawing.collection, drawing.year, lang)
+
+
 def collection_credit(c: Collection, lang: Lang) -> str:
     """The footer's line for a collection: its title, credit and caveat."""
     return f"{c.text('title', lang)}: {c.text('credit', lang)}. {c.text('caveat', lang)}"
@@ -558,11 +600,13 @@ def _draw_collection(ax: Axes, drawing: CollectionDrawing, forward: Transformer,
     """The circles of ``drawing`` on the map, projected and clipped to ``view`` as the markers are; one scatter
     per kind (gid ``collection-<id>-<kind>``), the larger circles drawn first. Returns their centres (n, 2)."""
     c = drawing.collection
+    if drawing.kind == "in_name":
+        return _draw_sites(ax, drawing, forward, view, s)
     items: dict[CircleKind, list[tuple[float, float, float]]] = {kind: [] for kind in CIRCLE_KINDS}
     for feature, value in drawing.operating:
         x, y = forward.transform(feature.lon, feature.lat)
         if view[0] <= x <= view[2] and view[1] <= y <= view[3]:
-            items[circle_kind(value)].append((collection_radius(value, c.max_value, s), float(x), float(y)))
+            items[circle_kind(value)].append((collection_radius(value, drawing.max_value, s), float(x), float(y)))
     for k, kind in enumerate(CIRCLE_KINDS):
         members = sorted(items[kind], key=lambda item: -item[0])  # larger first: smaller ones stay visible
         if not members:
@@ -574,11 +618,32 @@ def _draw_collection(ax: Axes, drawing: CollectionDrawing, forward: Transformer,
     return np.array(centres) if centres else np.empty((0, 2))
 
 
+def _draw_sites(ax: Axes, drawing: CollectionDrawing, forward: Transformer,
+                view: tuple[float, float, float, float], s: float) -> np.ndarray:
+    """A collection's sites as the symbols of their layers (gid ``collection-<id>-<layer>``), as the browser
+    draws them zoomed out. Returns their centres (n, 2)."""
+    c = drawing.collection
+    by_layer: dict[str, list[tuple[float, float]]] = {}
+    for feature, _ in drawing.operating:
+        x, y = forward.transform(feature.lon, feature.lat)
+        if view[0] <= x <= view[2] and view[1] <= y <= view[3]:
+            by_layer.setdefault(c.layer_of(feature), []).append((float(x), float(y)))
+    for layer_id, pts in sorted(by_layer.items()):
+        layer = LAYERS_BY_ID[layer_id]
+        marker = MARKERS[layer.shape]
+        xy = np.array(pts)
+        ax.scatter(xy[:, 0], xy[:, 1], s=(6 * s * MARKER_SCALE[marker] ** 0.5) ** 2, marker=marker,
+                   facecolors=layer.colour, edgecolors=OUTLINE, linewidths=0.5 * s, zorder=COLLECTION_ZORDER + 0.5,
+                   gid=f"collection-{c.id}-{layer_id}")
+    centres = [p for pts in by_layer.values() for p in pts]
+    return np.array(centres) if centres else np.empty((0, 2))
+
+
 def _key_height(drawing: CollectionDrawing, legend_pt: float, s: float) -> float:
     """The height in inches of a collection's size key: its heading, and under it a row of circles."""
-    if not drawing.operating:
+    if not drawing.operating or not drawing.key_rows():
         return 0.0
-    top = max(collection_radius(v, drawing.collection.max_value, s) for v in drawing.key_rows())
+    top = max(collection_radius(v, drawing.max_value, s) for v in drawing.key_rows())
     return (legend_pt * 1.35 + 2 * top + 3 * s) / 72
 
 
@@ -601,7 +666,7 @@ def _draw_collection_key(fig: Figure, drawing: CollectionDrawing, rect: tuple[fl
     x = 0.0
     for k, (value, label) in enumerate(collection_key_labels(drawing, lang)):
         kind = circle_kind(value)
-        r = collection_radius(value, c.max_value, s)
+        r = collection_radius(value, drawing.max_value, s)
         ax.scatter([x + r], [yc], s=[(2 * r) ** 2], marker="o", clip_on=False, gid=f"collection-key-{c.id}-{k}",
                    **_circle_style(kind, drawing.layer.colour, s))
         text = ax.text(x + 2 * r + 3 * s, yc, label, ha="left", va="center", fontsize=legend_pt, color=INK,
@@ -778,7 +843,7 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
     renderer = canvas.get_renderer()
     forward, _ = _transformers(region.proj)
     collections = drawn_collections(ds, opts)
-    collection_layers = {d.layer.id for d in collections if d.operating}
+    collection_layers = {d.collection.layer_of(f) for d in collections for f, _ in d.operating}
     present = [layer for layer in LAYERS if layer.id in state.layers and (
         layer.id in collection_layers or any(ds.layer(p) == layer.id for p in ids))]
     snapshot, border_geoms = border_geometries(ds.borders, when)
@@ -805,8 +870,8 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
         trail_lines = textwrap.wrap(trail_text, line_chars)
         trail_band = len(trail_lines) * legend_pt * 1.35 / 72 + (legend_pt * 0.5 / 72 if trail_lines else 0.0)
         # Each collection: its size key, then the year's total (gid collection-total-<id>).
-        blocks = [(d, _key_height(d, legend_pt, s),
-                   textwrap.wrap(collection_total_line(d.collection, d.year, lang), line_chars)) for d in collections]
+        blocks = [(d, _key_height(d, legend_pt, s), textwrap.wrap(drawing_line(d, lang), line_chars))
+                  for d in collections]
         collection_band = sum(key_h + len(lines) * legend_pt * 1.35 / 72 + legend_pt * 0.5 / 72
                               for _, key_h, lines in blocks if key_h or lines)
         map_bottom = footer_band + trail_band + collection_band + legend_band + 0.08 * s

@@ -19,6 +19,7 @@ from typing import Any
 from mapapp.ingest import borders, collection_import
 from mapapp.ingest.citations import cite, normalise_lines
 from mapapp.ingest.gazetteer import City, Gazetteer, default_gazetteer
+from mapapp.ingest.site_matching import CuratedPlace
 from mapapp.ingest.tables import Row, Table, split_list
 from mapapp.ingest.validate import validate
 from mapapp.model.dates import PartialDate, format_range
@@ -290,6 +291,22 @@ def _remove_old_collections(out_dir: Path, files: Mapping[str, str]) -> None:
                 path.unlink()
 
 
+def curated_places(tables: Mapping[str, Table]) -> list[CuratedPlace]:
+    """The places with curated coordinates and every name they have had: what a collection's sites are matched
+    to, and its records' places resolved to (a place of the gazetteer is a town, never one site)."""
+    names: dict[str, list[str]] = {}
+    for row in tables["names.csv"].rows if "names.csv" in tables else ():
+        names.setdefault(row["place_id"], []).extend(n for n in (row["name_en"], row["name_ru"]) if n)
+    out = []
+    for row in tables["places.csv"].rows:
+        try:
+            lat, lon = float(row["lat"]), float(row["lon"])
+        except ValueError:
+            continue  # a gazetteer place: its coordinates come later, from GeoNames
+        out.append(CuratedPlace(row["id"], (row["name_ru"], row["name_en"], *names.get(row["id"], [])), lat, lon))
+    return out
+
+
 def build(data_dir: Path, out_dir: Path, gazetteer: Gazetteer | None = None) -> BuildResult:
     """Validate ``data_dir``, geocode, and write the GeoJSON files into ``out_dir``.
 
@@ -308,7 +325,8 @@ def build(data_dir: Path, out_dir: Path, gazetteer: Gazetteer | None = None) -> 
     has_borders = (data_dir / borders.TABLE).is_file()
     if has_borders:
         problems = sorted(problems + borders.read_spans(data_dir)[1], key=sort_key)
-    collections, collection_problems = collection_import.import_all(data_dir, LAYER_IDS, gazetteer)
+    collections, collection_problems = collection_import.import_all(data_dir, LAYER_IDS, gazetteer,
+                                                                    curated_places(tables))
     problems = sorted(problems + collection_problems, key=sort_key)
     if problems:
         raise DataError(problems)

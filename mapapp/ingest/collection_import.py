@@ -16,26 +16,35 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import iuliia
 import pandas
 import shapely
 import shapely.geometry
 from tqdm import tqdm
 
+from mapapp.ingest import record_import
 from mapapp.ingest.collection_schema import (
     Collection,
+    Features,
     FileSpec,
     GeoJSONColumn,
     LonLatColumns,
+    NativeGeometry,
     PlaceColumn,
+    PlaceMatches,
+    RecordDates,
     ValuesByYear,
+    YearColumns,
+    YearsInName,
 )
 from mapapp.ingest.gazetteer import Gazetteer, default_gazetteer
 from mapapp.ingest.reader import Source, read_source
+from mapapp.ingest.site_matching import CuratedPlace, Decision, Site, match_places, merge_repeats
+from mapapp.ingest.years_in_name import years_in_name
+from mapapp.model.names import transliterate_name
 from mapapp.problems import ConfigProblem, Problem, sort_key
 from mapapp.schema import validate_toml
 
@@ -51,7 +60,7 @@ def clean(text: str) -> str:
 
 def transliterate(text: str) -> str:
     """Russian text in Latin letters (Wikipedia's romanisation, as the source's English titles use)."""
-    return iuliia.WIKIPEDIA.translate(text)
+    return transliterate_name(text)
 
 
 def split_names(cell: str, separator: str) -> list[str]:
@@ -176,6 +185,8 @@ def read_declaration(folder: Path) -> tuple[Collection | None, list[Problem]]:
         return None, [Problem(name, None, None, None, f"is not valid TOML ({exc})",
                               "correct that line: key = value, text in double quotes, sections as [names]")]
     model, problems = validate_toml(Collection, data, name)
+    if isinstance(data.get("features"), dict):  # one [features] table: its keys as the file writes them
+        problems = [replace(p, key=re.sub(r"^features\[1\]", "features", p.key)) if p.key else p for p in problems]
     reading = _Reading(folder, name)
     reading.config(problems)
     if model is not None and model.id != folder.name:
@@ -189,7 +200,8 @@ def read_declaration(folder: Path) -> tuple[Collection | None, list[Problem]]:
 
 def _read(reading: _Reading, spec: FileSpec | ValuesByYear, key: str, crs: str | None = None) -> Source | None:
     source, problems = read_source(reading.folder / spec.file, name=spec.file, encoding=spec.encoding,
-                                   delimiter=spec.delimiter, layer=getattr(spec, "layer", None), crs=crs)
+                                   delimiter=spec.delimiter, layer=getattr(spec, "layer", None), crs=crs,
+                                   crs_override=getattr(spec, "crs_override", None))
     for p in problems:
         reading.fatal.append(Problem(reading.declaration, None, f"{key}.file", spec.file, f"names a file that {p.message}",
                                      p.fix))
@@ -207,6 +219,12 @@ def _columns(reading: _Reading, table: pandas.DataFrame, refs: Mapping[str, str 
     return ok
 
 
+def _files(decl: Collection) -> str:
+    """The features files, as messages name them."""
+    specs = decl.feature_files
+    return specs[0].file if len(specs) == 1 else "the features files"
+
+
 def _join(reading: _Reading, decl: Collection, frame: pandas.DataFrame) -> pandas.DataFrame | None:
     """The features with every join's columns added as ``name.column``; rows whose key finds nothing are bad."""
     for k, join in enumerate(decl.join):
@@ -215,7 +233,7 @@ def _join(reading: _Reading, decl: Collection, frame: pandas.DataFrame) -> panda
             return None
         table = source.frame
         if not _columns(reading, table, {f"join[{k}].key": join.key}, join.file) or \
-                not _columns(reading, frame, {f"join[{k}].on": join.on}, f"{decl.features.file} or an earlier join"):
+                not _columns(reading, frame, {f"join[{k}].on": join.on}, f"{_files(decl)} or an earlier join"):
             return None
         repeated = table[table.duplicated(join.key, keep="first")]
         exact = table[table.duplicated(keep="first")]
@@ -229,17 +247,25 @@ def _join(reading: _Reading, decl: Collection, frame: pandas.DataFrame) -> panda
                             f"{', '.join(str(i + 2) for i in table.index[table[join.key] == value])}",
                             "a join needs one row per key; correct the source or join on another column")
         table = table.drop_duplicates(join.key, keep="first")
-        used = set(frame[join.on])
-        unused = [v for v in table[join.key] if v not in used]
+        same = clean if join.match == "text" else str
+        used = {same(v) for v in frame[join.on]}
+        unused = [v for v in table[join.key] if same(v) not in used]
         if unused:
             reading.notes.append(f"{join.file}: {len(unused)} row(s) that no feature refers to, not on the map "
                                  f"({join.key} {', '.join(unused[:20])}{'…' if len(unused) > 20 else ''}).")
         renamed = table.rename(columns={c: f"{join.name}.{c}" for c in table.columns})
-        frame = frame.merge(renamed, how="left", left_on=join.on, right_on=f"{join.name}.{join.key}",
+        left_on, right_on = join.on, f"{join.name}.{join.key}"
+        if join.match == "text":
+            frame["_join_on"] = frame[join.on].map(clean)
+            renamed["_join_key"] = renamed[right_on].map(clean)
+            left_on, right_on = "_join_on", "_join_key"
+        frame = frame.merge(renamed, how="left", left_on=left_on, right_on=right_on,
                             validate="many_to_one", indicator=f"_{join.name}_found")
-        missing = (frame[f"_{join.name}_found"] == "left_only") & (frame[join.on].str.strip() != "")
+        frame = frame.drop(columns=[c for c in ("_join_on", "_join_key") if c in frame.columns])
+        missing = (frame[f"_{join.name}_found"] == "left_only") & (frame[join.on].str.strip() != "") \
+            & join.required
         for index in frame.index[missing]:
-            reading.row(decl.features.file, int(str(frame.at[index, "_row"])), join.on, str(frame.at[index, join.on]),
+            reading.row(str(frame.at[index, "_file"]), int(str(frame.at[index, "_row"])), join.on, str(frame.at[index, join.on]),
                         f"matches no row of {join.file} (by {join.key})",
                         f"correct the reference, or add the row to {join.file}")
         frame = frame.drop(columns=[f"_{join.name}_found"]).fillna("")
@@ -302,9 +328,9 @@ def _place(reading: _Reading, geometry: PlaceColumn, row: Mapping[str, str], gaz
     return check_lonlat(match.city.lon, match.city.lat)
 
 
-def _point(reading: _Reading, decl: Collection, frame: pandas.DataFrame, index: Any,
-           row: Mapping[str, str], gazetteer: Gazetteer | None) -> tuple[float, float, bool] | None:
-    geometry, file = decl.features.geometry, decl.features.file
+def _point(reading: _Reading, spec: Features, row: Mapping[str, Any],
+           gazetteer: Gazetteer | None) -> tuple[float, float, bool] | None:
+    geometry, file = spec.geometry, str(row["_file"])
     try:
         if isinstance(geometry, PlaceColumn):
             assert gazetteer is not None  # import_collection loads one for this kind
@@ -317,14 +343,15 @@ def _point(reading: _Reading, decl: Collection, frame: pandas.DataFrame, index: 
                 try:
                     numbers.append(float(row[column]))
                 except ValueError:
-                    reading.row(file, int(row["_row"]), column, row[column], "is not a number",
+                    reading.row(file, int(row["_row"]), column, row[column],
+                                "is not a number" if str(row[column]).strip() else "is empty (no location)",
                                 "give the point as longitude and latitude in degrees (WGS 84)")
                     return None
             return (*check_lonlat(numbers[0], numbers[1]), False)
-        point = frame.geometry.loc[index]
-        if point is None or point.is_empty:
+        shape = row["_geom"]
+        if shape is None or shape.is_empty:
             raise ValueError("is empty")
-        rep = point if point.geom_type == "Point" else point.representative_point()
+        rep = shape if shape.geom_type == "Point" else shape.representative_point()
         return (*check_lonlat(rep.x, rep.y), False)
     except ValueError as exc:
         column = getattr(geometry, "column", None) or getattr(geometry, "lat", None) or "geometry"
@@ -335,14 +362,31 @@ def _point(reading: _Reading, decl: Collection, frame: pandas.DataFrame, index: 
         return None
 
 
-def _feature(decl: Collection, row: Mapping[str, str], point: tuple[float, float, bool],
-             values: Mapping[int, int | None]) -> dict[str, Any]:
+def _outline(shape: Any) -> dict[str, Any] | None:
+    """A polygon as GeoJSON, coordinates rounded to 6 decimals (10 cm); None for points and lines."""
+    if shape is None or shape.geom_type not in ("Polygon", "MultiPolygon"):
+        return None
+    rounded = shapely.set_precision(shape, 1e-6)
+    return dict(shapely.geometry.mapping(rounded)) if not rounded.is_empty else None
+
+
+def _json_geometry(value: Any) -> Any:
+    """Tuples (shapely's mapping) as lists, as json.loads gives them back."""
+    if isinstance(value, (list, tuple)):
+        return [_json_geometry(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_geometry(v) for k, v in value.items()}
+    return value
+
+
+def _feature(decl: Collection, spec: Features, row: Mapping[str, Any], point: tuple[float, float, bool],
+             values: Mapping[int, int | None], reading: _Reading) -> dict[str, Any] | None:
     names = decl.names
     name_ru = clean(row[names.ru])
     english = clean(row[names.en]) if names.en else ""
     transliterated = not english or english in names.placeholders
     properties: dict[str, Any] = {
-        "group": row[decl.features.group] if decl.features.group else None,
+        "group": row[spec.group] if spec.group else None,
         "name_ru": name_ru,
         "name_en": transliterate(name_ru) if transliterated else english,
         "name_en_transliterated": transliterated,
@@ -351,101 +395,260 @@ def _feature(decl: Collection, row: Mapping[str, str], point: tuple[float, float
         "attributes": {a.id: {"en": clean(row[a.en]), "ru": clean(row[a.ru])}
                        for a in decl.attribute if clean(row[a.en]) or clean(row[a.ru])},
     }
-    if isinstance(decl.time, ValuesByYear):
+    if spec.map_layer:
+        properties["layer"] = spec.map_layer
+    if spec.type:
+        properties["types"] = [spec.type.model_dump()]
+    time = decl.time
+    if isinstance(time, ValuesByYear):
         years = sorted(values)
         properties.update(first=years[0], last=years[-1], values={str(y): values[y] for y in years})
+    elif isinstance(time, YearsInName):
+        try:
+            span = years_in_name(clean(row[time.column]))
+        except ValueError as exc:
+            reading.row(str(row["_file"]), int(row["_row"]), time.column, clean(row[time.column])[:80], str(exc),
+                        "write the years of operation as (first-last), or leave them out")
+            return None
+        properties.update(first=span.first, last=span.last, values={}, years_text=span.text)
+    elif isinstance(time, RecordDates):
+        properties.update(first=None, last=None, values={})
     else:
-        properties.update(first=int(row[decl.time.first]), last=int(row[decl.time.last]), values={})
-    return {"type": "Feature", "id": row[decl.features.id],
-            "geometry": {"type": "Point", "coordinates": [point[0], point[1]]}, "properties": properties}
+        properties.update(first=int(row[time.first]), last=int(row[time.last]), values={})
+    shape = row.get("_geom")
+    outline = _outline(shape) if isinstance(spec.geometry, NativeGeometry) and spec.geometry.keep == "outline" \
+        else None
+    geometry: dict[str, Any] = {"type": "Point", "coordinates": [point[0], point[1]]}
+    if outline is not None:
+        properties["point"] = [point[0], point[1]]
+        geometry = _json_geometry(outline)
+    return {"type": "Feature", "id": str(row["_id"]), "geometry": geometry, "properties": properties}
 
 
-def import_collection(folder: Path, layer_ids: Iterable[str],
-                      gazetteer: Gazetteer | None = None) -> tuple[Imported | None, list[Problem]]:
+def _read_features(reading: _Reading, decl: Collection) -> pandas.DataFrame | None:
+    """Every features file's rows, one frame: ``_file``, ``_row`` (0-based, in its file), ``_id``, ``_spec``
+    (the index of its [[features]] entry) and ``_geom`` (a spatial file's shape) beside the source's columns."""
+    specs = decl.feature_files
+    frames = []
+    for k, spec in enumerate(specs):
+        key = "features" if len(specs) == 1 else f"features[{k + 1}]"
+        source = _read(reading, spec, key, crs=spec.crs)
+        if source is None:
+            continue
+        table = pandas.DataFrame(source.frame.drop(columns=source.frame.geometry.name)) if source.spatial \
+            else source.frame.copy()
+        table["_geom"] = list(source.frame.geometry) if source.spatial else None
+        if isinstance(spec.geometry, NativeGeometry) and not source.spatial:
+            reading.key(f"{key}.geometry.kind", "native", f"{spec.file} has no geometry of its own",
+                        'use kind = "lonlat", "geojson" or "place" for a table')
+            continue
+        table["_file"] = spec.file
+        table["_row"] = range(len(table))
+        table["_spec"] = k
+        if spec.id is None:
+            stem = Path(spec.file).stem
+            table["_id"] = [str(i + 1) if len(specs) == 1 else f"{stem}-{i + 1}" for i in range(len(table))]
+        elif _columns(reading, table, {f"{key}.id": spec.id}, spec.file):
+            table["_id"] = table[spec.id]
+        else:
+            continue
+        frames.append(table)
+    if reading.fatal:
+        return None
+    return pandas.concat(frames, ignore_index=True).fillna("") if len(frames) > 1 else frames[0]
+
+
+def _merge_repeats(decl: Collection, features: list[dict[str, Any]], reading: _Reading) -> list[dict[str, Any]]:
+    """One feature for a site the source lists twice (see :mod:`mapapp.ingest.site_matching`): the first keeps
+    its layer and takes the other's type."""
+    if decl.merge is None:
+        return features
+    sites = [Site(f["id"], f["properties"]["name_ru"], *_latlon(f)) for f in features]
+    into = merge_repeats(sites, decl.merge.within_m)
+    by_id = {f["id"]: f for f in features}
+    for gone, kept in into.items():
+        types = by_id[kept]["properties"].setdefault("types", [])
+        for t in by_id[gone]["properties"].get("types", []):
+            if t not in types:
+                types.append(t)
+        reading.notes.append(f"{gone} repeats {kept} ({by_id[kept]['properties']['name_ru']!r}, the same name "
+                             f"within {decl.merge.within_m:g} m): one feature, with both types.")
+    return [f for f in features if f["id"] not in into]
+
+
+def _latlon(feature: Mapping[str, Any]) -> tuple[float, float]:
+    lon, lat = feature["properties"].get("point") or feature["geometry"]["coordinates"]
+    return float(lat), float(lon)
+
+
+def _read_decisions(reading: _Reading, spec: PlaceMatches) -> list[Decision]:
+    source = _read(reading, FileSpec(file=spec.file), "places")
+    if source is None:
+        return []
+    missing = [c for c in ("feature", "place", "decision") if c not in source.frame.columns]
+    if missing:
+        reading.key("places.file", spec.file, f"has no column {', '.join(missing)}",
+                    "give the reviewed table the columns feature, place, decision, note")
+        return []
+    decisions: list[Decision] = []
+    for index, row in zip(range(len(source.frame)), source.frame.to_dict("records"), strict=True):
+        decision = str(row["decision"]).strip()
+        if decision not in ("same", "different"):
+            reading.row(spec.file, index, "decision", decision, "is not same or different",
+                        "write same (one site: drawn as the curated place) or different (two sites)")
+            continue
+        decisions.append(Decision(clean(str(row["feature"])), str(row["place"]).strip(), decision == "same",
+                                  clean(str(row.get("note", "")))))
+    return decisions
+
+
+def _match_places(decl: Collection, features: list[dict[str, Any]], places: Sequence[CuratedPlace],
+                  reading: _Reading) -> list[str]:
+    """Mark each feature that is a curated place with ``place``; the report's lines on it."""
+    spec = decl.places
+    if spec is None:
+        return []
+    decisions = _read_decisions(reading, spec)
+    known = {p.id for p in places}
+    for d in decisions:
+        if d.place not in known:
+            reading.row(spec.file, 0, "place", d.place, "is not a curated place",
+                        "use an id of data/places.csv")
+    sites = [Site(f["id"], f["properties"]["name_ru"], *_latlon(f)) for f in features]
+    result = match_places(sites, places, decisions, spec.within_m, spec.near_m)
+    for f in features:
+        if f["id"] in result.place_of:
+            f["properties"]["place"] = result.place_of[f["id"]]
+    lines = [f"Curated places (within {spec.within_m:g} m with a distinctive word of the name in common, or as "
+             f"{spec.file} decides): {len(result.matched)} feature(s) are a curated place, drawn as that place:"]
+    lines += [f"- {p.describe()}" for p in result.matched]
+    lines += ["", f"Near misses (a curated place within {spec.near_m:g} m, not the same site; review them in "
+              f"{spec.file}): {len(result.near_misses)}"]
+    lines += [f"- {p.describe()}{' — reviewed: different' if p.reviewed else ''}" for p in result.near_misses]
+    lines += ["", f"No curated place within {spec.near_m:g} m: {len(result.unmatched)} feature(s)."]
+    for d in result.unused_decisions:
+        reading.notes.append(f"{spec.file}: the decision {d.feature!r} ~ {d.place} names no feature of the "
+                             "collection; it has no effect.")
+    return lines
+
+
+def import_collection(folder: Path, layer_ids: Iterable[str], gazetteer: Gazetteer | None = None,
+                      places: Sequence[CuratedPlace] = ()) -> tuple[Imported | None, list[Problem]]:
     """Import the collection in ``folder``; ``(None, problems)`` if it cannot be built. ``gazetteer`` resolves
-    place names (geometry ``kind = "place"``); the real GeoNames one is loaded only when such a collection needs it."""
+    place names (geometry ``kind = "place"``); the real GeoNames one is loaded only when such a collection needs it.
+    ``places`` are the curated places the features may be (``[places]``) and the records name (``[records]``)."""
     decl, problems = read_declaration(folder)
     if decl is None:
         return None, problems
     reading = _Reading(folder, f"{folder.name}/{DECLARATION}")
-    if decl.layer not in set(layer_ids):
-        reading.key("layer", decl.layer, "is not a layer of the map", f"use one of: {', '.join(layer_ids)}")
-    spec = decl.features
-    source = _read(reading, spec, "features", crs=spec.crs)
-    if source is None:
+    layer_ids = tuple(layer_ids)
+    for key, layer in [("layer", decl.layer)] + [(f"features[{k + 1}].map_layer", s.map_layer)
+                                                 for k, s in enumerate(decl.feature_files) if s.map_layer]:
+        if layer not in layer_ids:
+            reading.key(key, layer, "is not a layer of the map", f"use one of: {', '.join(layer_ids)}")
+    specs = decl.feature_files
+    table = _read_features(reading, decl)
+    if table is None:
         return None, reading.fatal
-    table = source.frame.copy()
-    table["_row"] = range(len(table))
     joined = _join(reading, decl, table)
     if joined is None:
         return None, reading.fatal
     frame = joined
-    refs: dict[str, str | None] = {"features.id": spec.id, "features.group": spec.group, "names.ru": decl.names.ru,
-                                   "names.en": decl.names.en, "names.other_ru": decl.names.other_ru,
-                                   "names.other_en": decl.names.other_en}
-    refs.update({f"features.geometry.{k}": v for k, v in decl.features.geometry.model_dump().items()
-                 if k in ("column", "lon", "lat", "country_column")})
-    if isinstance(decl.features.geometry, PlaceColumn) and gazetteer is None:
-        gazetteer = default_gazetteer()
+    for k, spec in enumerate(specs):
+        key = "features" if len(specs) == 1 else f"features[{k + 1}]"
+        refs: dict[str, str | None] = {f"{key}.group": spec.group}
+        refs.update({f"{key}.geometry.{g}": v for g, v in spec.geometry.model_dump().items()
+                     if g in ("column", "lon", "lat", "country_column")})
+        if not _columns(reading, frame, refs, f"{spec.file} or its joins"):
+            return None, reading.fatal
+        if isinstance(spec.geometry, PlaceColumn) and gazetteer is None:
+            gazetteer = default_gazetteer()
+    refs = {"names.ru": decl.names.ru, "names.en": decl.names.en, "names.other_ru": decl.names.other_ru,
+            "names.other_en": decl.names.other_en}
     for k, a in enumerate(decl.attribute):
         refs.update({f"attribute[{k}].en": a.en, f"attribute[{k}].ru": a.ru})
-    if not isinstance(decl.time, ValuesByYear):
+    if isinstance(decl.time, YearColumns):
         refs.update({"time.first": decl.time.first, "time.last": decl.time.last})
-    if not _columns(reading, frame, refs, f"{spec.file} or its joins"):
+    if isinstance(decl.time, YearsInName):
+        refs.update({"time.column": decl.time.column})
+    if not _columns(reading, frame, refs, f"{_files(decl)} or their joins" if len(specs) > 1
+                    else f"{specs[0].file} or its joins"):
         return None, reading.fatal
-    counts = Counter(frame[spec.id])
-    ids = {fid for fid, n in counts.items() if n == 1 and fid.strip()}
+    counts = Counter(frame["_id"])
+    ids = {fid for fid, n in counts.items() if n == 1 and str(fid).strip()}
     values = _values(reading, decl.time, ids) if isinstance(decl.time, ValuesByYear) else {}
     if reading.fatal:
         return None, reading.fatal
     features: list[dict[str, Any]] = []
-    features_file = f"{folder.name}/{spec.file}"
-    bad_rows = {p.row for p in reading.bad if p.file == features_file}
+    features_files = {f"{folder.name}/{s.file}" for s in specs}
+    bad_rows = {(p.file, p.row) for p in reading.bad if p.file in features_files}
     as_text = 0
-    rows = frame.to_dict("records")
-    for index, row in tqdm(zip(frame.index, rows, strict=True), total=len(rows), desc=f"{decl.id}: features",
-                           unit="row", disable=None, leave=False):
-        fid = row[spec.id]
+    rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
+    for row in tqdm(rows, total=len(rows), desc=f"{decl.id}: features", unit="row", disable=None, leave=False):
+        spec, fid, file = specs[int(row["_spec"])], str(row["_id"]), str(row["_file"])
         if fid not in ids:
-            reading.row(spec.file, int(row["_row"]), spec.id, fid, "is empty or not unique" if fid.strip()
+            reading.row(file, int(row["_row"]), spec.id or "id", fid, "is empty or not unique" if fid.strip()
                         else "is empty", "give every row its own id")
             continue
-        if int(row["_row"]) + 2 in bad_rows:
+        if (f"{folder.name}/{file}", int(row["_row"]) + 2) in bad_rows:
             continue
         if not clean(row[decl.names.ru]):
-            reading.row(spec.file, int(row["_row"]), decl.names.ru, "", "is empty", "give the feature its name")
+            reading.row(file, int(row["_row"]), decl.names.ru, "", "is empty", "give the feature its name")
             continue
-        point = _point(reading, decl, frame, index, row, gazetteer)
+        point = _point(reading, spec, row, gazetteer)
         if point is None:
             continue
         as_text += point[2]
         if isinstance(decl.time, ValuesByYear) and not values.get(fid):
-            reading.notes.append(f"{spec.file} row {int(row['_row']) + 2}: feature {fid} has no row in "
+            reading.notes.append(f"{file} row {int(row['_row']) + 2}: feature {fid} has no row in "
                                  f"{decl.time.file}, so no years: not on the map.")
             continue
-        features.append(_feature(decl, row, point, values.get(fid, {})))
+        feature = _feature(decl, spec, row, point, values.get(fid, {}), reading)
+        if feature is not None:
+            features.append(feature)
     if as_text:
-        reading.notes.append(f"{spec.file}: {as_text} row(s) give their coordinates as text; read as numbers.")
+        reading.notes.append(f"{as_text} row(s) give their coordinates as text; read as numbers.")
     placeholders = sum(f["properties"]["name_en_transliterated"] for f in features)
     if placeholders:
         reading.notes.append(f"{placeholders} feature(s) have no English name or a placeholder "
                              f"({', '.join(repr(p) for p in decl.names.placeholders) or 'empty'}); shown with a "
                              "transliteration of the Russian name, marked as such.")
+    if isinstance(decl.time, YearsInName):
+        undated = sum(f["properties"]["first"] is None and f["properties"]["last"] is None for f in features)
+        reading.notes.append(f"{undated} feature(s) give no years of operation in {decl.time.column}: always "
+                             "shown, and their popups say the years are not given.")
+    features = _merge_repeats(decl, features, reading)
+    matching = _match_places(decl, features, places, reading)
+    records_files: dict[str, str] = {}
+    record_lines: list[str] = []
+    if decl.records is not None:
+        located = record_import.import_records(reading, decl, features, rows, places,
+                                               lambda spec, key: _read(reading, spec, key))
+        if located is None:
+            return None, reading.fatal
+        features, records_text, record_lines = located
+        records_files[f"{OUTPUT_DIR}/{decl.id}{record_import.RECORDS_SUFFIX}"] = records_text
+    if reading.fatal:
+        return None, reading.fatal
     if reading.bad and decl.bad_rows == "fail":
         return None, sorted(reading.bad, key=sort_key)
-    left_out = len({p.row for p in reading.bad if p.file == features_file})
+    left_out = len({(p.file, p.row) for p in reading.bad if p.file in features_files})
     features.sort(key=lambda f: _sort_id(f["id"]))
     meta = {"id": decl.id, "layer": decl.layer, "title": decl.title.model_dump(),
             **({"item": decl.item.model_dump()} if decl.item else {}), "credit": decl.credit.model_dump(),
             "citation": decl.citation.model_dump(), "caveat": decl.caveat.model_dump(),
             "measure": decl.measure.model_dump(), "licence": f"data/collections/{decl.id}/{decl.licence}",
             "attributes": [{"id": a.id, "label": a.label.model_dump()} for a in decl.attribute],
-            "years": list(decl.time.years) if isinstance(decl.time, ValuesByYear) else None}
+            "years": list(decl.time.years) if isinstance(decl.time, ValuesByYear) else None,
+            "time": decl.time.kind}
+    if decl.records is not None:
+        meta["records"] = record_import.records_meta(decl.records)
     # One feature per line: small diffs when the source changes.
     text = ('{"type":"FeatureCollection","collection":' + _compact(meta) + ',"features":[\n'
             + ",\n".join(_compact(f) for f in features) + "\n]}")
-    report = _report(decl, len(frame), len(features), left_out, reading)
-    files = {f"{OUTPUT_DIR}/{decl.id}.geojson": text + "\n", f"{OUTPUT_DIR}/{decl.id}.report.txt": report}
+    report = _report(decl, len(frame), len(features), left_out, reading, matching + record_lines)
+    files = {f"{OUTPUT_DIR}/{decl.id}.geojson": text + "\n", f"{OUTPUT_DIR}/{decl.id}.report.txt": report,
+             **records_files}
     return Imported(decl, files, len(features), left_out), []
 
 
@@ -457,11 +660,15 @@ def _sort_id(fid: str) -> tuple[int, int | str]:
     return (0, int(fid)) if fid.isdigit() else (1, fid)
 
 
-def _report(decl: Collection, n_rows: int, n_features: int, left_out: int, reading: _Reading) -> str:
+def _report(decl: Collection, n_rows: int, n_features: int, left_out: int, reading: _Reading,
+            sections: Sequence[str] = ()) -> str:
+    files = ", ".join(s.file for s in decl.feature_files)
     lines = [f"Collection {decl.id} ({decl.title.en}): {n_features} features on the map from "
-             f"{n_rows} rows of {decl.features.file}.", f"Credit: {decl.credit.en}.", ""]
+             f"{n_rows} rows of {files}.", f"Credit: {decl.credit.en}.", ""]
+    if sections:
+        lines.extend([*sections, ""])
     if reading.bad:
-        lines.append(f"Bad rows, left out ({len(reading.bad)}; {left_out} of them rows of {decl.features.file}):")
+        lines.append(f"Bad rows, left out ({len(reading.bad)}; {left_out} of them rows of {files}):")
         lines.extend(f"- {p}" for p in sorted(reading.bad, key=lambda p: (p.file, p.row or 0, p.field or "")))
         lines.append("")
     if reading.notes:
@@ -476,14 +683,14 @@ def collection_folders(data_dir: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
 
 
-def import_all(data_dir: Path, layer_ids: Iterable[str],
-               gazetteer: Gazetteer | None = None) -> tuple[list[Imported], list[Problem]]:
+def import_all(data_dir: Path, layer_ids: Iterable[str], gazetteer: Gazetteer | None = None,
+               places: Sequence[CuratedPlace] = ()) -> tuple[list[Imported], list[Problem]]:
     """Import every collection of ``data_dir``; all problems of all of them together."""
     layer_ids = tuple(layer_ids)
     done: list[Imported] = []
     problems: list[Problem] = []
     for folder in collection_folders(data_dir):
-        imported, found = import_collection(folder, layer_ids, gazetteer)
+        imported, found = import_collection(folder, layer_ids, gazetteer, places)
         problems.extend(found)
         if imported is not None:
             done.append(imported)

@@ -63,9 +63,12 @@ class PlaceColumn(Strict):
 
 
 class NativeGeometry(Strict):
-    """The features file is a spatial layer (Shapefile, GeoPackage, GeoJSON, GeoParquet) with its own geometry."""
+    """The features file is a spatial layer (Shapefile, GeoPackage, GeoJSON, GeoParquet) with its own geometry.
+    ``keep = "outline"`` keeps polygons (building outlines) beside the point the map draws when zoomed out."""
 
     kind: Literal["native"]
+    keep: Annotated[Literal["point", "outline"],
+                    fix('"point" (a representative point only) or "outline" (the polygon as well)')] = "point"
 
 
 Geometry = Annotated[GeoJSONColumn | LonLatColumns | PlaceColumn | NativeGeometry, Field(discriminator="kind"),
@@ -83,10 +86,15 @@ class FileSpec(Strict):
 
 
 class Features(FileSpec):
-    """The table whose rows become the map's features."""
+    """A table whose rows become the map's features (a collection may have several, ``[[features]]``)."""
 
-    id: Column
+    id: Column | None = None  # None: "<file stem>-<row>" (a Shapefile without ids)
+    map_layer: Annotated[str | None, Field(pattern=ID),
+                         fix("the id of a map layer for this file's features (default: the collection's layer)")] = None
+    type: Text | None = None  # what this file's features are ("Place of imprisonment"), shown in the popup
     crs: Annotated[str, fix('a CRS such as "EPSG:4326"')] = "EPSG:4326"
+    # The CRS the coordinates are really in, when the file's own declaration (a .prj) is wrong: read in it instead.
+    crs_override: Annotated[str | None, fix('a CRS such as "EPSG:3395"')] = None
     geometry: Geometry
     group: Column | None = None  # rows sharing it are one thing (one camp's locations); search shows them together
 
@@ -100,6 +108,9 @@ class Join(FileSpec):
     duplicates: Annotated[Literal["fail", "identical"],
                           fix('"fail" (a repeated key is a problem) or "identical" (drop exact repeats, reported)')] \
         = "fail"
+    match: Annotated[Literal["exact", "text"],
+                     fix('"exact" (the same text) or "text" (line breaks and runs of spaces ignored)')] = "exact"
+    required: bool = True  # False: a feature whose value finds no row is kept, without the join's columns
 
 
 class Names(Strict):
@@ -141,8 +152,85 @@ class YearColumns(Strict):
     last: Column
 
 
-Time = Annotated[ValuesByYear | YearColumns, Field(discriminator="kind"),
-                 fix('kind = "values_by_year" (a table of values) or "years" (first and last year columns)')]
+class YearsInName(Strict):
+    """Years of operation written inside a text column ("Бутовский полигон (1934-1938)"); a feature whose text
+    gives none is always shown, and says so (:mod:`mapapp.ingest.years_in_name`)."""
+
+    kind: Literal["in_name"]
+    column: Column
+
+
+class RecordDates(Strict):
+    """The features exist as long as the map runs; what changes is which of their records fall in the window
+    (``[records]``, dated)."""
+
+    kind: Literal["records"]
+
+
+Time = Annotated[ValuesByYear | YearColumns | YearsInName | RecordDates, Field(discriminator="kind"),
+                 fix('kind = "values_by_year" (a table of values), "years" (first and last year columns), '
+                     '"in_name" (years written in the name) or "records" (dated records, [records])')]
+
+
+class Merge(Strict):
+    """Rows of the features files that are one site (the same name, points within ``within_m``) become one
+    feature: a site listed in two of the source's layers is drawn once."""
+
+    within_m: Annotated[float, Field(gt=0, le=1000), fix("a distance in metres, e.g. 50")] = 50.0
+
+
+class PlaceMatches(Strict):
+    """Match the features to the curated places: a feature that is already a curated place (the same site) is
+    drawn as that place, with both records. Automatic when within ``within_m`` with a name in common; the reviewed
+    table ``file`` (columns feature, place, decision = same | different, note) confirms or overrules; anything
+    within ``near_m`` that does not match is a near miss in the build report."""
+
+    file: Annotated[str, Field(min_length=1), fix("the reviewed matches table beside collection.toml")]
+    within_m: Annotated[float, Field(gt=0), fix("a distance in metres, e.g. 400")] = 400.0
+    near_m: Annotated[float, Field(gt=0), fix("a distance in metres, e.g. 2000")] = 2000.0
+
+
+class RecordField(Strict):
+    """A field of a record shown in its popup, as the source gives it."""
+
+    id: Annotated[str, Field(pattern=ID), fix("a short lower-case id")]
+    label: Text
+    column: Column
+
+
+class Records(FileSpec):
+    """Dated records of people (or events) attached to the features: each record's ``on`` columns are looked up
+    in the features' ``key`` columns (normalised as ``match`` says); a record's ``place`` names a curated place
+    through the table ``places`` (columns: the source's value, place, note)."""
+
+    id: Column | None = None  # None: the record's row
+    on: Annotated[list[Column], Field(min_length=1), fix('the record columns to join on, e.g. ["street", "house"]')]
+    key: Annotated[list[Column], Field(min_length=1), fix('the feature columns they match, e.g. ["street", "house"]')]
+    match: Annotated[Literal["exact", "text", "address"],
+                     fix('"exact", "text" (case and spaces ignored) or "address" (Russian street and house '
+                         'spellings, mapapp.ingest.addresses)')] = "exact"
+    date: Column
+    date_format: Annotated[Literal["d.m.Y", "Y-m-d"], fix('"d.m.Y" (17.05.1938) or "Y-m-d" (1938-05-17)')] = "Y-m-d"
+    name: Column
+    text: Column | None = None  # the whole record as the source writes it: searched, and shown on request
+    place: Column | None = None
+    places: str | None = None  # the table mapping the place column's values to curated place ids
+    fields: list[RecordField] = []
+    item: Text  # what one record is ("person shot"): search results say it
+    place_label: Text | None = None  # what the place is to a record ("buried at")
+    fallback: Annotated[Literal["none", "street"],
+                        fix('"none" or "street" (an address without coordinates: its street\'s house of the same '
+                            'number, else the middle of its street)')] = "none"
+
+    @model_validator(mode="after")
+    def _same_length(self) -> Records:
+        if len(self.on) != len(self.key):
+            raise problem("joins a different number of columns than key", "give as many on columns as key "
+                          "columns", key="on")
+        if (self.place is None) != (self.places is None):
+            raise problem("needs both place and places", "name the place column and the table of its values",
+                          key="places")
+        return self
 
 
 class Attribute(Strict):
@@ -169,11 +257,26 @@ class Collection(Strict):
     citation: Text
     caveat: Text
     measure: Text
-    features: Features
+    # One [features] table, or several [[features]]: read as a list either way (a single table's problems are
+    # reported as features.<key>, see mapapp.ingest.collection_import.read_declaration).
+    features: Annotated[list[Features], Field(min_length=1), fix("a [features] section, or several [[features]]")]
     join: list[Join] = []
     names: Names
     time: Time
     attribute: list[Attribute] = []
+    merge: Merge | None = None
+    places: PlaceMatches | None = None
+    records: Records | None = None
+
+    @field_validator("features", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: object) -> object:
+        return [value] if isinstance(value, dict) else value
+
+    @property
+    def feature_files(self) -> list[Features]:
+        """The features files, in their declared order."""
+        return self.features
 
     @model_validator(mode="after")
     def _unique_names(self) -> Collection:
@@ -182,4 +285,7 @@ class Collection(Strict):
             if join.name in seen:
                 raise problem(f"names the join {join.name!r} twice", "give every join its own name", key="join")
             seen.add(join.name)
+        if isinstance(self.time, RecordDates) and self.records is None:
+            raise problem('says kind = "records" without a [records] section', "add [records], or another time "
+                          "kind", key="time")
         return self

@@ -44,12 +44,13 @@ def _problem(name: str, message: str, fix: str) -> Problem:
 
 
 def read_source(path: Path, *, name: str | None = None, encoding: str | None = None, delimiter: str = ",",
-                layer: str | None = None, crs: str | None = None) -> tuple[Source | None, list[Problem]]:
+                layer: str | None = None, crs: str | None = None,
+                crs_override: str | None = None) -> tuple[Source | None, list[Problem]]:
     """Read ``path``; ``(None, problems)`` when it cannot be read.
 
     ``encoding`` overrides the file's own (a Shapefile's ``.cpg``; CSV defaults to UTF-8). ``crs`` is the CRS
     to assume when a spatial file declares none (a Shapefile without ``.prj``); a file that declares one is
-    reprojected from it.
+    reprojected from it, unless ``crs_override`` says the declaration is wrong and which CRS the coordinates are in.
     """
     path = Path(path)
     name = name or path.name
@@ -60,7 +61,7 @@ def read_source(path: Path, *, name: str | None = None, encoding: str | None = N
     if suffix in TEXT_SUFFIXES:
         return _read_text(path, name, encoding or "utf-8", delimiter)
     if suffix in SPATIAL_SUFFIXES:
-        return _read_spatial(path, name, encoding, layer, crs)
+        return _read_spatial(path, name, encoding, layer, crs, crs_override)
     return None, [_problem(name, f"has a suffix ({suffix or 'none'}) mapapp cannot read",
                            "give a CSV, GeoJSON, Shapefile (.shp), GeoPackage (.gpkg) or GeoParquet (.parquet) file")]
 
@@ -82,8 +83,8 @@ def _read_text(path: Path, name: str, encoding: str, delimiter: str) -> tuple[So
     return Source(name, frame), []
 
 
-def _read_spatial(path: Path, name: str, encoding: str | None, layer: str | None,
-                  crs: str | None) -> tuple[Source | None, list[Problem]]:
+def _read_spatial(path: Path, name: str, encoding: str | None, layer: str | None, crs: str | None,
+                  crs_override: str | None = None) -> tuple[Source | None, list[Problem]]:
     try:
         if path.suffix.lower() in PARQUET_SUFFIXES:  # GeoParquet through pyarrow: GDAL's driver is optional
             gdf = geopandas.read_parquet(path)
@@ -94,6 +95,8 @@ def _read_spatial(path: Path, name: str, encoding: str | None, layer: str | None
                                "check that the file is complete (a Shapefile needs its .shx and .dbf beside it)")]
     if not isinstance(gdf, geopandas.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
         return None, [_problem(name, "has no geometry column", "give a spatial layer, or read it as a table")]
+    if crs_override is not None:
+        gdf = gdf.set_crs(crs_override, allow_override=True)
     if gdf.crs is None:
         if crs is None:
             return None, [_problem(name, "declares no coordinate reference system",

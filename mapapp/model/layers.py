@@ -22,7 +22,7 @@ class Layer:
     label_en: str
     label_ru: str
     colour: str
-    shape: str  # one of: square, diamond, triangle, hexagon, circle, triangle-down, dot
+    shape: str  # one of: square, diamond, triangle, hexagon, circle, triangle-down, dot, pentagon
     collection: bool = False  # drawn from a collection (mapapp.model.collections), not from the places
 
 
@@ -32,12 +32,19 @@ LAYERS: tuple[Layer, ...] = (
     Layer("nkvd", "Prisons and NKVD buildings", "Тюрьмы и здания НКВД", "#882255", "square"),
     Layer("camps", "Camps, exile and forced labour", "Лагеря, ссылка и принудительный труд", "#999933", "triangle"),
     Layer("power", "Trial venues and seats of power", "Места процессов и органы власти", "#117733", "hexagon"),
+    # Memorial's Topography of Terror (data/collections/topography-of-terror): its prisons and shooting and burial
+    # grounds join the two layers above; its prison design bureaus and the camps of the 1920s are this layer.
+    Layer("sharashki", "Prison design bureaus and 1920s camps", "Шарашки и концлагеря 1920-х годов", "#AA4499",
+          "pentagon", collection=True),
     Layer("renamed", "Cities renamed after Kirov", "Города, названные в честь Кирова", "#DDCC77", "circle"),
     Layer("abroad", "Sites abroad", "Места за рубежом", "#44AA99", "triangle-down"),
     Layer("other", "Other places", "Другие места", "#777777", "dot"),
     # The Gulag camps collection (data/collections/gulag-camps): circles sized by prisoners, drawn by the
     # collection layer, not as place markers.
     Layer("gulag", "Gulag camps, prisoners by year", "Лагеря ГУЛАГа, заключённые по годам", "#88CCEE", "circle",
+          collection=True),
+    # People shot in Moscow (data/collections/moscow-executions): how many lived at each address, for the window.
+    Layer("addresses", "Last addresses of people shot", "Последние адреса расстрелянных", "#4D4D4D", "circle",
           collection=True),
 )
 LAYER_IDS: tuple[str, ...] = tuple(layer.id for layer in LAYERS)

@@ -16,9 +16,10 @@ from typing import Literal
 
 from mapapp.i18n import Lang, t
 from mapapp.model.collections import Collection
+from mapapp.model.names import latin_spellings
 from mapapp.model.records import Person, Place
 
-Kind = Literal["place", "person", "feature"]
+Kind = Literal["place", "person", "feature", "record"]
 
 EXACT, PREFIX, SUBSTRING = 0, 1, 2
 #: Shortest normalised query that is searched at all.
@@ -67,13 +68,15 @@ class Hit:
         """How the results list shows the hit: "Kirov (place) — Vyatka" (the name that matched, if another)."""
         name = self.label_en if lang == "en" else self.label_ru
         also = "" if self.matched in (self.label_en, self.label_ru) else f" — {self.matched}"
-        kind = (self.item_en if lang == "en" else self.item_ru) if self.kind == "feature" else t(self.kind, lang)
+        kind = (self.item_en if lang == "en" else self.item_ru) if self.kind in ("feature", "record") \
+            else t(self.kind, lang)
         return f"{name} ({kind}){also}"
 
     @property
     def collection(self) -> tuple[str, str] | None:
-        """``(collection id, group)`` of a collection's hit (its id is ``"<collection>/<group>"``), else None."""
-        if self.kind != "feature":
+        """``(collection id, group)`` of a collection's hit (its id is ``"<collection>/<group>"``), or
+        ``(collection id, record id)`` of a record's; else None."""
+        if self.kind not in ("feature", "record"):
             return None
         collection, _, group = self.id.partition("/")
         return collection, group
@@ -175,4 +178,34 @@ def build_index(places: dict[str, Place], people: dict[str, Person],
             names += [n for n in (f.name_en, f.name_ru, *f.other_en, *f.other_ru) if n not in names]
         for group, names in groups.items():
             entries += _names("feature", f"{c.id}/{group}", *labels[group], names, item)
+        entries += _records(c)
     return SearchIndex(entries)
+
+
+def name_orders(name: str) -> list[str]:
+    """A name as the source writes it (surname first: "Крон Арнольд Фрицевич") and as it is also said: given
+    names first ("Арнольд Фрицевич Крон"), first name and surname ("Арнольд Крон")."""
+    words = name.split()
+    if len(words) < 2:
+        return [name]
+    orders = [name, " ".join([*words[1:], words[0]]), f"{words[1]} {words[0]}"]
+    return list(dict.fromkeys(orders))
+
+
+def _records(c: Collection) -> list[_Entry]:
+    """A collection's records (people shot) by their whole name, in both orders and every romanisation; a query
+    that is the start of any of these finds the person (so "Крон", "Arnold Kron", "Kron Arnold Fricevič")."""
+    if not c.has_records:
+        return []
+    item = c.meta["records"]["item"]
+    entries: list[_Entry] = []
+    for r in c.records():
+        when = f", {r.date[8:10]}.{r.date[5:7]}.{r.date[:4]}" if r.date else ""
+        latin = latin_spellings(r.name)
+        keys: dict[str, str] = {}
+        for spelled in [r.name, *latin]:
+            for order in name_orders(spelled):
+                keys.setdefault(normalise(order), order)
+        entries += [_Entry(key, False, "record", f"{c.id}/{r.id}", latin[0], r.name, matched, item["en"] + when,
+                           item["ru"] + when) for key, matched in keys.items()]
+    return entries

@@ -16,7 +16,8 @@
     "triangle-down": "M2 4H20L11 20Z",
     hexagon: "M6 3H16L21 11L16 19H6L1 11Z",
     circle: "M11 3A8 8 0 1 1 10.99 3Z",
-    dot: "M11 6A5 5 0 1 1 10.99 6Z"
+    dot: "M11 6A5 5 0 1 1 10.99 6Z",
+    pentagon: "M11 2L20 9L17 19H5L2 9Z"
   };
   var SPEEDS = { slow: 3, normal: 12, fast: 36 }; // months per second
   var FOCUS_ZOOM = { site: 14, locality: 10, region: 4, country: 3 }; // how close to go to a place

@@ -1,5 +1,5 @@
 """Files the browser fetches beside the map, so the map itself stays small: one per border snapshot, one per
-collection and language.
+collection and language, and a collection's records (people shot) in shards fetched when a popup asks.
 
 :func:`map_files` renders them from a :class:`~mapapp.webmap.mapview.Dataset` (deterministic bytes);
 :func:`mapapp.webmap.assets.install_static` writes those of the committed ``geodata/`` into ``static/``; at start
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mapapp.i18n import LANGS, Lang
-from mapapp.model.collections import Collection
+from mapapp.model.collections import Collection, Record
 from mapapp.webmap.assets import STATIC_DIRNAME, STATIC_URL
 
 if TYPE_CHECKING:  # mapview imports this module for the payload
@@ -33,15 +33,69 @@ def collection_file(collection_id: str, lang: Lang) -> str:
     return f"geodata/collections/{collection_id}.{lang}.json"
 
 
+def records_file(collection_id: str, shard: int) -> str:
+    """Where one shard of a collection's records is served, under ``static/`` (records are the source's text,
+    the same in every language)."""
+    return f"geodata/collections/{collection_id}/records-{shard}.json"
+
+
+#: Features per shard of records: an address's popup fetches one file of about this many addresses' people.
+SHARD_SIZE = 100
+
+
+def month_index(iso: str) -> int:
+    """A date's month as the browser counts months (``year * 12 + month - 1``, as ``monthIndex`` in mapapp.js)."""
+    return int(iso[:4]) * 12 + int(iso[5:7]) - 1
+
+
+def shard_of(c: Collection) -> dict[str, int]:
+    """Each feature's shard of records (features in their order, :data:`SHARD_SIZE` to a shard)."""
+    return {f.id: k // SHARD_SIZE for k, f in enumerate(c.features)}
+
+
+def record_json(r: Record) -> dict[str, Any]:
+    """A record for the browser, as the source gives it (no text is changed)."""
+    return {"id": r.id, "name": r.name, "date": r.date, "place": r.place, "precision": r.precision,
+            "fields": dict(r.fields)}
+
+
+def record_shards(c: Collection) -> dict[int, dict[str, list[dict[str, Any]]]]:
+    """The records of ``c`` by shard and feature (each feature's people in date order)."""
+    shard = shard_of(c)
+    out: dict[int, dict[str, list[dict[str, Any]]]] = {}
+    for r in sorted(c.records(), key=lambda r: (r.date or "9999", r.name)):
+        if r.feature is not None and r.feature in shard:
+            out.setdefault(shard[r.feature], {}).setdefault(r.feature, []).append(record_json(r))
+    return out
+
+
 def collection_features(c: Collection, lang: Lang) -> list[dict[str, Any]]:
-    """The browser's features of a collection, every text in ``lang``; ``values`` holds one entry per year from
-    ``first`` to ``last`` (the figure, or null: no count)."""
+    """The browser's features of a collection, every text in ``lang``.
+
+    Values by year: ``values`` holds one entry per year from ``first`` to ``last`` (the figure, or null: no
+    count). Sites (years in the name): their layer, outline, types, the curated place they are. Records: each
+    address's records as month indices (``m``, sorted: a window's count is two binary searches) and its shard."""
+    kind = c.meta.get("time", "values_by_year")
     attributes = [a["id"] for a in c.meta.get("attributes", [])]
-    return [{"id": f.id, "group": f.group, "lon": f.lon, "lat": f.lat, "name": f.name(lang),
-             "transliterated": lang == "en" and f.name_en_transliterated, "other": list(f.other_names(lang)),
-             "attrs": {a: text for a in attributes if (text := f.attributes.get(a, {}).get(lang, ""))},
-             "first": f.first, "last": f.last, "values": [f.value(y) for y in range(f.first, f.last + 1)]}
-            for f in c.features]
+    if kind == "records":
+        shard = shard_of(c)
+        return [{"id": f.id, "lon": f.lon, "lat": f.lat, "name": f.name_ru,
+                 **({"latin": f.name_en} if lang == "en" else {}), "street": f.precision == "street",
+                 "m": [month_index(d) for d in f.dates], "s": shard[f.id]} for f in c.features]
+    out = []
+    for f in c.features:
+        item: dict[str, Any] = {
+            "id": f.id, "group": f.group, "lon": f.lon, "lat": f.lat, "name": f.name(lang),
+            "transliterated": lang == "en" and f.name_en_transliterated, "other": list(f.other_names(lang)),
+            "attrs": {a: text for a in attributes if (text := f.attributes.get(a, {}).get(lang, ""))},
+            "first": f.first, "last": f.last}
+        if kind == "values_by_year" and f.first is not None and f.last is not None:
+            item["values"] = [f.value(y) for y in range(f.first, f.last + 1)]
+        else:
+            item.update(layer=c.layer_of(f), place=f.place, outline=f.outline, years=f.years_text,
+                        types=[t[lang] for t in f.types])
+        out.append(item)
+    return out
 
 
 def _json(value: Any) -> bytes:
@@ -58,6 +112,8 @@ def map_files(ds: Dataset) -> dict[str, bytes]:
     for c in ds.collections:
         for lang in LANGS:
             files[collection_file(c.id, lang)] = _json(collection_features(c, lang))
+        for shard, records in record_shards(c).items():
+            files[records_file(c.id, shard)] = _json(records)
     return files
 
 

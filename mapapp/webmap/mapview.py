@@ -172,7 +172,8 @@ def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None
         "borders": ds.borders.payload({snap: files[border_file(snap)] for snap in ds.borders.snapshots()
                                        if border_file(snap) in files}) if ds.borders is not None else None,
         "trails": [trail_json(ds, pid, lang) for pid in people_with_trails(ds)],
-        "collections": [collection_json(c, lang, files.get(collection_file(c.id, lang))) for c in ds.collections],
+        "collections": [collection_json(c, lang, files.get(collection_file(c.id, lang)), files)
+                        for c in ds.collections],
         **({"collectionRenderer": "svg"} if svg_collections else {}),
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -160,7 +161,13 @@ def test_every_place_has_an_event_and_every_event_place_exists() -> None:
     place_ids = {r["id"] for r in tables["places.csv"].rows}
     used = {p for r in tables["events.csv"].rows for p in split_list(r["places"])}
     assert sorted(used - place_ids) == [], "events name places that do not exist"
-    assert sorted(place_ids - used) == [], "places without any event"
+    # A place may have no event of the book when a collection's records name it (a burial ground of Memorial's
+    # Moscow list): the map shows it when those records fall in the window.
+    by_records = {r["place"] for path in DATA_DIR.glob("collections/*/burial_places.csv")
+                  for r in csv.DictReader(path.open(encoding="utf-8")) if r["place"]}
+    assert by_records <= place_ids, "a collection's records name places that do not exist"
+    assert sorted(place_ids - used - by_records) == [], "places without any event"
+    assert sorted(by_records - used) == ["vagankovo", "yauza_hospital"]
 
 
 @needs_real_data

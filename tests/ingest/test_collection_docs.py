@@ -12,7 +12,9 @@ DOC = (REPO_ROOT / "docs" / "collections.md").read_text(encoding="utf-8")
 
 MODELS: list[type[pydantic.BaseModel]] = [schema.Collection, schema.Features, schema.Join, schema.Names,
                                           schema.ValuesByYear, schema.YearColumns, schema.Attribute,
-                                          schema.GeoJSONColumn, schema.LonLatColumns, schema.PlaceColumn]
+                                          schema.GeoJSONColumn, schema.LonLatColumns, schema.PlaceColumn,
+                                          schema.NativeGeometry, schema.YearsInName, schema.Merge,
+                                          schema.PlaceMatches, schema.Records, schema.RecordField]
 
 
 def documented(name: str) -> bool:

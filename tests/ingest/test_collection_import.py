@@ -403,7 +403,8 @@ def test_every_declared_column_reaches_the_feature(tmp_path: Path) -> None:
         "id": "mini", "layer": "gulag", "title": {"en": "Mini", "ru": "Мини"}, "credit": {"en": "c", "ru": "к"},
         "citation": {"en": "c", "ru": "ц"}, "caveat": {"en": "c", "ru": "о"},
         "measure": {"en": "prisoners", "ru": "заключённых"}, "licence": "data/collections/mini/SOURCE.md",
-        "attributes": [{"id": "kind", "label": {"en": "Type", "ru": "Тип"}}], "years": [1930, 1950]}
+        "attributes": [{"id": "kind", "label": {"en": "Type", "ru": "Тип"}}], "years": [1930, 1950],
+        "time": "values_by_year"}
     report = imported.files["collections/mini.report.txt"]
     assert report.startswith("Collection mini (Mini): 2 features on the map from 2 rows of places.csv.\nCredit: c.\n")
     assert "- 1 feature(s) have no English name or a placeholder ('New prison'); shown with a transliteration" in report
@@ -478,7 +479,7 @@ def test_years_from_two_columns(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("places", "expected"), [
     ("id,camp_id,lon,lat\n1,a,x,60\n", "mini/places.csv row 2, field 'lon': 'x' is not a number. Fix: give the "
                                        "point as longitude and latitude in degrees (WGS 84)."),
-    ("id,camp_id,lon,lat\n1,a,30,\n", "mini/places.csv row 2, field 'lat' is not a number. Fix: give the "
+    ("id,camp_id,lon,lat\n1,a,30,\n", "mini/places.csv row 2, field 'lat' is empty (no location). Fix: give the "
                                       "point as longitude and latitude in degrees (WGS 84)."),
     ("id,camp_id,lon,lat\n1,a,30,95\n", "mini/places.csv row 2, field 'lat': '95' is outside the world (lon 30.0, "
                                         "lat 95.0; is it projected, or lat and lon swapped?). Fix: give the point as "

@@ -31,7 +31,8 @@ def test_the_build_output_is_loaded(camps: Collection) -> None:
     assert camps.id == "gulag-camps" and camps.layer == "gulag" and camps.years == (1918, 1960)
     assert len(camps.features) == 641
     assert camps.text("credit", "en") == "GULAG History Museum / Memorial, via urbica/gulag-api"
-    assert [c.id for c in load_collections(GEODATA_DIR)] == ["gulag-camps"]
+    assert [c.id for c in load_collections(GEODATA_DIR)] == ["gulag-camps", "moscow-executions",
+                                                             "topography-of-terror"]
 
 
 def test_each_years_total_is_the_sum_of_the_tables_figures(camps: Collection) -> None:
