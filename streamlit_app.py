@@ -9,6 +9,7 @@ file and MAPAPP_GEODATA overrides the data folder.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from dataclasses import replace
@@ -43,7 +44,7 @@ from mapapp.webmap.download import (
 )
 from mapapp.webmap.mapfiles import served
 from mapapp.webmap.mapframe import MapFrame, focus_js, map_frame
-from mapapp.webmap.mapview import Dataset, build_map, focus_group, focus_place_ids, load_dataset
+from mapapp.webmap.mapview import Dataset, build_map, focus_group, focus_place_ids, focus_record, load_dataset
 from mapapp.webmap.unreadable import unreadable_message
 
 #: Benchmark knob (benchmarks/bench_sessions.py): MAPAPP_PAGE_CACHE=0 builds and renders the map on every
@@ -95,9 +96,9 @@ def cached_frame(folder: str, seed: MapState, kiosk: KioskSettings | None) -> Ma
 
 
 def show_map(cfg: AppConfig, lang: Lang, start: MapState, focus: list[str] | None, height: int,
-             person: str | None = None, collection: str | None = None) -> MapState:
+             person: str | None = None, collection: str | None = None, record: str | None = None) -> MapState:
     """Draw the map and return its state as the browser last reported it; ``person`` shows their trail,
-    ``collection`` says ``focus`` are that collection's features."""
+    ``collection`` says ``focus`` are that collection's features, ``record`` (JSON) one of its records."""
     folder, kiosk = str(cfg.geodata), cfg.kiosk if cfg.kiosk.enabled else None
     state: MapState = st.session_state.get("state", start)
     seed: MapState | None = st.session_state.get("seed")
@@ -109,12 +110,14 @@ def show_map(cfg: AppConfig, lang: Lang, start: MapState, focus: list[str] | Non
         if PAGE_CACHE:
             args = cached_frame(folder, seed, kiosk).component_args(
                 height=height, width=None,
-                feature_group=focus_js(tuple(focus), person, collection) if focus else None)
+                feature_group=focus_js(tuple(focus), person, collection, record) if focus else None)
             out = streamlit_folium._component_func(**args)
         else:
             out = st_folium(folium_map(folder, seed, kiosk), key=f"map-{lang}", height=height,
                             use_container_width=True, returned_objects=RETURNED,
-                            feature_group_to_add=focus_group(focus, person, collection) if focus else None)
+                            feature_group_to_add=focus_group(focus, person, collection,
+                                                             json.loads(record) if record else None)
+                            if focus else None)
     tags = (out or {}).get("selected_tags") or []
     state = st.session_state["state"] = replace(state.with_report(tags[0] if tags else None), lang=lang)
     return state
@@ -128,7 +131,7 @@ def visitor_page(cfg: AppConfig) -> None:
     st.caption(t("intro", lang))
     query = st.text_input(t("search", lang), help=t("search_help", lang), key="query")
     hits = search_index(str(cfg.geodata)).search(query) if query else []
-    focus, person, collection = None, None, None
+    focus, person, collection, record = None, None, None, None
     if query and not hits:
         st.info(t("no_results", lang))
     elif hits:
@@ -137,7 +140,11 @@ def visitor_page(cfg: AppConfig) -> None:
         if hit.kind == "person" and trail_of(ds, hit.id):  # someone who moved: show the trail, dated
             person = hit.id
         collection = hit.collection[0] if hit.collection else None
-    state = show_map(cfg, lang, MapState(lang=lang), focus, height=720, person=person, collection=collection)
+        if hit.kind == "record" and hit.collection:
+            found = focus_record(ds, *hit.collection)
+            record = json.dumps(found, ensure_ascii=False, sort_keys=True) if found else None
+    state = show_map(cfg, lang, MapState(lang=lang), focus, height=720, person=person, collection=collection,
+                     record=record)
     st.subheader(t("download", lang))
     st.caption(window_summary(ds, state))
     left, right = st.columns(2)
@@ -156,7 +163,7 @@ def visitor_page(cfg: AppConfig) -> None:
 
 def collection_downloads(c: Collection, state: MapState, lang: Lang, stem: str) -> None:
     """A collection's features of the window's year as GeoJSON and CSV, when its layer is on."""
-    if c.layer not in state.layers:
+    if not c.layers & set(state.layers):
         return
     st.caption(collection_summary(c, state))
     left, right = st.columns(2)

@@ -65,6 +65,7 @@ from benchmarks.results import machine, pct, write_sections  # noqa: E402
 from mapapp.export.standalone import standalone_html  # noqa: E402
 from mapapp.ingest.collection_import import (  # noqa: E402
     _feature,
+    _Reading,
     _sort_id,
     clean,
     import_collection,
@@ -179,7 +180,11 @@ def naive_import(folder: Path) -> list[dict[str, Any]]:
                       for _, s in stats[stats["location_id"] == location["id"]].iterrows()}
             if not values:  # no years: not on the map
                 continue
-            features.append(_feature(decl, row, parse_point(location["geometry_geojson"]), values))
+            feature = _feature(decl, decl.feature_files[0], row | {"_file": "locations.csv", "_row": 0,
+                                                                   "_id": location["id"]},
+                               parse_point(location["geometry_geojson"]), values, _Reading(folder, "collection.toml"))
+            assert feature is not None  # the camps' years come from their values, never from a name
+            features.append(feature)
     features.sort(key=lambda f: _sort_id(f["id"]))
     return features
 

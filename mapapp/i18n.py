@@ -75,6 +75,12 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "download_asof": {"en": "Up to {month}", "ru": "По {month}"},
     "download_collection": {"en": "{title} — {year}: {n} locations, with the year's figures.",
                             "ru": "{title} — {year}: мест — {n}, с числами за этот год."},
+    "download_records": {"en": "{title} — the window: {n} addresses, {people} people shot (counts per address; "
+                                "the names are on the map).",
+                         "ru": "{title} — выбранный период: адресов — {n}, расстрелянных — {people} (число по "
+                               "адресам; имена — на карте)."},
+    "download_sites": {"en": "{title} — {year}: {n} sites, with their years and addresses.",
+                       "ru": "{title} — {year}: объектов — {n}, с годами и адресами."},
     "download_geojson": {"en": "GeoJSON", "ru": "GeoJSON"},
     "download_csv": {"en": "CSV", "ru": "CSV"},
     "sources": {

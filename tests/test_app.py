@@ -119,9 +119,13 @@ def test_page_runs_on_the_committed_geodata(monkeypatch: pytest.MonkeyPatch) -> 
     snapshots = [s["snapshot"] for s in data["borders"]["spans"]]
     assert snapshots[1:4] == ["world_1930", "ussr_1922-12-30", "ussr_1939-09-17"] and "world_1960" in snapshots
     # the camps come the same way as the borders
-    (camps,) = data["collections"]
-    assert camps["url"] == urls.get("geodata/collections/gulag-camps.en.json")
-    assert (camps["features"] is None) is fetched
+    for c in data["collections"]:
+        assert c["url"] == urls.get(f"geodata/collections/{c['id']}.en.json")
+        assert (c["features"] is None) is fetched
+    assert [c["id"] for c in data["collections"]] == ["gulag-camps", "moscow-executions", "topography-of-terror"]
+    # the people shot come in shards, by URL when served, never inside the map
+    people = next(c for c in data["collections"] if c["id"] == "moscow-executions")
+    assert bool(people["recordUrls"]) is fetched and (people["records"] == {}) is fetched
 
 
 def test_a_camp_found_by_another_name_focuses_its_locations_and_offers_its_download(
@@ -134,8 +138,10 @@ def test_a_camp_found_by_another_name_focuses_its_locations_and_offers_its_downl
     assert hit is not None and hit.id == "gulag-camps/7"
     group = map_args(at)["feature_group"]
     assert '"collection": "gulag-camps"' in group and '"features": ["' in group
-    title = "Gulag camp administrations, 1918–1960"
-    assert download_labels(at) == ["GeoJSON", "CSV", f"GeoJSON — {title}", f"CSV — {title}", "Make and download the map"]
+    titles = ["Gulag camp administrations, 1918–1960", "People shot in Moscow, by last address",
+              "Topography of Terror: Moscow's prisons, shooting and burial grounds"]
+    assert download_labels(at) == ["GeoJSON", "CSV", *(f"{kind} — {title}" for title in titles
+                                                       for kind in ("GeoJSON", "CSV")), "Make and download the map"]
     assert any("Gulag camp administrations, 1918–1960 — 1953: " in c.value for c in at.caption)
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from mapapp.export.regions import REGIONS_BY_ID, BBox, Region, region_for_bbox
 from mapapp.i18n import LANGS, Lang
-from mapapp.model.collections import drawn
+from mapapp.model.collections import dated, drawn
 from mapapp.model.layers import LAYER_IDS
 from mapapp.model.timeline import events_in_window
 from mapapp.model.viewstate import MapState, Mode, month_first, month_last, parse_month
@@ -272,7 +272,7 @@ def parse_options(out: Path, *, date: str | None = None, start: str | None = Non
         span_first, span_last = ds.span
         window_start = span_first if mode == "asof" else month_first(first)
         window_end = month_last(last)
-        collected = any(drawn(c, layers, window_end)[1] for c in ds.collections)
+        collected = any(dated(c, f) for c in ds.collections for f in drawn(c, layers, window_end, window_start)[1])
         if window_end < window_start or not (events_in_window(ds.events, window_start, window_end) or collected):
             what = f"--date {date}" if mode == "asof" else f"--from {first} --to {last}"
             problems.append(f"{what}: no events in this window; the data covers "

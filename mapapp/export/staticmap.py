@@ -541,6 +541,7 @@ def drawn_collections(ds: Dataset, opts: ExportOptions) -> list[CollectionDrawin
     for c in in_layers(ds.collections, state.layers):
         year, features = drawn(c, state.layers, end, start)
         kind = c.meta.get("time", "values_by_year")
+        items: tuple[tuple[Feature, int | None], ...]
         if kind == "records":
             items = tuple((f, f.count(start, end)) for f in features)
         elif kind == "in_name":

@@ -147,6 +147,8 @@
     function visiblePlaceIds() {
       var active = {};
       eventsInWindow().forEach(function (e) { e.places.forEach(function (id) { active[id] = true; }); });
+      sitePlaces(active);
+      burialPlaces(active);
       return data.places.filter(function (p) {
         return st.layers[p.layer] && (active[p.id] || p.layer === "renamed");
       }).map(function (p) { return p.id; }).sort();
@@ -294,6 +296,8 @@
                    S.location + ": " + precisionText(p) + ". " + p.coord_source);
       box.appendChild(loc);
       if (p.note) box.appendChild(el("p", "mapapp-note", S.note + ": " + p.note));
+      burialSection(p.id, box);
+      sitesAtPlace(p.id, box);
       var evs = eventsInWindow().filter(function (e) { return e.places.indexOf(p.id) >= 0; });
       if (!evs.length) box.appendChild(el("p", "mapapp-empty", S.no_events_here));
       var list = el("ol", "mapapp-events");
@@ -594,7 +598,7 @@
       var v = f.values[year - f.first];
       return v === undefined ? null : v;
     }
-    var colls = (data.collections || []).map(function (c) {
+    var colls = (data.collections || []).filter(function (c) { return c.time === "values_by_year"; }).map(function (c) {
       var layer = layersById[c.layer] || { colour: "#777777" };
       var colour = /^#[0-9a-fA-F]{6}$/.test(layer.colour) ? layer.colour : "#777777";
       var big = data.kiosk ? 44 : 30;
@@ -829,6 +833,405 @@
       ms[0].openPopup();
     }
 
+    // --- sites with their years in the name (Memorial's Topography of Terror): a symbol of the feature's own
+    // layer when zoomed out, the building's outline from OUTLINE_ZOOM; a site that is a curated place is drawn
+    // as that place (its outline, and Memorial's record in the place's popup), never as a second mark.
+    var OUTLINE_ZOOM = 14;
+    var siteViews = (data.collections || []).filter(function (c) { return c.time === "in_name"; }).map(function (c) {
+      return { c: c, items: [], byId: {}, atPlace: {}, group: L.layerGroup().addTo(map), shown: [], drawn: null };
+    });
+    function siteOperates(f, year) {
+      return (f.first === null || f.first <= year) && (f.last === null || year <= f.last);
+    }
+    function siteYears(view, f) {
+      var s = view.c.strings;
+      if (f.first === null && f.last === null) return s.site_no_years;
+      var span = f.first !== null && f.last !== null ? (f.first === f.last ? String(f.first) : f.first + "–" + f.last)
+        : f.first !== null ? fill(s.site_since, { first: f.first }) : fill(s.site_until, { last: f.last });
+      return s.site_years + ": " + span + (f.years ? " (" + f.years + ")" : "");
+    }
+    function siteRecord(view, f, box) {
+      var c = view.c, s = c.strings;
+      if (f.types.length) box.appendChild(el("p", "mapapp-attr", s.site_type + ": " + f.types.join("; ")));
+      c.attributes.forEach(function (a) {
+        var text = f.attrs[a.id];
+        if (text && text !== f.name) box.appendChild(el("p", "mapapp-attr", a.label + ": " + text));
+      });
+      box.appendChild(el("p", "mapapp-years", siteYears(view, f)));
+      box.appendChild(el("p", "mapapp-citation", c.citation + ". " + c.credit + "."));
+      return box;
+    }
+    function sitePopup(view, f) {
+      var box = el("div", "mapapp-popup");
+      box.dataset.feature = String(f.id);
+      box.appendChild(el("h3", null, f.name));
+      if (data.lang === "en") box.appendChild(el("p", "mapapp-note", f.transliterated ? view.c.strings.transliterated
+        : view.c.strings.site_our_names));
+      siteRecord(view, f, box);
+      box.appendChild(el("p", "mapapp-caveat", view.c.caveat));
+      return box;
+    }
+    // Memorial's records of a curated place's site, for the place's popup.
+    function sitesAtPlace(placeId, box) {
+      siteViews.forEach(function (view) {
+        (view.atPlace[placeId] || []).forEach(function (it) {
+          var sec = el("section", "mapapp-site-record");
+          sec.appendChild(el("h4", null, view.c.strings.site_at_place + ": " + it.f.name));
+          box.appendChild(siteRecord(view, it.f, sec));
+        });
+      });
+    }
+    function loadSites(view, features, later) {
+      features.forEach(function (f) {
+        var layer = layersById[f.layer] || layersById[view.c.layer], it = { f: f, marker: null, outline: null };
+        var popup = function (target) {
+          target.bindPopup(el("div", "mapapp-popup"), { maxWidth: data.kiosk ? 560 : 380, minWidth: 260,
+                                                         autoPanPadding: [40, 40] });
+          target.on("popupopen", function () {
+            if (f.place && markers[f.place]) target.setPopupContent(popupContent(placesById[f.place]));
+            else target.setPopupContent(sitePopup(view, f));
+          });
+        };
+        if (f.outline) {
+          it.outline = L.geoJSON(f.outline, { renderer: collCanvas, bubblingMouseEvents: false,
+            style: { color: layer.colour, weight: 1.6, fillColor: layer.colour, fillOpacity: 0.25 } });
+          it.outline.bindTooltip(el("span", null, f.place && placesById[f.place] ? placesById[f.place].name : f.name),
+                                 { sticky: true, className: "mapapp-label" });
+          popup(it.outline);
+        }
+        if (!f.place) { // a curated place has its own marker
+          var size = data.kiosk ? 44 : 18;
+          it.marker = L.marker([f.lat, f.lon], { keyboard: true, icon: L.divIcon({
+            className: "mapapp-marker mapapp-site mapapp-layer-" + layer.id, html: symbol(layer, false),
+            iconSize: [size, size], iconAnchor: [size / 2, size / 2], popupAnchor: [0, -size / 2 + 1] }) });
+          it.marker.bindTooltip(el("span", null, f.name), { direction: "right", offset: [8, 0],
+                                                             className: "mapapp-label" });
+          popup(it.marker);
+        } else {
+          (view.atPlace[f.place] = view.atPlace[f.place] || []).push(it);
+        }
+        view.items.push(it);
+        view.byId[String(f.id)] = it;
+      });
+      view.drawn = null;
+      if (later) refresh();
+    }
+    function refreshSites() {
+      var year = currentYear(), close = map.getZoom() >= OUTLINE_ZOOM;
+      siteViews.forEach(function (view) {
+        var key = year + ":" + close + ":" + data.layers.map(function (l) { return st.layers[l.id] ? 1 : 0; }).join("");
+        if (view.drawn === key) return;
+        view.drawn = key;
+        view.group.clearLayers();
+        view.shown = [];
+        view.items.forEach(function (it) {
+          var f = it.f;
+          if (!st.layers[f.layer] || !siteOperates(f, year)) return;
+          var part = close ? it.outline || it.marker : it.marker;
+          if (part) { view.group.addLayer(part); view.shown.push(String(f.id)); }
+        });
+        view.shown.sort();
+      });
+    }
+    // A curated place whose Memorial site operates in the year is shown, as the site would be.
+    function sitePlaces(active) {
+      var year = currentYear();
+      siteViews.forEach(function (view) {
+        Object.keys(view.atPlace).forEach(function (pid) {
+          if (view.atPlace[pid].some(function (it) { return siteOperates(it.f, year); })) active[pid] = true;
+        });
+      });
+    }
+    siteViews.forEach(function (view) {
+      if (view.c.features) loadSites(view, view.c.features, false);
+      else if (view.c.url) fetchJson(view.c.url, view.c.id, function (features) { loadSites(view, features, true); });
+    });
+    map.on("zoomend", function () { refreshSites(); refreshRecords(); });
+
+    // --- records (Memorial's list of people shot in Moscow): each address a circle whose area is the number of
+    // its people shot in the window, clustered on a grid when zoomed out; the people are fetched when a popup
+    // asks (a shard of about a hundred addresses a file) and the burial grounds count their dead by month.
+    var CLUSTER_BELOW = 12, CELL_PX = 56;
+    var recViews = (data.collections || []).filter(function (c) { return c.time === "records"; }).map(function (c) {
+      return { c: c, features: [], byId: {}, group: L.layerGroup().addTo(map), shards: {}, open: null,
+               shown: [], people: 0, drawn: null, colour: (layersById[c.layer] || { colour: "#4D4D4D" }).colour };
+    });
+    function lowerBound(a, x) { var lo = 0, hi = a.length; while (lo < hi) { var mid = (lo + hi) >> 1; if (a[mid] < x) lo = mid + 1; else hi = mid; } return lo; }
+    function windowMonths() { return [st.mode === "asof" ? spanMin : st.start, st.end]; }
+    function countIn(months, w) { return lowerBound(months, w[1] + 1) - lowerBound(months, w[0]); }
+    function recRadius(view, n) {
+      return Math.max(data.kiosk ? 7 : 3, (data.kiosk ? 40 : 26) * Math.sqrt(n / Math.max(1, view.c.max)));
+    }
+    function recStyle(view, n) {
+      return { radius: recRadius(view, n), color: "#1f1f1f", weight: 0.7, fillColor: view.colour, fillOpacity: 0.5,
+               renderer: collCanvas, bubblingMouseEvents: false };
+    }
+    function recordDate(iso) { return iso ? iso.slice(8, 10) + "." + iso.slice(5, 7) + "." + iso.slice(0, 4) : ""; }
+    function personNode(view, r) {
+      var c = view.c, s = c.strings, li = el("li", "mapapp-person-record");
+      li.dataset.record = r.id;
+      li.appendChild(el("strong", "mapapp-person-name", r.name));
+      if (data.lang === "en" && r.latin) li.appendChild(el("span", "mapapp-latin", " (" + r.latin + ")"));
+      c.recordFields.forEach(function (fd) {
+        if (r.fields[fd.id]) li.appendChild(el("div", "mapapp-attr", fd.label + ": " + r.fields[fd.id]));
+      });
+      li.appendChild(el("div", "mapapp-attr", s.shot_on + ": " + (r.date ? recordDate(r.date) : s.no_date)));
+      if (c.placeLabel) {
+        li.appendChild(el("div", "mapapp-attr", c.placeLabel + ": " + (r.place && placesById[r.place]
+          ? placesById[r.place].name : "—")));
+      }
+      return li;
+    }
+    function withShard(view, shard, then) {
+      var key = String(shard), inline = view.c.records && view.c.records[key];
+      if (inline) { then(inline); return; }
+      if (view.shards[key]) { then(view.shards[key]); return; }
+      var url = view.c.recordUrls && view.c.recordUrls[key];
+      if (url) fetchJson(url, view.c.id, function (got) { view.shards[key] = got; then(got); });
+    }
+    function addressPopup(view, f) {
+      var c = view.c, s = c.strings, w = windowMonths(), box = el("div", "mapapp-popup mapapp-address");
+      box.dataset.feature = String(f.id);
+      box.appendChild(el("h3", null, f.name));
+      if (f.latin) box.appendChild(el("p", "mapapp-note", s.transliteration + ": " + f.latin));
+      box.appendChild(el("p", "mapapp-year-value", fill(s.people_here, { n: fmt(countIn(f.m, w)), total: fmt(f.m.length),
+        first: label(w[0]), last: label(w[1]) })));
+      if (f.street) box.appendChild(el("p", "mapapp-note mapapp-uncertain-text", s.street_level));
+      var list = el("div", "mapapp-people-list");
+      list.appendChild(el("p", "mapapp-empty", s.people_loading));
+      box.appendChild(list);
+      box.appendChild(el("p", "mapapp-caveat", c.caveat));
+      box.appendChild(el("p", "mapapp-citation", c.citation + ". " + c.credit + "."));
+      withShard(view, f.s, function (shard) {
+        var people = shard[f.id] || [], inWin = el("ol", "mapapp-people-window"), other = el("ol", "mapapp-people-other");
+        people.forEach(function (r) {
+          var m = r.date ? monthIndex(r.date.slice(0, 7)) : null;
+          (m !== null && m >= w[0] && m <= w[1] ? inWin : other).appendChild(personNode(view, r));
+        });
+        list.textContent = "";
+        if (inWin.childNodes.length) { list.appendChild(el("h4", null, s.people_window)); list.appendChild(inWin); }
+        if (other.childNodes.length) { list.appendChild(el("h4", null, s.people_other)); list.appendChild(other); }
+      });
+      return box;
+    }
+    function loadRecords(view, features, later) {
+      view.features = features;
+      features.forEach(function (f) { view.byId[String(f.id)] = f; });
+      view.drawn = null;
+      if (later) refresh();
+    }
+    function addressMarker(view, f, n) {
+      var m = L.circleMarker([f.lat, f.lon], recStyle(view, n));
+      m.feature = f;
+      m.bindTooltip(el("span", null, f.name + " — " + fmt(n)), { direction: "top", className: "mapapp-label" });
+      m.bindPopup(el("div", "mapapp-popup"), { maxWidth: data.kiosk ? 560 : 420, minWidth: 280, maxHeight: 420,
+                                                autoPanPadding: [40, 40] });
+      m.on("popupopen", function () { view.open = f.id; m.setPopupContent(addressPopup(view, f)); });
+      m.on("popupclose", function () { if (view.open === f.id) view.open = null; });
+      return m;
+    }
+    function refreshRecords() {
+      var w = windowMonths(), zoom = map.getZoom();
+      recViews.forEach(function (view) {
+        var on = !!st.layers[view.c.layer], key = on + ":" + w.join("-") + ":" + Math.min(zoom, CLUSTER_BELOW);
+        if (view.drawn === key) return;
+        var reopen = view.open;
+        view.drawn = key;
+        view.group.clearLayers();
+        view.shown = [];
+        view.people = 0;
+        if (!on) { if (view.countNode) view.countNode.textContent = ""; return; }
+        var live = [];
+        view.features.forEach(function (f) { var n = countIn(f.m, w); if (n) live.push([f, n]); });
+        live.forEach(function (x) { view.people += x[1]; view.shown.push(String(x[0].id)); });
+        view.shown.sort();
+        var items = [];
+        if (zoom >= CLUSTER_BELOW) {
+          live.forEach(function (x) { items.push([x[1], addressMarker(view, x[0], x[1])]); });
+        } else { // a grid of cells on the screen: one circle per cell, at its addresses' weighted middle
+          var cells = {};
+          live.forEach(function (x) {
+            var p = map.project([x[0].lat, x[0].lon], zoom), k = Math.floor(p.x / CELL_PX) + ":" + Math.floor(p.y / CELL_PX);
+            var cell = cells[k] = cells[k] || { n: 0, a: 0, lat: 0, lon: 0 };
+            cell.n += x[1]; cell.a += 1; cell.lat += x[0].lat * x[1]; cell.lon += x[0].lon * x[1];
+          });
+          var top = cellMax(view, zoom);
+          Object.keys(cells).forEach(function (k) {
+            var cell = cells[k], at = L.latLng(cell.lat / cell.n, cell.lon / cell.n);
+            var m = L.circleMarker(at, recStyle(view, cell.n));
+            // a cell's circle never reaches beyond its cell: area ∝ its people, the fullest cell of all dates
+            // at this zoom filling it
+            m.setRadius(Math.max(data.kiosk ? 7 : 3, (CELL_PX / 2 - 2) * Math.sqrt(cell.n / top)));
+            m.cell = cell;
+            m.bindTooltip(el("span", null, fill(view.c.strings.addresses_shown, { n: fmt(cell.a), people: fmt(cell.n),
+              title: view.c.title })), { direction: "top", className: "mapapp-label" });
+            m.on("click", function () { map.setView(at, Math.min(CLUSTER_BELOW, zoom + 2)); });
+            items.push([cell.n, m]);
+          });
+        }
+        items.sort(function (a, b) { return b[0] - a[0]; }); // the larger first, so the smaller stay on top
+        items.forEach(function (it) { view.group.addLayer(it[1]); });
+        if (reopen) {
+          var again = items.filter(function (it) { return it[1].feature && it[1].feature.id === reopen; })[0];
+          if (again) again[1].openPopup();
+        }
+        if (view.countNode) {
+          view.countNode.textContent = fill(view.c.strings.addresses_shown, { n: fmt(live.length), people: fmt(view.people),
+                                                                             title: view.c.title });
+        }
+      });
+    }
+    function cellMax(view, zoom) {
+      view.cellMax = view.cellMax || {};
+      if (view.cellMax[zoom] === undefined) {
+        var cells = {}, top = 1;
+        view.features.forEach(function (f) {
+          var p = map.project([f.lat, f.lon], zoom), k = Math.floor(p.x / CELL_PX) + ":" + Math.floor(p.y / CELL_PX);
+          cells[k] = (cells[k] || 0) + f.m.length;
+          top = Math.max(top, cells[k]);
+        });
+        view.cellMax[zoom] = top;
+      }
+      return view.cellMax[zoom];
+    }
+    function recordKey(view) {
+      var c = view.c, box = el("div", "mapapp-size-key");
+      box.appendChild(el("p", "mapapp-legend-note", c.strings.address_key));
+      c.key.slice().reverse().forEach(function (v) {
+        var style = recStyle(view, v), r = el("div", "mapapp-layer-row mapapp-key-row"), size = Math.ceil(2 * style.radius + 4);
+        var svg = svgEl("svg", { viewBox: "0 0 " + size + " " + size, width: size, height: size, "aria-hidden": "true" });
+        svg.appendChild(svgEl("circle", { cx: size / 2, cy: size / 2, r: style.radius, stroke: style.color,
+          "stroke-width": style.weight, fill: style.fillColor, "fill-opacity": style.fillOpacity }));
+        r.appendChild(svg);
+        r.appendChild(el("span", null, fmt(v)));
+        box.appendChild(r);
+      });
+      box.appendChild(el("p", "mapapp-caveat", c.caveat));
+      box.appendChild(el("p", "mapapp-citation", c.credit));
+      return box;
+    }
+    // Burial grounds: how many of the window's dead lie there, and a chart of them by month.
+    function burialsAt(placeId) {
+      var out = [];
+      recViews.forEach(function (view) { var b = view.c.burials[placeId]; if (b) out.push([view, b]); });
+      return out;
+    }
+    function burialPlaces(active) {
+      var w = windowMonths();
+      recViews.forEach(function (view) {
+        if (!st.layers[view.c.layer]) return;
+        Object.keys(view.c.burials).forEach(function (pid) {
+          if (view.c.burials[pid].some(function (x) { return x[0] >= w[0] && x[0] <= w[1]; })) active[pid] = true;
+        });
+      });
+    }
+    function burialChart(view, months, w) {
+      var first = months[0][0], last = months[months.length - 1][0], n = last - first + 1, cw = 340, h = 60, top = 0;
+      months.forEach(function (x) { top = Math.max(top, x[1]); });
+      var svg = svgEl("svg", { viewBox: "0 0 " + cw + " " + (h + 14), width: cw, height: h + 14, role: "img",
+                               "class": "mapapp-chart mapapp-burials-chart" });
+      svg.setAttribute("aria-label", view.c.strings.burials_chart);
+      var bw = cw / n, a = Math.max(w[0], first), b = Math.min(w[1], last);
+      if (b >= a) svg.appendChild(svgEl("rect", { x: (a - first) * bw, y: 0, width: (b - a + 1) * bw, height: h,
+                                                  fill: "#e8e4da", "class": "mapapp-chart-window" }));
+      months.forEach(function (x) {
+        var bh = Math.max(1, (h - 2) * x[1] / top);
+        svg.appendChild(svgEl("rect", { x: (x[0] - first) * bw, y: h - bh, width: Math.max(1, bw - 0.3), height: bh,
+                                        fill: x[0] >= w[0] && x[0] <= w[1] ? "#1f1f1f" : view.colour,
+                                        "class": "mapapp-chart-bar", "data-month": monthText(x[0]), "data-value": x[1] }));
+      });
+      var t0 = svgEl("text", { x: 0, y: h + 12, "font-size": 10, fill: "#333333" });
+      t0.textContent = String(Math.floor(first / 12));
+      var t1 = svgEl("text", { x: cw, y: h + 12, "font-size": 10, fill: "#333333", "text-anchor": "end" });
+      t1.textContent = String(Math.floor(last / 12));
+      svg.appendChild(t0);
+      svg.appendChild(t1);
+      var peak = months.filter(function (x) { return x[1] === top; })[0], px = (peak[0] - first + 0.5) * bw;
+      if (px > 40 && px < cw - 40) { // the busiest month, named where it does not cover the end labels
+        var tp = svgEl("text", { x: px, y: h + 12, "font-size": 10, fill: "#1f1f1f", "text-anchor": "middle",
+                                 "class": "mapapp-chart-peak" });
+        tp.textContent = label(peak[0]) + ": " + fmt(top);
+        svg.appendChild(tp);
+      }
+      return svg;
+    }
+    function burialSection(placeId, box) {
+      var w = windowMonths();
+      burialsAt(placeId).forEach(function (x) {
+        var view = x[0], months = x[1], n = 0, total = 0;
+        months.forEach(function (m) { total += m[1]; if (m[0] >= w[0] && m[0] <= w[1]) n += m[1]; });
+        var sec = el("section", "mapapp-burials");
+        sec.dataset.collection = view.c.id;
+        sec.appendChild(el("p", "mapapp-year-value", fill(view.c.strings.burials, { n: fmt(n), total: fmt(total),
+          first: label(w[0]), last: label(w[1]) })));
+        sec.appendChild(burialChart(view, months, w));
+        sec.appendChild(el("p", "mapapp-chart-caption", view.c.strings.burials_chart));
+        sec.appendChild(el("p", "mapapp-citation", view.c.citation + ". " + view.c.credit + "."));
+        box.appendChild(sec);
+      });
+    }
+    recViews.forEach(function (view) {
+      legend.insertBefore(recordKey(view), countNode);
+      view.countNode = el("p", "mapapp-collection-count");
+      legend.appendChild(view.countNode);
+      if (view.c.features) loadRecords(view, view.c.features, false);
+      else if (view.c.url) fetchJson(view.c.url, view.c.id, function (features) { loadRecords(view, features, true); });
+    });
+    // A person chosen in the search: their record at their last home, and the path to their burial ground.
+    var recordPath = L.layerGroup().addTo(map);
+    function focusRecord(collectionId, r) {
+      var view = recViews.filter(function (v) { return v.c.id === collectionId; })[0];
+      if (!view || !r) return;
+      recordPath.clearLayers();
+      if (!st.layers[view.c.layer]) {
+        st.layers[view.c.layer] = true;
+        var box = legend.querySelector("[data-layer='" + view.c.layer + "']");
+        if (box) box.checked = true;
+      }
+      if (r.date) { // move the window to the month of the execution, keeping its width
+        var m = monthIndex(r.date.slice(0, 7)), w = windowMonths();
+        if (m < w[0] || m > w[1]) {
+          var width = st.mode === "window" ? st.end - st.start : 0;
+          st.end = Math.max(spanMin, Math.min(spanMax, m));
+          st.start = Math.max(spanMin, st.end - width);
+        }
+      }
+      map.stop();
+      refresh();
+      var grave = r.place && placesById[r.place], pts = [];
+      if (r.home) pts.push(L.latLng(r.home.lat, r.home.lon));
+      if (grave) pts.push(L.latLng(grave.lat, grave.lon));
+      if (pts.length === 2) {
+        var line = L.polyline(pts, { color: TRAIL_COLOUR, weight: 3, dashArray: "6 5", interactive: false,
+                                     className: "mapapp-record-path" });
+        recordPath.addLayer(line);
+        recordPath.addLayer(L.marker(pts[1], { interactive: false, keyboard: false, icon: arrowIcon(bearing(pts[0], pts[1])) }));
+      }
+      if (pts.length) {
+        if (pts.length === 2) map.fitBounds(L.latLngBounds(pts).pad(0.25), { animate: false, maxZoom: 14 });
+        else map.setView(pts[0], 13, { animate: false });
+        L.popup({ maxWidth: data.kiosk ? 560 : 420, minWidth: 280, autoPanPadding: [40, 40] })
+          .setLatLng(pts[0]).setContent(recordPopup(view, r)).openOn(map);
+      }
+      view.path = { record: r.id, points: pts.length };
+    }
+    function recordPopup(view, r) {
+      var grave = r.place && placesById[r.place], node = el("div", "mapapp-popup mapapp-record");
+      node.dataset.record = r.id;
+      var list = el("ol", "mapapp-people-window");
+      list.appendChild(personNode(view, r));
+      node.appendChild(list);
+      if (r.home) node.appendChild(el("p", "mapapp-attr mapapp-record-path", view.c.strings.path + ": " + r.home.name
+                                      + " → " + (grave ? grave.name : "—") + (r.date ? ", " + recordDate(r.date) : "")));
+      else node.appendChild(el("p", "mapapp-note", view.c.strings.not_located));
+      node.appendChild(el("p", "mapapp-citation", view.c.citation + ". " + view.c.credit + "."));
+      return node;
+    }
+    function bearing(a, b) {
+      var p1 = map.latLngToLayerPoint(a), p2 = map.latLngToLayerPoint(b);
+      return Math.atan2(p2.y - p1.y, p2.x - p1.x) * 180 / Math.PI;
+    }
+
     // --- refresh everything that depends on the window or the layers
     // Each report costs a rerun of the page, and a rerun in flight swallows a click on a download
     // button: report only what the server does not know yet. It knows the state it seeded the map
@@ -850,6 +1253,8 @@
       var w = windowDates(), day = w[1];
       showBorders(day);
       refreshCollections();
+      refreshSites();
+      refreshRecords();
       fromIn.value = st.start;
       toIn.value = st.end;
       fromIn.parentNode.style.display = st.mode === "asof" ? "none" : "";
@@ -1015,6 +1420,35 @@
       },
       collectionsLoaded: function () { return colls.every(function (v) { return v.markers.length > 0; }); },
       focusFeatures: focusFeatures,
+      // Sites and addresses drawn now (ids, sorted), people counted, and the path of a person chosen in search.
+      sitesShown: function (id) {
+        var v = siteViews.filter(function (x) { return x.c.id === id; })[0];
+        return v ? v.shown.slice() : null;
+      },
+      siteParts: function (id) { // what is drawn for each shown site: "outline" or "symbol"
+        var v = siteViews.filter(function (x) { return x.c.id === id; })[0], out = {};
+        if (v) v.items.forEach(function (it) {
+          if (it.outline && v.group.hasLayer(it.outline)) out[it.f.id] = "outline";
+          else if (it.marker && v.group.hasLayer(it.marker)) out[it.f.id] = "symbol";
+        });
+        return out;
+      },
+      recordsShown: function (id) {
+        var v = recViews.filter(function (x) { return x.c.id === id; })[0];
+        return v ? { addresses: v.shown.slice(), people: v.people, circles: v.group.getLayers().length } : null;
+      },
+      recordsLoaded: function () { return recViews.every(function (v) { return v.features.length > 0; }); },
+      recordPath: function (id) {
+        var v = recViews.filter(function (x) { return x.c.id === id; })[0];
+        return v && v.path ? v.path : null;
+      },
+      openAddress: function (id, fid) {
+        var v = recViews.filter(function (x) { return x.c.id === id; })[0];
+        var hit = v && v.group.getLayers().filter(function (m) { return m.feature && String(m.feature.id) === String(fid); })[0];
+        if (hit) hit.openPopup();
+        return !!hit;
+      },
+      focusRecord: focusRecord,
       bordersSnapshot: function () { return bordersShown; },
       setWindow: function (start, end) { st.start = monthIndex(start); st.end = monthIndex(end); refresh(); },
       setMode: function (mode) { st.mode = mode; refresh(); },
@@ -1029,7 +1463,8 @@
     };
     // A focus or trail asked for by the page (search) before this map existed.
     api.request = function (req) {
-      if (req.collection) focusFeatures(req.collection, req.features || []);
+      if (req.collection && req.record) focusRecord(req.collection, req.record);
+      else if (req.collection) focusFeatures(req.collection, req.features || []);
       else if (req.person && api.showTrail) api.showTrail(req.person); else focus(req.places);
     };
     reported = JSON.stringify(api.state());

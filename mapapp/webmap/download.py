@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from datetime import date
 
 from mapapp.i18n import Lang, t
 from mapapp.model.collections import Collection, Feature, drawn
@@ -107,20 +108,38 @@ COLLECTION_COLUMNS = ("id", "group", "name", "name_transliterated", "other_names
                       "value", "value_known", "first_year", "last_year")
 
 
-def window_features(c: Collection, state: MapState) -> tuple[int, list[Feature]]:
-    """The year a map of ``state`` shows for ``c`` (its window's end, in either mode) and what the layer draws then."""
-    return drawn(c, state.layers, month_last(state.end))
+def window_features(c: Collection, state: MapState, first_day: date | None = None) -> tuple[int, list[Feature]]:
+    """The year a map of ``state`` shows for ``c`` (its window's end, in either mode) and what the layer draws then
+    (of a collection with records, the features with a record in the window from ``first_day``)."""
+    return drawn(c, state.layers, month_last(state.end), first_day or _first_day(state))
 
 
-def _collection_fields(c: Collection, f: Feature, year: int, lang: Lang) -> dict[str, object]:
+def _first_day(state: MapState) -> date:
+    """The window's first day, as the map counts records (from the span's start in "as of" mode)."""
+    start, _ = state.window(date(1, 1, 1))
+    return start
+
+
+def _collection_fields(c: Collection, f: Feature, year: int, lang: Lang,
+                       state: MapState | None = None) -> dict[str, object]:
+    if c.has_records and state is not None:  # how many of the address's people were shot in the window
+        start, end = _first_day(state), month_last(state.end)
+        return {"id": f.id, "group": "", "name": f.name_ru, "name_transliterated": lang == "en",
+                "other_names": f.name_en if lang == "en" else "", "latitude": f.lat, "longitude": f.lon,
+                "year": year, "value": f.count(start, end), "value_known": True,
+                "first_year": "", "last_year": "", "located": f.precision or "address",
+                "window": f"{start.isoformat()}/{end.isoformat()}", "all_dates": len(f.dates)}
     value = f.value(year)
     fields: dict[str, object] = {
         "id": f.id, "group": f.group or "", "name": f.name(lang),
         "name_transliterated": lang == "en" and f.name_en_transliterated,
         "other_names": "; ".join(f.other_names(lang)), "latitude": f.lat, "longitude": f.lon, "year": year,
         "value": "" if value is None else value, "value_known": value is not None,
-        "first_year": f.first, "last_year": f.last,
+        "first_year": "" if f.first is None else f.first, "last_year": "" if f.last is None else f.last,
     }
+    if c.meta.get("time") == "in_name":
+        fields.update(value="", value_known=False, layer=c.layer_of(f), place=f.place or "",
+                      years_in_source=f.years_text, type="; ".join(t[lang] for t in f.types))
     for key, texts in f.attributes.items():
         fields[key] = texts.get(lang, "")
     return fields
@@ -136,7 +155,7 @@ def collection_geojson(c: Collection, state: MapState) -> str:
     year, features = window_features(c, state)
     out = {"type": "FeatureCollection",
            "features": [{"type": "Feature", "id": f.id, "geometry": {"type": "Point", "coordinates": [f.lon, f.lat]},
-                         "properties": _collection_fields(c, f, year, state.lang)} for f in features],
+                         "properties": _collection_fields(c, f, year, state.lang, state)} for f in features],
            "mapapp": {"collection": c.id, "year": year, "measure": c.text("measure", state.lang),
                       "citation": _collection_citation(c, state.lang), "licence": c.meta.get("licence", "")}}
     return json.dumps(out, ensure_ascii=False, indent=1) + "\n"
@@ -146,13 +165,14 @@ def collection_csv(c: Collection, state: MapState) -> str:
     """The same features as CSV (every cell quoted and passed through :func:`csv_cell`); the citation is the last
     row's ``name`` cell, after an empty row, so the file carries its source."""
     year, features = window_features(c, state)
-    attributes = [a["id"] for a in c.meta.get("attributes", [])]
+    rows = [_collection_fields(c, f, year, state.lang, state) for f in features]
+    columns = [*COLLECTION_COLUMNS, *(k for row in rows[:1] for k in row if k not in COLLECTION_COLUMNS)]
+    columns += [a["id"] for a in c.meta.get("attributes", []) if a["id"] not in columns]
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[*COLLECTION_COLUMNS, *attributes], lineterminator="\n",
-                            quoting=csv.QUOTE_ALL, restval="")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", quoting=csv.QUOTE_ALL, restval="")
     writer.writeheader()
-    for f in features:
-        writer.writerow({k: csv_cell(v) for k, v in _collection_fields(c, f, year, state.lang).items()})
+    for row in rows:
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     writer.writerow({})
     writer.writerow({"id": "source", "name": csv_cell(_collection_citation(c, state.lang))})
     return out.getvalue()
@@ -161,5 +181,10 @@ def collection_csv(c: Collection, state: MapState) -> str:
 def collection_summary(c: Collection, state: MapState) -> str:
     """What a collection's download holds: "Gulag camp administrations, 1918–1960 — 1938: 60 locations"."""
     year, features = window_features(c, state)
-    return t("download_collection", state.lang).format(title=c.text("title", state.lang), year=year,
-                                                       n=len(features))
+    if c.has_records:
+        start, end = _first_day(state), month_last(state.end)
+        people = sum(f.count(start, end) for f in features)
+        return t("download_records", state.lang).format(title=c.text("title", state.lang), n=len(features),
+                                                        people=people)
+    key = "download_sites" if c.meta.get("time") == "in_name" else "download_collection"
+    return t(key, state.lang).format(title=c.text("title", state.lang), year=year, n=len(features))

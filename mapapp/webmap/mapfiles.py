@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from mapapp.i18n import LANGS, Lang
 from mapapp.model.collections import Collection, Record
+from mapapp.model.names import transliterate_name
 from mapapp.webmap.assets import STATIC_DIRNAME, STATIC_URL
 
 if TYPE_CHECKING:  # mapview imports this module for the payload
@@ -55,8 +56,8 @@ def shard_of(c: Collection) -> dict[str, int]:
 
 def record_json(r: Record) -> dict[str, Any]:
     """A record for the browser, as the source gives it (no text is changed)."""
-    return {"id": r.id, "name": r.name, "date": r.date, "place": r.place, "precision": r.precision,
-            "fields": dict(r.fields)}
+    return {"id": r.id, "name": r.name, "latin": transliterate_name(r.name), "date": r.date, "place": r.place,
+            "precision": r.precision, "fields": dict(r.fields)}
 
 
 def record_shards(c: Collection) -> dict[int, dict[str, list[dict[str, Any]]]]:

@@ -12,6 +12,7 @@ compares the two, so an upgrade that changes them fails there).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -109,12 +110,14 @@ def map_frame(fmap: folium.Map, *, key: str | None, returned_objects: Iterable[s
 
 
 @lru_cache(maxsize=1024)
-def focus_js(place_ids: tuple[str, ...], person: str | None = None, collection: str | None = None) -> str:
+def focus_js(place_ids: tuple[str, ...], person: str | None = None, collection: str | None = None,
+             record_json: str | None = None) -> str:
     """The script ``st_folium`` makes of ``focus_group(place_ids, person)`` as the map's only feature group.
 
     Made on a throwaway map: streamlit-folium renames whatever map the group joins to ``map_div``, the
     name the real one gets, and the group's script refers to the map only by it. Cached: a focus is a
     few place ids and a person id.
     """
-    return sf._get_feature_group_string(focus_group(list(place_ids), person, collection), map=folium.Map(tiles=None),
-                                        idx=0)
+    record = json.loads(record_json) if record_json else None
+    return sf._get_feature_group_string(focus_group(list(place_ids), person, collection, record),
+                                        map=folium.Map(tiles=None), idx=0)

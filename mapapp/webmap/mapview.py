@@ -34,7 +34,7 @@ from mapapp.model.trails import people_with_trails, trail_of
 from mapapp.model.viewstate import VIEWS, VIEWS_BY_ID, MapState
 from mapapp.webmap.assets import STATIC_URL, asset_links
 from mapapp.webmap.collectionview import collection_json
-from mapapp.webmap.mapfiles import border_file, collection_file
+from mapapp.webmap.mapfiles import border_file, collection_file, record_json
 
 
 @dataclass(frozen=True)
@@ -229,7 +229,8 @@ class Focus(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, place_ids: list[str], person: str | None = None, collection: str | None = None) -> None:
+    def __init__(self, place_ids: list[str], person: str | None = None, collection: str | None = None,
+                 record: Mapping[str, Any] | None = None) -> None:
         super().__init__()
         self._name = "Focus"
         self._id = "mapapp"  # stable, so streamlit-folium does not re-apply an unchanged focus every rerun
@@ -237,7 +238,24 @@ class Focus(MacroElement):
             {"places": list(place_ids), "person": person}
         if collection:
             request.update(collection=collection, features=list(place_ids))
+        if record is not None:
+            request["record"] = dict(record)
         self.request_json = script_json(request)
+
+
+def focus_record(ds: Dataset, collection: str, record_id: str) -> dict[str, Any] | None:
+    """A record chosen in search, for the browser: as the source gives it, with its last home (the feature it is
+    counted at: name and point) and its place (the burial ground) — the path the map draws."""
+    for c in ds.collections:
+        if c.id != collection or not c.has_records:
+            continue
+        by_id = {f.id: f for f in c.features}
+        for r in c.records():
+            if r.id == record_id:
+                home = by_id.get(r.feature or "")
+                return {**record_json(r), "feature": r.feature,
+                        "home": {"name": home.name_ru, "lat": home.lat, "lon": home.lon} if home else None}
+    return None
 
 
 def focus_place_ids(ds: Dataset, kind: str, item_id: str) -> list[str]:
@@ -248,6 +266,8 @@ def focus_place_ids(ds: Dataset, kind: str, item_id: str) -> list[str]:
     if kind == "feature":
         collection, _, group = item_id.partition("/")
         return [f.id for c in ds.collections if c.id == collection for f in c.by_group(group)]
+    if kind == "record":
+        return [item_id.partition("/")[2]]
     ids: list[str] = []
     for event in ds.events:
         if item_id in event.people:
@@ -255,13 +275,13 @@ def focus_place_ids(ds: Dataset, kind: str, item_id: str) -> list[str]:
     return ids
 
 
-def focus_group(place_ids: list[str], person: str | None = None,
-                collection: str | None = None) -> folium.FeatureGroup:
+def focus_group(place_ids: list[str], person: str | None = None, collection: str | None = None,
+                record: Mapping[str, Any] | None = None) -> folium.FeatureGroup:
     """A feature group that, added to the drawn map, centres it on ``place_ids`` (or shows ``person``'s trail, or
-    the features ``place_ids`` of ``collection``)."""
+    the features ``place_ids`` of ``collection``, or a ``record`` of it: :func:`focus_record`)."""
     group = folium.FeatureGroup(name="focus", control=False)
     group._id = "focus"  # stable (streamlit-folium renames it to feature_group_0 anyway)
-    group.add_child(Focus(list(place_ids), person, collection))
+    group.add_child(Focus(list(place_ids), person, collection, record))
     return group
 
 

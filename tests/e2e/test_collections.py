@@ -66,11 +66,11 @@ def test_sizes_follow_the_slider_area_proportional_to_prisoners(open_app: Callab
     assert v1 is not None and v2 is not None
     assert big["radius"] / small["radius"] == pytest.approx(math.sqrt(v1 / v2), rel=0.02)
     # a year the source lists without a figure: a dashed ring, not a zero
-    g, year = next((g, y) for g in camps.features for y in range(g.first, g.last + 1) if g.value(y) is None)
+    g, year = next((g, y) for g in camps.features for y in g.year_range() if g.value(y) is None)
     move_sliders(frame, f"{year}-01", f"{year}-12")
     ring = circle(frame, g.id)
     assert ring is not None and ring["dash"] and ring["fill"] is None
-    z, zyear = next((z, y) for z in camps.features for y in range(z.first, z.last + 1) if z.value(y) == 0)
+    z, zyear = next((z, y) for z in camps.features for y in z.year_range() if z.value(y) == 0)
     move_sliders(frame, f"{zyear}-01", f"{zyear}-12")
     zero = circle(frame, z.id)
     assert zero is not None and zero["dash"] is None and zero["fill"] == "#ffffff"
@@ -139,7 +139,7 @@ def test_a_camps_popup_has_its_names_years_chart_and_citation(open_app: Callable
     assert v is not None and f"In 1938: {v:,} prisoners" in text
     assert "GULAG History Museum / Memorial, via urbica/gulag-api" in text
     chart = [int(y) for y in popup.locator(".mapapp-chart-bar").evaluate_all("rs => rs.map(r => r.dataset.year)")]
-    assert chart == [y for y in range(sevvostlag.first, sevvostlag.last + 1) if sevvostlag.value(y) is not None]
+    assert chart == [y for y in sevvostlag.year_range() if sevvostlag.value(y) is not None]
     marked = popup.locator(".mapapp-chart-bar[fill='#1f1f1f']").evaluate_all("rs => rs.map(r => r.dataset.year)")
     assert marked == ["1938"]
     shoot(page, artifacts_dir / "camps-popup-1938.png")

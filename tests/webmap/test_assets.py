@@ -188,15 +188,18 @@ def test_streamlit_config_serves_static_and_shows_visitors_no_developer_menu() -
 def test_install_static_writes_the_files_the_map_fetches(tmp_path: Path) -> None:
     from conftest import geodata_copy
     from mapapp.model.viewstate import MapState
-    from mapapp.webmap.mapfiles import border_file, collection_file, map_files, served
+    from mapapp.webmap.mapfiles import SHARD_SIZE, border_file, collection_file, map_files, records_file, served
     from mapapp.webmap.mapview import load_dataset, payload
 
     fake_node_modules(tmp_path)
     ds = load_dataset(geodata_copy(tmp_path / "geodata"))
     files = map_files(ds)
     assert ds.borders is not None
+    addresses = next(c for c in ds.collections if c.id == "moscow-executions")
+    shards = -(-len(addresses.features) // SHARD_SIZE)  # every address's people in one shard of a hundred addresses
     assert set(files) == {border_file(s) for s in ds.borders.snapshots()} | {
-        collection_file("gulag-camps", lang) for lang in ("en", "ru")}
+        collection_file(c, lang) for c in ("gulag-camps", "moscow-executions", "topography-of-terror")
+        for lang in ("en", "ru")} | {records_file("moscow-executions", k) for k in range(shards)}
     result = install_static(tmp_path)
     assert written(tmp_path) == sorted(EXPECTED_VENDOR + list(files))
     assert len(result) == len(EXPECTED_VENDOR) + len(files)

