@@ -993,7 +993,8 @@
       var c = view.c, s = c.strings, w = windowMonths(), box = el("div", "mapapp-popup mapapp-address");
       box.dataset.feature = String(f.id);
       box.appendChild(el("h3", null, f.name));
-      if (f.latin) box.appendChild(el("p", "mapapp-note", s.transliteration + ": " + f.latin));
+      var latin = el("p", "mapapp-note mapapp-latin-address");
+      box.appendChild(latin);
       box.appendChild(el("p", "mapapp-year-value", fill(s.people_here, { n: fmt(countIn(f.m, w)), total: fmt(f.m.length),
         first: label(w[0]), last: label(w[1]) })));
       if (f.street) box.appendChild(el("p", "mapapp-note mapapp-uncertain-text", s.street_level));
@@ -1003,7 +1004,8 @@
       box.appendChild(el("p", "mapapp-caveat", c.caveat));
       box.appendChild(el("p", "mapapp-citation", c.citation + ". " + c.credit + "."));
       withShard(view, f.s, function (shard) {
-        var people = shard[f.id] || [], inWin = el("ol", "mapapp-people-window"), other = el("ol", "mapapp-people-other");
+        if (data.lang === "en" && shard.latin[f.id]) latin.textContent = s.transliteration + ": " + shard.latin[f.id];
+        var people = shard.people[f.id] || [], inWin = el("ol", "mapapp-people-window"), other = el("ol", "mapapp-people-other");
         people.forEach(function (r) {
           var m = r.date ? monthIndex(r.date.slice(0, 7)) : null;
           (m !== null && m >= w[0] && m <= w[1] ? inWin : other).appendChild(personNode(view, r));
@@ -1014,7 +1016,11 @@
       });
       return box;
     }
-    function loadRecords(view, features, later) {
+    function loadRecords(view, rows, later) {
+      // [id, lon, lat, shard, street, name, months] (mapapp/webmap/mapfiles.py, collection_features)
+      var features = rows.map(function (a) {
+        return { id: String(a[0]), lon: a[1], lat: a[2], s: a[3], street: a[4] === 1, name: a[5], m: a[6] };
+      });
       view.features = features;
       features.forEach(function (f) { view.byId[String(f.id)] = f; });
       view.drawn = null;
@@ -1438,6 +1444,7 @@
         return v ? { addresses: v.shown.slice(), people: v.people, circles: v.group.getLayers().length } : null;
       },
       recordsLoaded: function () { return recViews.every(function (v) { return v.features.length > 0; }); },
+      sitesLoaded: function () { return siteViews.every(function (v) { return v.items.length > 0; }); },
       recordPath: function (id) {
         var v = recViews.filter(function (x) { return x.c.id === id; })[0];
         return v && v.path ? v.path : null;
@@ -1449,6 +1456,12 @@
         return !!hit;
       },
       focusRecord: focusRecord,
+      openSite: function (id, fid) { // a site's popup, from its symbol or outline, whichever is drawn
+        var v = siteViews.filter(function (x) { return x.c.id === id; })[0], it = v && v.byId[String(fid)];
+        var part = it && [it.marker, it.outline].filter(function (p) { return p && v.group.hasLayer(p); })[0];
+        if (part) part.openPopup(it.marker ? undefined : L.latLng(it.f.lat, it.f.lon));
+        return !!part;
+      },
       bordersSnapshot: function () { return bordersShown; },
       setWindow: function (start, end) { st.start = monthIndex(start); st.end = monthIndex(end); refresh(); },
       setMode: function (mode) { st.mode = mode; refresh(); },

@@ -60,29 +60,34 @@ def record_json(r: Record) -> dict[str, Any]:
             "precision": r.precision, "fields": dict(r.fields)}
 
 
-def record_shards(c: Collection) -> dict[int, dict[str, list[dict[str, Any]]]]:
-    """The records of ``c`` by shard and feature (each feature's people in date order)."""
+def record_shards(c: Collection) -> dict[int, dict[str, Any]]:
+    """The records of ``c`` by shard: ``{"people": {feature: [record, ...]}, "latin": {feature: its name in
+    Latin letters}}`` (each feature's people in date order)."""
     shard = shard_of(c)
-    out: dict[int, dict[str, list[dict[str, Any]]]] = {}
+    latin = {f.id: f.name_en for f in c.features}
+    out: dict[int, dict[str, Any]] = {}
     for r in sorted(c.records(), key=lambda r: (r.date or "9999", r.name)):
         if r.feature is not None and r.feature in shard:
-            out.setdefault(shard[r.feature], {}).setdefault(r.feature, []).append(record_json(r))
+            part = out.setdefault(shard[r.feature], {"people": {}, "latin": {}})
+            part["people"].setdefault(r.feature, []).append(record_json(r))
+            part["latin"][r.feature] = latin[r.feature]
     return out
 
 
-def collection_features(c: Collection, lang: Lang) -> list[dict[str, Any]]:
+def collection_features(c: Collection, lang: Lang) -> list[Any]:
     """The browser's features of a collection, every text in ``lang``.
 
     Values by year: ``values`` holds one entry per year from ``first`` to ``last`` (the figure, or null: no
     count). Sites (years in the name): their layer, outline, types, the curated place they are. Records: each
-    address's records as month indices (``m``, sorted: a window's count is two binary searches) and its shard."""
+    address as a row ``[id, lon, lat, shard, street, name, months]`` (thousands of them: no key names), ``street``
+    1 when it stands for a street's houses without coordinates, ``months`` its records' month indices, sorted (a
+    window's count is two binary searches); the address in Latin letters comes with its people (the shard)."""
     kind = c.meta.get("time", "values_by_year")
     attributes = [a["id"] for a in c.meta.get("attributes", [])]
     if kind == "records":
         shard = shard_of(c)
-        return [{"id": f.id, "lon": f.lon, "lat": f.lat, "name": f.name_ru,
-                 **({"latin": f.name_en} if lang == "en" else {}), "street": f.precision == "street",
-                 "m": [month_index(d) for d in f.dates], "s": shard[f.id]} for f in c.features]
+        return [[f.id, f.lon, f.lat, shard[f.id], int(f.precision == "street"), f.name_ru,
+                 [month_index(d) for d in f.dates]] for f in c.features]
     out = []
     for f in c.features:
         item: dict[str, Any] = {
