@@ -50,6 +50,7 @@ def records(hits: list[Hit]) -> list[str]:
     ("Arnold Kron", "Крон Арнольд Фрицевич"),
     ("Kron Arnolʹd Fricevič", "Крон Арнольд Фрицевич"),  # scholarly (ISO 9 / GOST)
     ("Kron Arnold Fricevich", "Крон Арнольд Фрицевич"),
+    ("Kron Arnol'd Fritsevich", "Крон Арнольд Фрицевич"),  # BGN/PCGN's ’ typed as '
     ("Щеголев Лев", "Щёголев Лев Израилевич"),  # ё typed as е
     ("Щёголев Лев", "Щёголев Лев Израилевич"),
     ("Лев Щеголев", "Щёголев Лев Израилевич"),
