@@ -28,6 +28,7 @@ from mapapp.export.regions import REGIONS_BY_ID
 from mapapp.ingest.borders import load_borders
 from mapapp.ingest.build import OutputError, build, output_names
 from mapapp.kiosk import server as kiosk
+from mapapp.model.collections import load_collections
 from mapapp.model.layers import LAYER_IDS
 from mapapp.model.records import check_references, load_events, load_people, load_places
 from mapapp.problems import DataError, GeodataError, report_lines
@@ -184,6 +185,7 @@ def load_geodata(folder: Path) -> tuple[Dataset | None, list[str]]:
     events = read(load_events, "events.geojson")
     borders = read(load_borders, "borders.geojson")
     people = read(load_people, "people.json")
+    collections = read(lambda path: load_collections(path.parent), "collections")  # what load_dataset adds
     if places is not None and events is not None:
         try:
             check_references(places, events, folder / "events.geojson")
@@ -191,7 +193,7 @@ def load_geodata(folder: Path) -> tuple[Dataset | None, list[str]]:
             problems.append(f"--geodata {folder}: {exc}")
     if problems or places is None or events is None or people is None:
         return None, problems
-    return Dataset(places, tuple(events), people, borders), []
+    return Dataset(places, tuple(events), people, borders, collections or ()), []
 
 
 def run_export(args: argparse.Namespace) -> int:

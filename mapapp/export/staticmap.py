@@ -17,7 +17,7 @@ import math
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -509,6 +509,9 @@ class CollectionDrawing:
     layer: Layer
     year: int
     operating: tuple[tuple[Feature, int | None], ...]
+    #: Of records, the grid the map drew them on (set by the drawing: "top", the fullest cell over all dates,
+    #: and "km", a cell's width): the key's circles are of that grid.
+    cells: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def kind(self) -> str:
@@ -517,9 +520,10 @@ class CollectionDrawing:
 
     @property
     def max_value(self) -> int:
-        """The figure of the largest circle: the collection's largest (all years, all of an address's people)."""
+        """The figure of the largest circle: the collection's largest (all years); of records, the fullest cell
+        of the grid drawn (all dates), before it is drawn the most people of one address."""
         if self.kind == "records":
-            return max((len(f.dates) for f in self.collection.features), default=0)
+            return int(self.cells.get("top") or max((len(f.dates) for f in self.collection.features), default=0))
         return self.collection.max_value
 
     def key_rows(self) -> list[int | None]:
@@ -603,6 +607,8 @@ def _draw_collection(ax: Axes, drawing: CollectionDrawing, forward: Transformer,
     c = drawing.collection
     if drawing.kind == "in_name":
         return _draw_sites(ax, drawing, forward, view, s)
+    if drawing.kind == "records":
+        return _draw_records(ax, drawing, forward, view, s)
     items: dict[CircleKind, list[tuple[float, float, float]]] = {kind: [] for kind in CIRCLE_KINDS}
     for feature, value in drawing.operating:
         x, y = forward.transform(feature.lon, feature.lat)
@@ -617,6 +623,49 @@ def _draw_collection(ax: Axes, drawing: CollectionDrawing, forward: Transformer,
                    gid=f"collection-{c.id}-{kind}", **_circle_style(kind, drawing.layer.colour, s))
     centres = [(x, y) for kind in CIRCLE_KINDS for _, x, y in items[kind]]
     return np.array(centres) if centres else np.empty((0, 2))
+
+
+#: Records (people at their addresses) are summed on a grid of cells this many points wide (at type scale 1),
+#: as the browser groups them zoomed out: thousands of addresses stay legible on paper.
+RECORD_CELL_PT = 14.0
+
+
+def record_radius(n: int, top: int, s: float) -> float:
+    """The radius in points of a cell's circle: area ∝ its people, the fullest cell filling the cell."""
+    return max(COLLECTION_MIN * s, (RECORD_CELL_PT * s / 2 - 0.5) * math.sqrt(n / max(1, top)))
+
+
+def _draw_records(ax: Axes, drawing: CollectionDrawing, forward: Transformer,
+                  view: tuple[float, float, float, float], s: float) -> np.ndarray:
+    """The window's people summed on a grid of :data:`RECORD_CELL_PT` cells, a circle at each cell's weighted
+    middle (gid ``collection-<id>-count``); the grid's fullest cell over all dates is the key's top. Returns the
+    circles' centres (n, 2)."""
+    c = drawing.collection
+    width_pt = ax.bbox.width * 72 / ax.figure.dpi
+    cell = RECORD_CELL_PT * s * (view[2] - view[0]) / width_pt  # in projected metres
+    now: dict[tuple[int, int], list[float]] = {}
+    ever: dict[tuple[int, int], int] = {}
+    counts = {f.id: n for f, n in drawing.operating}
+    for f in c.features:
+        x, y = forward.transform(f.lon, f.lat)
+        if not (view[0] <= x <= view[2] and view[1] <= y <= view[3]):
+            continue
+        key = (int(x // cell), int(y // cell))
+        ever[key] = ever.get(key, 0) + len(f.dates)
+        n = counts.get(f.id) or 0
+        if n:
+            acc = now.setdefault(key, [0.0, 0.0, 0.0])
+            acc[0] += n
+            acc[1] += x * n
+            acc[2] += y * n
+    drawing.cells.update(top=max(ever.values(), default=1), km=cell / 1000)
+    items = sorted(((record_radius(int(n), int(drawing.cells["top"]), s), sx / n, sy / n)
+                    for n, sx, sy in now.values()), key=lambda item: -item[0])
+    if items:
+        pts = np.array(items)
+        ax.scatter(pts[:, 1], pts[:, 2], s=(2 * pts[:, 0]) ** 2, marker="o", zorder=COLLECTION_ZORDER,
+                   gid=f"collection-{c.id}-count", **_circle_style("count", drawing.layer.colour, s))
+    return np.array([(x, y) for _, x, y in items]) if items else np.empty((0, 2))
 
 
 def _draw_sites(ax: Axes, drawing: CollectionDrawing, forward: Transformer,
@@ -644,6 +693,8 @@ def _key_height(drawing: CollectionDrawing, legend_pt: float, s: float) -> float
     """The height in inches of a collection's size key: its heading, and under it a row of circles."""
     if not drawing.operating or not drawing.key_rows():
         return 0.0
+    if drawing.kind == "records":
+        return (legend_pt * 1.35 + RECORD_CELL_PT * s + 3 * s) / 72
     top = max(collection_radius(v, drawing.max_value, s) for v in drawing.key_rows())
     return (legend_pt * 1.35 + 2 * top + 3 * s) / 72
 
@@ -661,13 +712,17 @@ def _draw_collection_key(fig: Figure, drawing: CollectionDrawing, rect: tuple[fl
     w_pt, h_pt = w * 72, h * 72
     ax.set_xlim(0, w_pt)  # data units are points
     ax.set_ylim(0, h_pt)
-    ax.text(0, h_pt, collection_key_note(c, lang), ha="left", va="top", fontsize=legend_pt, color=INK,
-            gid=f"collection-key-note-{c.id}")
+    note = collection_key_note(c, lang)
+    if drawing.kind == "records" and drawing.cells:
+        note = STRINGS["address_cells"][lang].format(km=f"{drawing.cells['km']:.1f}".replace(".", "," if lang == "ru"
+                                                                                              else "."))
+    ax.text(0, h_pt, note, ha="left", va="top", fontsize=legend_pt, color=INK, gid=f"collection-key-note-{c.id}")
     yc = (h_pt - legend_pt * 1.35) / 2
     x = 0.0
     for k, (value, label) in enumerate(collection_key_labels(drawing, lang)):
         kind = circle_kind(value)
-        r = collection_radius(value, drawing.max_value, s)
+        r = record_radius(value or 0, drawing.max_value, s) if drawing.kind == "records" \
+            else collection_radius(value, drawing.max_value, s)
         ax.scatter([x + r], [yc], s=[(2 * r) ** 2], marker="o", clip_on=False, gid=f"collection-key-{c.id}-{k}",
                    **_circle_style(kind, drawing.layer.colour, s))
         text = ax.text(x + 2 * r + 3 * s, yc, label, ha="left", va="center", fontsize=legend_pt, color=INK,

@@ -211,16 +211,16 @@ def import_records(reading: _Reading, decl: Collection, features: list[dict[str,
                                          "other_ru": [], "other_en": [], "attributes": {}, "first": None,
                                          "last": None, "values": {}, "precision": "street"}}
     key_text = {str(row["_id"]): ", ".join(_clean(row[c]) for c in spec.key if _clean(row[c])) for row in rows}
+    pointing = Counter(r["feature"] for r in records if r["feature"] is not None)  # dated or not
     drawn = []
     for fid, f in by_id.items():
         if fid in key_text:  # an address is named by its street and house
             f["properties"].update(name_ru=key_text[fid], name_en=transliterate_name(key_text[fid]),
                                    name_en_transliterated=True)
         dates = sorted(dates_of.get(fid, []))
-        n = sum(1 for r in records if r["feature"] == fid) if fid.startswith("street:") else None
-        if not dates and not n:
+        if not pointing[fid]:
             continue
-        f["properties"]["records"] = len(dates) if n is None else n
+        f["properties"]["records"] = pointing[fid]
         f["properties"]["dates"] = dates
         drawn.append(f)
     total = len(records)

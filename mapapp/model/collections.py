@@ -260,6 +260,21 @@ def drawn(c: Collection, layers: Iterable[str], window_end: date,
     return year, features
 
 
+def places_shown(collections: Iterable[Collection], layers: Iterable[str], start: date, end: date) -> set[str]:
+    """Curated places a window shows because of the collections, whatever their events: a place that is a site
+    operating in the window's year (one place, both records), and a place (burial ground) of a record dated in
+    the window while the records' layer is on. The browser's ``sitePlaces`` and ``burialPlaces`` do the same."""
+    chosen = set(layers)
+    shown: set[str] = set()
+    for c in collections:
+        if c.has_records:
+            if c.layer in chosen:
+                shown.update(r.place for r in c.window_records(start, end) if r.place)
+        else:
+            shown.update(f.place for f in c.operating(year_of(end)) if f.place)
+    return shown
+
+
 def dated(c: Collection, f: Feature) -> bool:
     """Whether ``f`` tells a window apart: a figure or a record, or a site with both years known. A site whose
     years are not given (or only one of them) is on every map of its years, so it alone makes no window's content."""

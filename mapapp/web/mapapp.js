@@ -900,9 +900,9 @@
           popup(it.outline);
         }
         if (!f.place) { // a curated place has its own marker
-          var size = data.kiosk ? 44 : 18;
+          var size = data.kiosk ? markerSize : 18; // a touch target in the kiosk, as the places
           it.marker = L.marker([f.lat, f.lon], { keyboard: true, icon: L.divIcon({
-            className: "mapapp-marker mapapp-site mapapp-layer-" + layer.id, html: symbol(layer, false),
+            className: "mapapp-site-marker mapapp-layer-" + layer.id, html: symbol(layer, false),
             iconSize: [size, size], iconAnchor: [size / 2, size / 2], popupAnchor: [0, -size / 2 + 1] }) });
           it.marker.bindTooltip(el("span", null, f.name), { direction: "right", offset: [8, 0],
                                                              className: "mapapp-label" });
@@ -1459,7 +1459,7 @@
       openSite: function (id, fid) { // a site's popup, from its symbol or outline, whichever is drawn
         var v = siteViews.filter(function (x) { return x.c.id === id; })[0], it = v && v.byId[String(fid)];
         var part = it && [it.marker, it.outline].filter(function (p) { return p && v.group.hasLayer(p); })[0];
-        if (part) part.openPopup(it.marker ? undefined : L.latLng(it.f.lat, it.f.lon));
+        if (part) part.openPopup(); // an outline's opens at its first polygon's centre
         return !!part;
       },
       bordersSnapshot: function () { return bordersShown; },

@@ -70,6 +70,10 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "no_date": {"en": "date not given", "ru": "дата не указана"},
     "address_key": {"en": "Circle area ∝ people shot in the window who lived at the address",
                     "ru": "Площадь круга ∝ числу расстрелянных в выбранный период, живших по этому адресу"},
+    "address_cells": {"en": "Circle area ∝ people shot in the window who lived in a square of {km} km (their "
+                            "addresses summed)",
+                      "ru": "Площадь круга ∝ числу расстрелянных в выбранный период, живших в квадрате {km} км "
+                            "(сумма по адресам)"},
     "addresses_shown": {"en": "{n} addresses, {people} people shot in the window ({title})",
                         "ru": "Адресов: {n}, расстрелянных в выбранный период: {people} ({title})"},
     "burials": {"en": "Buried here, of the people shot in Moscow in Memorial's list: {n} in the window "

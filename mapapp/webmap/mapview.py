@@ -25,7 +25,7 @@ from jinja2 import Template
 from mapapp import GEODATA_DIR
 from mapapp.i18n import CATEGORY_LABELS, Lang, strings
 from mapapp.ingest.borders import Borders, load_borders
-from mapapp.model.collections import Collection, load_collections
+from mapapp.model.collections import Collection, load_collections, places_shown
 from mapapp.model.dates import MONTHS_EN, MONTHS_RU
 from mapapp.model.layers import LAYERS, layer_of
 from mapapp.model.records import Event, Person, Place, load_events, load_people, load_places
@@ -76,13 +76,15 @@ def load_dataset(geodata: Path = GEODATA_DIR) -> Dataset:
 
 
 def visible_place_ids(ds: Dataset, state: MapState) -> list[str]:
-    """Places the map shows for ``state``: in a chosen layer and with an event in the window.
+    """Places the map shows for ``state``: in a chosen layer and with an event in the window, or shown by a
+    collection (:func:`mapapp.model.collections.places_shown`: a site that is the place, a burial ground's dead).
 
     Cities renamed after Kirov stay visible while their layer is on: they existed
     throughout, and their name is the point.
     """
     start, end = state.window(ds.span[0])
     active = {pid for e in events_in_window(ds.events, start, end) for pid in e.place_ids}
+    active |= places_shown(ds.collections, state.layers, start, end)
     chosen = set(state.layers)
     return sorted(pid for pid in ds.places
                   if ds.layer(pid) in chosen and (pid in active or ds.layer(pid) == "renamed"))

@@ -127,9 +127,6 @@ def test_every_features_dates_are_those_of_the_records_pointing_to_it(built: dic
         assert p["dates"] == sorted(dates.get(fid, [])), fid
 
 
-@pytest.mark.xfail(strict=True, reason="record_import gives an address feature records = len(dates) (its dated "
-                                       "records only) but a street feature every record located there: the "
-                                       "undated person of persons.csv row 1032 is not in address 425's records")
 def test_every_features_records_count_the_records_pointing_to_it(built: dict[str, Any]) -> None:
     pointing = Counter(r["feature"] for r in built["records"] if r["feature"] is not None)
     for f in built["features"]:
