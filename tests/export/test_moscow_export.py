@@ -95,9 +95,13 @@ def test_the_windows_people_are_summed_on_a_grid(ds: Dataset, tmp_path: Path) ->
     assert "Memorial, mos.memo.ru" in " ".join(texts(fig, "footer")).replace("\n", " ")
 
 
-@pytest.mark.parametrize(("start", "end"), [("1937-08", "1938-11"), ("1941-10", "1941-10")])
+@pytest.mark.parametrize(("start", "end"), [
+    ("1938-02", "1938-02"),  # 258 people shot on 28 February 1938, the window's last day
+    ("1938-09", "1938-09"),  # 80 on 1 September 1938, its first day
+    ("1938-03", "1938-08"),  # neither: the day before and the day after are outside
+])
 def test_the_windows_edges_count(ds: Dataset, tmp_path: Path, start: str, end: str) -> None:
-    """The first and the last day of a window are in it (16 October 1941: a day of mass shootings)."""
+    """The first and the last day of a window are in it, the days either side are not."""
     fig = render(ds, options(tmp_path, ds, start=start, end=end))
     y1, m1 = (int(x) for x in start.split("-"))
     y2, m2 = (int(x) for x in end.split("-"))
