@@ -953,7 +953,8 @@
     // asks (a shard of about a hundred addresses a file) and the burial grounds count their dead by month.
     var CLUSTER_BELOW = 12, CELL_PX = 56;
     var recViews = (data.collections || []).filter(function (c) { return c.time === "records"; }).map(function (c) {
-      return { c: c, features: [], byId: {}, group: L.layerGroup().addTo(map), shards: {}, open: null,
+      return { c: c, features: [], byId: {}, group: L.layerGroup(), cells: L.layerGroup().addTo(map), markers: {},
+               shards: {}, open: null,
                shown: [], people: 0, drawn: null, colour: (layersById[c.layer] || { colour: "#4D4D4D" }).colour };
     });
     function lowerBound(a, x) { var lo = 0, hi = a.length; while (lo < hi) { var mid = (lo + hi) >> 1; if (a[mid] < x) lo = mid + 1; else hi = mid; } return lo; }
@@ -1029,7 +1030,9 @@
     function addressMarker(view, f, n) {
       var m = L.circleMarker([f.lat, f.lon], recStyle(view, n));
       m.feature = f;
-      m.bindTooltip(el("span", null, f.name + " — " + fmt(n)), { direction: "top", className: "mapapp-label" });
+      m.count = n;
+      m.bindTooltip(el("span"), { direction: "top", className: "mapapp-label" });
+      m.on("tooltipopen", function () { m.setTooltipContent(el("span", null, f.name + " — " + fmt(m.count))); });
       m.bindPopup(el("div", "mapapp-popup"), { maxWidth: data.kiosk ? 560 : 420, minWidth: 280, maxHeight: 420,
                                                 autoPanPadding: [40, 40] });
       m.on("popupopen", function () { view.open = f.id; m.setPopupContent(addressPopup(view, f)); });
@@ -1041,19 +1044,36 @@
       recViews.forEach(function (view) {
         var on = !!st.layers[view.c.layer], key = on + ":" + w.join("-") + ":" + Math.min(zoom, CLUSTER_BELOW);
         if (view.drawn === key) return;
-        var reopen = view.open;
         view.drawn = key;
-        view.group.clearLayers();
         view.shown = [];
         view.people = 0;
+        var close = on && zoom >= CLUSTER_BELOW;
+        view.cells.clearLayers();
+        if (close !== map.hasLayer(view.group)) { if (close) view.group.addTo(map); else map.removeLayer(view.group); }
         if (!on) { if (view.countNode) view.countNode.textContent = ""; return; }
         var live = [];
         view.features.forEach(function (f) { var n = countIn(f.m, w); if (n) live.push([f, n]); });
         live.forEach(function (x) { view.people += x[1]; view.shown.push(String(x[0].id)); });
         view.shown.sort();
         var items = [];
-        if (zoom >= CLUSTER_BELOW) {
-          live.forEach(function (x) { items.push([x[1], addressMarker(view, x[0], x[1])]); });
+        if (close) {
+          // One marker per address, made the first time it is shown and kept: a window change only resizes,
+          // adds or removes markers (the canvas redraws once a frame), never rebuilds them.
+          var now = {}, fresh = [];
+          live.forEach(function (x) {
+            var f = x[0], n = x[1], m = view.markers[f.id];
+            now[f.id] = true;
+            if (!m) { m = view.markers[f.id] = addressMarker(view, f, n); fresh.push([n, m]); return; }
+            if (m.count !== n) { m.count = n; m.setRadius(recRadius(view, n)); }
+            if (!view.group.hasLayer(m)) fresh.push([n, m]);
+          });
+          view.group.eachLayer(function (m) { if (!now[m.feature.id]) view.group.removeLayer(m); });
+          fresh.sort(function (a, b) { return b[0] - a[0]; }); // the larger first, so the smaller stay on top
+          fresh.forEach(function (it) { view.group.addLayer(it[1]); });
+          if (view.open && view.markers[view.open] && view.group.hasLayer(view.markers[view.open])) {
+            var om = view.markers[view.open];
+            if (om.isPopupOpen()) om.setPopupContent(addressPopup(view, om.feature));
+          }
         } else { // a grid of cells on the screen: one circle per cell, at its addresses' weighted middle
           var cells = {};
           live.forEach(function (x) {
@@ -1076,11 +1096,7 @@
           });
         }
         items.sort(function (a, b) { return b[0] - a[0]; }); // the larger first, so the smaller stay on top
-        items.forEach(function (it) { view.group.addLayer(it[1]); });
-        if (reopen) {
-          var again = items.filter(function (it) { return it[1].feature && it[1].feature.id === reopen; })[0];
-          if (again) again[1].openPopup();
-        }
+        items.forEach(function (it) { view.cells.addLayer(it[1]); });
         if (view.countNode) {
           view.countNode.textContent = fill(view.c.strings.addresses_shown, { n: fmt(live.length), people: fmt(view.people),
                                                                              title: view.c.title });
@@ -1441,7 +1457,9 @@
       },
       recordsShown: function (id) {
         var v = recViews.filter(function (x) { return x.c.id === id; })[0];
-        return v ? { addresses: v.shown.slice(), people: v.people, circles: v.group.getLayers().length } : null;
+        return v ? { addresses: v.shown.slice(), people: v.people,
+                     circles: (map.hasLayer(v.group) ? v.group.getLayers().length : 0) + v.cells.getLayers().length }
+          : null;
       },
       recordsLoaded: function () { return recViews.every(function (v) { return v.features.length > 0; }); },
       sitesLoaded: function () { return siteViews.every(function (v) { return v.items.length > 0; }); },
@@ -1451,9 +1469,9 @@
       },
       openAddress: function (id, fid) {
         var v = recViews.filter(function (x) { return x.c.id === id; })[0];
-        var hit = v && v.group.getLayers().filter(function (m) { return m.feature && String(m.feature.id) === String(fid); })[0];
-        if (hit) hit.openPopup();
-        return !!hit;
+        var hit = v && v.markers[String(fid)];
+        if (hit && map.hasLayer(v.group) && v.group.hasLayer(hit)) { hit.openPopup(); return true; }
+        return false;
       },
       focusRecord: focusRecord,
       openSite: function (id, fid) { // a site's popup, from its symbol or outline, whichever is drawn
