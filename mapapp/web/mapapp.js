@@ -947,6 +947,7 @@
       else if (view.c.url) fetchJson(view.c.url, view.c.id, function (features) { loadSites(view, features, true); });
     });
     map.on("zoomend", function () { refreshSites(); refreshRecords(); });
+    map.on("moveend", function () { refreshRecords(); }); // at city zoom the addresses near the view
 
     // --- records (Memorial's list of people shot in Moscow): each address a circle whose area is the number of
     // its people shot in the window, clustered on a grid when zoomed out; the people are fetched when a popup
@@ -1020,7 +1021,8 @@
     function loadRecords(view, rows, later) {
       // [id, lon, lat, shard, street, name, months] (mapapp/webmap/mapfiles.py, collection_features)
       var features = rows.map(function (a) {
-        return { id: String(a[0]), lon: a[1], lat: a[2], s: a[3], street: a[4] === 1, name: a[5], m: a[6] };
+        return { id: String(a[0]), lon: a[1], lat: a[2], ll: L.latLng(a[2], a[1]), s: a[3], street: a[4] === 1,
+                 name: a[5], m: a[6] };
       });
       view.features = features;
       features.forEach(function (f) { view.byId[String(f.id)] = f; });
@@ -1042,26 +1044,28 @@
     function refreshRecords() {
       var w = windowMonths(), zoom = map.getZoom();
       recViews.forEach(function (view) {
-        var on = !!st.layers[view.c.layer], key = on + ":" + w.join("-") + ":" + Math.min(zoom, CLUSTER_BELOW);
+        var on = !!st.layers[view.c.layer], key = on + ":" + w.join("-") + ":" + Math.min(zoom, CLUSTER_BELOW)
+          + (zoom >= CLUSTER_BELOW ? ":" + map.getBounds().toBBoxString() : "");
         if (view.drawn === key) return;
         view.drawn = key;
-        view.shown = [];
+        view.live = [];
         view.people = 0;
         var close = on && zoom >= CLUSTER_BELOW;
         view.cells.clearLayers();
         if (close !== map.hasLayer(view.group)) { if (close) view.group.addTo(map); else map.removeLayer(view.group); }
         if (!on) { if (view.countNode) view.countNode.textContent = ""; return; }
         var live = [];
-        view.features.forEach(function (f) { var n = countIn(f.m, w); if (n) live.push([f, n]); });
-        live.forEach(function (x) { view.people += x[1]; view.shown.push(String(x[0].id)); });
-        view.shown.sort();
+        view.features.forEach(function (f) { var n = countIn(f.m, w); if (n) { live.push([f, n]); view.people += n; } });
+        view.live = live; // the ids (sorted) only when asked: recordsShown
         var items = [];
         if (close) {
           // One marker per address, made the first time it is shown and kept: a window change only resizes,
           // adds or removes markers (the canvas redraws once a frame), never rebuilds them.
-          var now = {}, fresh = [];
+          // only the addresses in and around the view: the others are drawn when the map moves to them
+          var now = {}, fresh = [], near = map.getBounds().pad(0.5);
           live.forEach(function (x) {
             var f = x[0], n = x[1], m = view.markers[f.id];
+            if (!near.contains(f.ll)) return;
             now[f.id] = true;
             if (!m) { m = view.markers[f.id] = addressMarker(view, f, n); fresh.push([n, m]); return; }
             if (m.count !== n) { m.count = n; m.setRadius(recRadius(view, n)); }
@@ -1075,9 +1079,9 @@
             if (om.isPopupOpen()) om.setPopupContent(addressPopup(view, om.feature));
           }
         } else { // a grid of cells on the screen: one circle per cell, at its addresses' weighted middle
-          var cells = {};
+          var cells = {}, keys = cellKeys(view, zoom);
           live.forEach(function (x) {
-            var p = map.project([x[0].lat, x[0].lon], zoom), k = Math.floor(p.x / CELL_PX) + ":" + Math.floor(p.y / CELL_PX);
+            var k = keys[x[0].id];
             var cell = cells[k] = cells[k] || { n: 0, a: 0, lat: 0, lon: 0 };
             cell.n += x[1]; cell.a += 1; cell.lat += x[0].lat * x[1]; cell.lon += x[0].lon * x[1];
           });
@@ -1102,6 +1106,19 @@
                                                                              title: view.c.title });
         }
       });
+    }
+    // Each address's grid cell at a zoom, worked out once per zoom (the window changes far more often).
+    function cellKeys(view, zoom) {
+      view.cellKeys = view.cellKeys || {};
+      if (!view.cellKeys[zoom]) {
+        var keys = {};
+        view.features.forEach(function (f) {
+          var p = map.project([f.lat, f.lon], zoom);
+          keys[f.id] = Math.floor(p.x / CELL_PX) + ":" + Math.floor(p.y / CELL_PX);
+        });
+        view.cellKeys[zoom] = keys;
+      }
+      return view.cellKeys[zoom];
     }
     function cellMax(view, zoom) {
       view.cellMax = view.cellMax || {};
@@ -1457,7 +1474,7 @@
       },
       recordsShown: function (id) {
         var v = recViews.filter(function (x) { return x.c.id === id; })[0];
-        return v ? { addresses: v.shown.slice(), people: v.people,
+        return v ? { addresses: (v.live || []).map(function (x) { return String(x[0].id); }).sort(), people: v.people,
                      circles: (map.hasLayer(v.group) ? v.group.getLayers().length : 0) + v.cells.getLayers().length }
           : null;
       },
