@@ -334,3 +334,25 @@ def test_a_name_without_digits_has_no_years(built: dict[str, Any]) -> None:
     assert len(no_digits) > 20
     for f in no_digits:
         assert (f["properties"]["first"], f["properties"]["last"]) == (None, None), f["properties"]["name_ru"]
+
+
+# --- edges the mutation run found unguarded (benchmarks/RESULTS.md, issue 11's mutation section) ---------------
+
+@pytest.mark.parametrize(("name", "stems"), [
+    ("Ёлкинская тюрьма", {"елкин"}),  # ё is е, and "тюрьма" says what, not which
+    ("Елкинская тюрьма", {"елкин"}),
+    ("Яуза", {"яуза"}),  # four letters are distinctive
+    ("Дом Ямы", set()),  # three are not
+])
+def test_name_stems_at_their_edges(name: str, stems: set[str]) -> None:
+    assert name_stems(name) == stems
+
+
+def test_merge_and_near_miss_distances_are_inclusive() -> None:
+    a = Site("a", "Бутырская тюрьма", 55.784, 37.5897)
+    b = Site("b", "Бутырская тюрьма", 55.7845, 37.5897)
+    d = distance_m(a.lat, a.lon, b.lat, b.lon)
+    assert merge_repeats([a, b], within_m=d) == {"b": "a"}
+    place = CuratedPlace("lefortovo", ("Лефортовская тюрьма",), b.lat, b.lon)
+    got = match_places([a], [place], [], within_m=1.0, near_m=d)
+    assert [p.place.id for p in got.near_misses] == ["lefortovo"] and got.unmatched == ()
