@@ -135,6 +135,19 @@ def test_svg_has_the_names_of_the_date(ds: Dataset, tmp_path: Path) -> None:
     assert "As of December 1935" in after
 
 
+@pytest.mark.parametrize(("start", "end", "name", "not_name"), [
+    ("1933-06", "1935-12", "Kirov", "Vyatka"),  # a window across the renaming (5 December 1934): its end's name
+    ("1934-11", "1934-11", "Vyatka", "Kirov"),  # the month before it
+    ("1934-12", "1934-12", "Kirov", "Vyatka"),  # the month of the renaming: its last day is after it
+])
+def test_a_windows_labels_are_the_names_at_its_end(ds: Dataset, tmp_path: Path, start: str, end: str, name: str,
+                                                   not_name: str) -> None:
+    """Issue 12's edges: an export whose labels used the names at the window's start passed every test."""
+    places = ",".join(PLACE_LAYER_IDS)
+    texts = svg_texts(run(ds, tmp_path / "w.svg", start=start, end=end, dpi="100", categories=places))
+    assert name in texts and not_name not in texts
+
+
 def test_a_hostile_title_is_svg_text_not_markup(ds: Dataset, tmp_path: Path) -> None:
     """The title (the page's field, the CLI's --title) is data: in the SVG it is a text node, no element."""
     title = '<script>alert(1)</script><img src=x onerror="alert(2)"> & "Title"'

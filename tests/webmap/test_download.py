@@ -268,3 +268,17 @@ def test_collection_download_is_empty_with_its_layer_off_and_russian_in_russian(
     doc = json.loads(collection_geojson(camps, ru))
     assert doc["mapapp"]["measure"] == "заключённых" and "Мемориал" in doc["mapapp"]["citation"]
     assert collection_summary(camps, ru).startswith("Лагерные управления ГУЛАГа, 1918–1960 — 1938: мест — ")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_every_downloaded_citation_is_in_the_language_of_the_map(ds: Dataset, lang: Lang) -> None:
+    """A Russian download must not carry the English citation (issue 12's edges): each event's citation is the
+    source's in that language, in the CSV and in the GeoJSON."""
+    state = MapState(lang=lang, start="1934-01", end="1953-12")
+    rows = list(csv.DictReader(io.StringIO(window_csv(ds, state))))
+    features = json.loads(window_geojson(ds, state))["features"]
+    cited = [r["citation"] for r in rows] + [f["properties"]["citation"] for f in features]
+    assert len(cited) > 100
+    starts = ("Источник: ", "Общеизвестные сведения") if lang == "ru" else ("Source: ", "General knowledge")
+    assert [c for c in cited if not c.startswith(starts)] == []
+    assert all(bool(re.search("[а-яё]", c, re.IGNORECASE)) == (lang == "ru") for c in cited)

@@ -87,6 +87,8 @@ def test_switching_a_layer_off_hides_exactly_its_places(ds: Dataset, layer: str)
     ("butyrka", "nkvd"), ("vtoraya_rechka", "camps"), ("cherdyn", "camps"), ("white_sea_canal", "camps"),
     ("house_of_unions", "power"), ("smolny", "power"), ("kirov", "renamed"), ("kirovsk_belarus", "renamed"),
     ("coyoacan", "abroad"), ("pruszkow", "abroad"), ("moscow", "other"), ("leningrad", "other"),
+    # regions whose layer comes from their events (deportations), not from their kind (issue 12's edges)
+    ("siberia", "camps"), ("kazakhstan", "camps"),
 ])
 def test_layer_of_each_kind_of_place(ds: Dataset, place: str, layer: str) -> None:
     assert ds.layer(place) == layer
