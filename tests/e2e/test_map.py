@@ -199,6 +199,22 @@ def test_moscow_view_with_open_popup(open_app: Callable[..., Page], dataset: Dat
 
 # --- 2. names change with the year ----------------------------------------------------------------------
 
+@pytest.mark.parametrize(("start", "end", "event", "shown"), [
+    ("1934-12", "1934-12", "kirov_assassination", True),  # 1 December 1934: the window's first day
+    ("1934-11", "1934-11", "kirov_assassination", False),  # the day after the window's last
+    ("1937-05", "1937-05", "gamarnik_suicide", True),  # 31 May 1937: the window's last day
+    ("1937-06", "1937-06", "gamarnik_suicide", False),  # the day before the window's first
+])
+def test_an_event_on_a_windows_first_or_last_day_is_listed(open_app: Callable[..., Page], start: str, end: str,
+                                                            event: str, shown: bool) -> None:
+    """Issue 12's edges: eventsInWindow with < for <= at either end passed every test."""
+    page, frame = open_map(open_app)
+    move_sliders(frame, start, end)
+    item = frame.locator(f".mapapp-list button.mapapp-list-item[data-event={event}]")
+    assert item.count() == (1 if shown else 0)
+    assert_offline(page)
+
+
 def test_kirov_is_vyatka_before_december_1934(open_app: Callable[..., Page]) -> None:
     page, frame = open_map(open_app)
     move_sliders(frame, "1933-01", "1933-12")
