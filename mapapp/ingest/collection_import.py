@@ -44,6 +44,7 @@ from mapapp.ingest.gazetteer import Gazetteer, default_gazetteer
 from mapapp.ingest.reader import Source, read_source
 from mapapp.ingest.site_matching import CuratedPlace, Decision, Site, match_places, merge_repeats
 from mapapp.ingest.years_in_name import years_in_name
+from mapapp.model.collections import RECORDS_SUFFIX
 from mapapp.model.names import transliterate_name
 from mapapp.problems import ConfigProblem, Problem, sort_key
 from mapapp.schema import validate_toml
@@ -627,7 +628,7 @@ def import_collection(folder: Path, layer_ids: Iterable[str], gazetteer: Gazette
         if located is None:
             return None, reading.fatal
         features, records_text, record_lines = located
-        records_files[f"{OUTPUT_DIR}/{decl.id}{record_import.RECORDS_SUFFIX}"] = records_text
+        records_files[f"{OUTPUT_DIR}/{decl.id}{RECORDS_SUFFIX}"] = records_text
     if reading.fatal:
         return None, reading.fatal
     if reading.bad and decl.bad_rows == "fail":

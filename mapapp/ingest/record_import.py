@@ -24,7 +24,6 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mapapp.ingest import addresses
@@ -35,8 +34,6 @@ from mapapp.model.names import transliterate_name
 if TYPE_CHECKING:
     from mapapp.ingest.collection_import import _Reading
 
-RECORDS_SUFFIX = ".records.jsonl"
-PRECISIONS = ("address", "house", "street")  # where a record is put: its address, its house number, its street
 
 
 def _clean(text: Any) -> str:
@@ -260,9 +257,3 @@ def import_records(reading: _Reading, decl: Collection, features: list[dict[str,
 
 def _pct(n: int, total: int) -> str:
     return f"{100 * n / total:.1f}%" if total else "0%"
-
-
-def read_records(path: Path) -> list[dict[str, Any]]:
-    """The records a build wrote (``<id>.records.jsonl``)."""
-    with Path(path).open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]

@@ -29,7 +29,7 @@ from mapapp.i18n import Lang
 from mapapp.problems import GeodataError
 
 FOLDER = "collections"
-RECORDS_SUFFIX = ".records.jsonl"  # as mapapp.ingest.record_import writes it
+RECORDS_SUFFIX = ".records.jsonl"  # a collection's records beside its features (mapapp.ingest.record_import)
 
 
 @dataclass(frozen=True)

@@ -739,20 +739,22 @@
       box.appendChild(el("p", "mapapp-citation", c.citation + ". " + c.credit + "."));
       return box;
     }
+    // A row of a size key: a circle drawn in a map circle's style, and its label.
+    function keyRow(style, text) {
+      var r = el("div", "mapapp-layer-row mapapp-key-row"), size = Math.ceil(2 * style.radius + 4);
+      var svg = svgEl("svg", { viewBox: "0 0 " + size + " " + size, width: size, height: size, "aria-hidden": "true" });
+      var attrs = { cx: size / 2, cy: size / 2, r: style.radius, stroke: style.color, "stroke-width": style.weight,
+                    fill: style.fillOpacity ? style.fillColor : "none", "fill-opacity": style.fillOpacity || 0 };
+      if (style.dashArray) attrs["stroke-dasharray"] = style.dashArray;
+      svg.appendChild(svgEl("circle", attrs));
+      r.appendChild(svg);
+      r.appendChild(el("span", null, text));
+      return r;
+    }
     function sizeKey(view) {
       var c = view.c, s = c.strings, box = el("div", "mapapp-size-key");
       box.appendChild(el("p", "mapapp-legend-note", fill(s.key, { measure: c.measure })));
-      function row(style, text) {
-        var r = el("div", "mapapp-layer-row mapapp-key-row"), size = Math.ceil(2 * style.radius + 4);
-        var svg = svgEl("svg", { viewBox: "0 0 " + size + " " + size, width: size, height: size, "aria-hidden": "true" });
-        var attrs = { cx: size / 2, cy: size / 2, r: style.radius, stroke: style.color, "stroke-width": style.weight,
-                      fill: style.fillOpacity ? style.fillColor : "none", "fill-opacity": style.fillOpacity || 0 };
-        if (style.dashArray) attrs["stroke-dasharray"] = style.dashArray;
-        svg.appendChild(svgEl("circle", attrs));
-        r.appendChild(svg);
-        r.appendChild(el("span", null, text));
-        box.appendChild(r);
-      }
+      function row(style, text) { box.appendChild(keyRow(style, text)); }
       c.key.slice().reverse().forEach(function (v) { row(circleStyle(view, v), fmt(v)); });
       row(circleStyle(view, 0), s.key_zero);
       row(circleStyle(view, null), s.key_no_count);
@@ -1136,15 +1138,7 @@
     function recordKey(view) {
       var c = view.c, box = el("div", "mapapp-size-key");
       box.appendChild(el("p", "mapapp-legend-note", c.strings.address_key));
-      c.key.slice().reverse().forEach(function (v) {
-        var style = recStyle(view, v), r = el("div", "mapapp-layer-row mapapp-key-row"), size = Math.ceil(2 * style.radius + 4);
-        var svg = svgEl("svg", { viewBox: "0 0 " + size + " " + size, width: size, height: size, "aria-hidden": "true" });
-        svg.appendChild(svgEl("circle", { cx: size / 2, cy: size / 2, r: style.radius, stroke: style.color,
-          "stroke-width": style.weight, fill: style.fillColor, "fill-opacity": style.fillOpacity }));
-        r.appendChild(svg);
-        r.appendChild(el("span", null, fmt(v)));
-        box.appendChild(r);
-      });
+      c.key.slice().reverse().forEach(function (v) { box.appendChild(keyRow(recStyle(view, v), fmt(v))); });
       box.appendChild(el("p", "mapapp-caveat", c.caveat));
       box.appendChild(el("p", "mapapp-citation", c.credit));
       return box;
