@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import csv
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from mapapp.ingest.gazetteer import Gazetteer, default_gazetteer
 from mapapp.ingest.tables import COLUMNS, TABLE_NAMES
 
 REPO = Path(__file__).resolve().parent.parent
+#: Memorial's list of people shot in Moscow, as the repository keeps it (the tests read it by hand).
+MOSCOW_EXECUTIONS = DATA_DIR / "collections" / "moscow-executions"
 
 #: A small dataset that validates with zero problems (rows start at spreadsheet row 2).
 BASE: dict[str, list[dict[str, str]]] = {
@@ -89,6 +92,20 @@ TEST_CITIES: list[dict[str, Any]] = [
     {"geonameid": 527888, "name": "Medvezh’yegorsk", "latitude": 62.91, "longitude": 34.46, "countrycode": "RU",
      "population": 16551, "admin1code": "28", "alternatenames": []},
 ]
+
+
+def source_rows(name: str, folder: Path = MOSCOW_EXECUTIONS) -> list[dict[str, str]]:
+    """A source CSV's rows as text, read with the csv module (independently of the importer)."""
+    with open(folder / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def dmy(text: str) -> date | None:
+    """A persons.csv date (d.m.Y), read by hand; None when empty."""
+    if not text.strip():
+        return None
+    d, m, y = (int(x) for x in text.strip().split("."))
+    return date(y, m, d)
 
 
 def tables_copy() -> dict[str, list[dict[str, str]]]:

@@ -9,7 +9,6 @@ and key_of are table-driven.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections import Counter
@@ -18,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from conftest import dmy, source_rows
 from mapapp import DATA_DIR, GEODATA_DIR
 from mapapp.ingest.build import curated_places
 from mapapp.ingest.collection_import import import_collection, read_declaration
@@ -30,17 +30,7 @@ SOURCE = DATA_DIR / "collections" / "moscow-executions"
 PREFIX = "collections/moscow-executions"
 
 
-def rows(name: str) -> list[dict[str, str]]:
-    with open(SOURCE / name, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def dmy(text: str) -> date | None:
-    """A persons.csv date (d.m.Y), read by hand; None when empty."""
-    if not text.strip():
-        return None
-    d, m, y = (int(x) for x in text.strip().split("."))
-    return date(y, m, d)
+rows = source_rows
 
 
 @pytest.fixture(scope="module")

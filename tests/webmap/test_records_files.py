@@ -15,6 +15,7 @@ from datetime import date
 
 import pytest
 
+from conftest import dmy, source_rows
 from mapapp import DATA_DIR
 from mapapp.model.collections import Collection
 from mapapp.model.viewstate import MapState
@@ -51,15 +52,7 @@ def files(ds: Dataset) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def persons() -> list[dict[str, str]]:
-    with open(SOURCE / "persons.csv", encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def dmy(text: str) -> date | None:
-    if not text.strip():
-        return None
-    d, m, y = (int(x) for x in text.strip().split("."))
-    return date(y, m, d)
+    return source_rows("persons.csv")
 
 
 def shards(files: dict[str, bytes]) -> dict[str, dict[str, list[dict[str, object]]]]:
