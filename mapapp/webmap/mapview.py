@@ -26,8 +26,9 @@ from mapapp import GEODATA_DIR
 from mapapp.i18n import CATEGORY_LABELS, Lang, strings
 from mapapp.ingest.borders import Borders, load_borders
 from mapapp.model.collections import Collection, load_collections, places_shown
-from mapapp.model.dates import MONTHS_EN, MONTHS_RU
-from mapapp.model.layers import LAYERS, layer_of
+from mapapp.model.dates import MONTHS_EN, MONTHS_LONG_EN, MONTHS_LONG_RU, MONTHS_RU
+from mapapp.model.histogram import PURGE_PERIOD, histogram, month_of
+from mapapp.model.layers import LAYERS, LAYERS_BY_ID, layer_of
 from mapapp.model.records import Event, Person, Place, load_events, load_people, load_places
 from mapapp.model.timeline import events_in_window
 from mapapp.model.trails import people_with_trails, trail_of
@@ -92,6 +93,40 @@ def visible_place_ids(ds: Dataset, state: MapState) -> list[str]:
 
 def _month(d: date) -> str:
     return f"{d.year:04d}-{d.month:02d}"
+
+
+#: The histogram's colour for our events: the darkest of the palette, as the events are the map's subject.
+EVENTS_COLOUR = "#332288"
+
+
+def histogram_json(ds: Dataset, lang: Lang) -> dict[str, Any]:
+    """The time control's histogram: each series trimmed to the months from its first to its last value.
+
+    ``purge`` is the track shown first (:data:`~mapapp.model.histogram.PURGE_PERIOD` within the data's span).
+    """
+    first, last = (month_of(d) for d in ds.span)
+    text = strings(lang)
+    by_id = {c.id: c for c in ds.collections}
+    out = []
+    for s in histogram(ds.events, ds.collections, first, last):
+        nonzero = [k for k, v in enumerate(s.values) if v]
+        if not nonzero:
+            continue
+        if s.kind == "events":
+            label, colour = text["hist_events"], EVENTS_COLOUR
+        else:
+            c = by_id[s.id]
+            label = text["hist_records" if s.kind == "records" else "hist_level"].format(measure=c.text("measure", lang))
+            colour = LAYERS_BY_ID[c.layer].colour
+        out.append({"id": s.id, "kind": s.kind, "label": label, "colour": colour,
+                    "first": _month_text(first + nonzero[0]),
+                    "values": [int(v) if v == int(v) else v for v in s.values[nonzero[0]:nonzero[-1] + 1]]})
+    purge = (max(_month(ds.span[0]), PURGE_PERIOD[0]), min(_month(ds.span[1]), PURGE_PERIOD[1]))
+    return {"purge": {"start": purge[0], "end": purge[1]}, "series": out}
+
+
+def _month_text(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def _place_json(ds: Dataset, place: Place, lang: Lang) -> dict[str, Any]:
@@ -169,6 +204,8 @@ def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None
         "places": [_place_json(ds, p, lang) for p in sorted(ds.places.values(), key=lambda p: p.id)],
         "events": [_event_json(e, lang) for e in ds.events],
         "months": list(MONTHS_EN if lang == "en" else MONTHS_RU),
+        "months_long": list(MONTHS_LONG_EN if lang == "en" else MONTHS_LONG_RU),
+        "histogram": histogram_json(ds, lang),
         "strings": strings(lang),
         "kiosk": dict(kiosk) if kiosk is not None else None,
         "borders": ds.borders.payload({snap: files[border_file(snap)] for snap in ds.borders.snapshots()
