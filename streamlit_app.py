@@ -123,28 +123,44 @@ def show_map(cfg: AppConfig, lang: Lang, start: MapState, focus: list[str] | Non
     return state
 
 
+def page_css(name: str) -> None:
+    """One of mapapp's page stylesheets (``mapapp/web/<name>``), read once per server."""
+    st.html(f"<style>{css_text(name)}</style>")
+
+
+@st.cache_resource
+def css_text(name: str) -> str:
+    return (REPO_ROOT / "mapapp" / "web" / name).read_text(encoding="utf-8")
+
+
 def visitor_page(cfg: AppConfig) -> None:
-    """Language, search, the map, and the window's events to download."""
+    """A bar (title, search, language) over a map that fills the window; below it, the window's files."""
     ds = dataset(str(cfg.geodata))
-    lang = st.radio("Language / Язык", LANGS, format_func=LANG_NAMES.get, horizontal=True, key="lang")
-    st.title(t("title", lang))
-    st.caption(t("intro", lang))
-    query = st.text_input(t("search", lang), help=t("search_help", lang), key="query")
+    page_css("visitor-page.css")
+    with st.container(key="mapapp-bar"):
+        title, find, found, language = st.columns([3, 3, 3, 2], vertical_alignment="center")
+    lang = language.radio("Language / Язык", LANGS, format_func=LANG_NAMES.get, horizontal=True, key="lang",
+                          label_visibility="collapsed")
+    title.title(t("title", lang), anchor=False)
+    query = find.text_input(t("search", lang), placeholder=t("search_help", lang), key="query",
+                            label_visibility="collapsed")
     hits = search_index(str(cfg.geodata)).search(query) if query else []
     focus, person, collection, record = None, None, None, None
     if query and not hits:
-        st.info(t("no_results", lang))
+        found.info(t("no_results", lang))
     elif hits:
-        hit = st.selectbox(t("search_results", lang), hits, key="hit", format_func=lambda h: h.label(lang))
+        hit = found.selectbox(t("search_results", lang), hits, key="hit", format_func=lambda h: h.label(lang),
+                              label_visibility="collapsed")
         focus = focus_place_ids(ds, hit.kind, hit.id)
         if hit.kind == "person" and trail_of(ds, hit.id):  # someone who moved: show the trail, dated
             person = hit.id
         collection = hit.collection[0] if hit.collection else None
         if hit.kind == "record" and hit.collection:
-            found = focus_record(ds, *hit.collection)
-            record = json.dumps(found, ensure_ascii=False, sort_keys=True) if found else None
+            found_record = focus_record(ds, *hit.collection)
+            record = json.dumps(found_record, ensure_ascii=False, sort_keys=True) if found_record else None
     state = show_map(cfg, lang, MapState(lang=lang), focus, height=720, person=person, collection=collection,
                      record=record)
+    st.caption(t("intro", lang))
     st.subheader(t("download", lang))
     st.caption(window_summary(ds, state))
     left, right = st.columns(2)
@@ -205,7 +221,7 @@ def export_section(ds: Dataset, state: MapState, lang: Lang, person: str | None)
 def kiosk_page(cfg: AppConfig) -> None:
     """Only the language choice (as words) and the map; idle reset and the tour run in the browser."""
     k = cfg.kiosk
-    st.html(f"<style>{(REPO_ROOT / 'mapapp' / 'web' / 'kiosk-page.css').read_text(encoding='utf-8')}</style>")
+    page_css("kiosk-page.css")
     lang = st.radio("Language / Язык", k.languages, index=k.languages.index(k.start.lang),
                     format_func=LANG_NAMES.get, horizontal=True, key="lang")
     show_map(cfg, lang, k.start, None, height=900)

@@ -19,7 +19,7 @@
     dot: "M11 6A5 5 0 1 1 10.99 6Z",
     pentagon: "M11 2L20 9L17 19H5L2 9Z"
   };
-  var SPEEDS = { slow: 3, normal: 12, fast: 36 }; // months per second
+  var NARROW_PX = 700; // below this map width panels are a bottom sheet (mapapp.css: .mapapp-narrow)
   var FOCUS_ZOOM = { site: 14, locality: 10, region: 4, country: 3 }; // how close to go to a place
 
   function el(tag, cls, text) {
@@ -122,7 +122,7 @@
       mode: data.state.mode, layers: {}, view: data.state.view
     };
     data.state.layers.forEach(function (id) { st.layers[id] = true; });
-    var layersById = {}, placesById = {}, markers = {}, timer = null, speed = "normal", openPlace = null;
+    var layersById = {}, placesById = {}, markers = {}, openPlace = null;
     data.layers.forEach(function (l) { layersById[l.id] = l; });
     data.places.forEach(function (p) { placesById[p.id] = p; });
 
@@ -167,6 +167,7 @@
     map.createPane("basemap");
     map.getPane("basemap").style.zIndex = 150;
     map.getContainer().classList.add("mapapp-map");
+    map.invalidateSize(false); // mapapp.css makes the map fill its frame, whatever height it was made with
     fetchJson(basemapUrl, "basemap", function (topo) {
       L.geoJSON(unwrap(topojson.feature(topo, topo.objects.countries)), {
         pane: "basemap", interactive: false,
@@ -251,6 +252,8 @@
       var m = L.marker([p.lat, p.lon], { icon: icon, keyboard: true, riseOnHover: true });
       m.placeId = p.id;
       m.label = null; // the name the label shows (set by refresh)
+      // Leaflet makes a keyboard marker a button: its name is the place's name of the window
+      m.on("add", function () { var n = m.getElement(); if (n) n.setAttribute("aria-label", m.label || p.name); });
       m.bindTooltip(el("span"), { direction: "right", offset: [10, 0], permanent: p.layer === "renamed",
                                   className: "mapapp-label" });
       // In the kiosk the tour's caption sits at the top: keep popups clear of it.
@@ -301,6 +304,8 @@
       var evs = eventsInWindow().filter(function (e) { return e.places.indexOf(p.id) >= 0; });
       if (!evs.length) box.appendChild(el("p", "mapapp-empty", S.no_events_here));
       var list = el("ol", "mapapp-events");
+      list.tabIndex = 0; // it scrolls: reachable by keyboard
+      list.setAttribute("aria-label", S.events_in_window);
       evs.forEach(function (e) {
         var li = el("li", "mapapp-event");
         li.appendChild(el("div", "mapapp-date", e.date + " · " + e.category));
@@ -366,14 +371,14 @@
       trailLayer.clearLayers();
       trailParts = [];
       trailPerson = null;
-      if (peopleSel) peopleSel.value = "";
+      markTrail("");
     }
     function showTrail(personId) {
       var t = trailsById[personId];
       clearTrail();
       if (!t) return false;
       trailPerson = personId;
-      if (peopleSel) peopleSel.value = personId;
+      markTrail(personId);
       t.segments.forEach(function (g, k) {
         var a = placesById[g.from], b = placesById[g.to];
         if (!a || !b) return;
@@ -411,21 +416,64 @@
         part.shown = on;
       });
     }
-    var peopleSel = null;
+    function markTrail(personId) {
+      trailButtons.forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.person === personId)); });
+    }
 
     // --- controls
     var Panel = L.Control.extend({ onAdd: function () { return this.options.node; } });
-    function addPanel(position, cls) {
-      var node = el("div", "mapapp-panel " + cls);
-      stopMap(node);
-      new Panel({ position: position, node: node }).addTo(map);
-      return node;
+    var panels = [];
+    // A narrow map (a phone) shows its panels one at a time, as a sheet over the map's foot.
+    function narrow() { return map.getSize().x < NARROW_PX; }
+    function setOpen(p, open) {
+      p.open = open;
+      p.head.setAttribute("aria-expanded", String(open));
+      p.node.classList.toggle("mapapp-open", open);
+      p.body.hidden = !open;
+      if (open && narrow()) {
+        panels.forEach(function (q) { if (q !== p && q.open) setOpen(q, false); });
+        fitLayout();
+      }
     }
+    /* A panel in a corner of the map; with a ``title``, a panel that collapses to a button of that title
+     * (open to start with when ``open``, and never on a narrow map). Returns the node to fill. */
+    function addPanel(position, cls, title, open) {
+      var node = el("div", "mapapp-panel " + cls), body = el("div", "mapapp-panel-body");
+      if (title) { body.tabIndex = 0; body.setAttribute("role", "region"); body.setAttribute("aria-label", title); } // it may scroll
+      stopMap(node);
+      if (title) {
+        var p = { node: node, body: body, head: el("button", "mapapp-panel-toggle", title) };
+        body.id = cls + "-body";
+        p.head.type = "button";
+        p.head.setAttribute("aria-controls", body.id);
+        p.head.addEventListener("click", function () { setOpen(p, !p.open); });
+        node.appendChild(p.head);
+        panels.push(p);
+        node.appendChild(body);
+        setOpen(p, !!open && !narrow());
+      } else {
+        node.appendChild(body);
+      }
+      new Panel({ position: position, node: node }).addTo(map);
+      return body;
+    }
+    function fitLayout() {
+      var root = map.getContainer(), isNarrow = narrow();
+      root.classList.toggle("mapapp-narrow", isNarrow);
+      if (isNarrow) { // one sheet at a time
+        var open = panels.filter(function (p) { return p.open; });
+        open.slice(1).forEach(function (p) { setOpen(p, false); });
+      }
+      // the sheet sits on the time control: from the map's foot to the time panel's top
+      if (time) root.style.setProperty("--mapapp-time-h", Math.round(root.getBoundingClientRect().bottom
+        - time.parentNode.getBoundingClientRect().top + 4) + "px");
+    }
+    map.on("resize", fitLayout);
 
     // Built with attributionControl off (mapview.build_map): this text control takes its corner.
     new Panel({ position: "bottomright", node: creditNode("Leaflet | " + S.borders_note) }).addTo(map);
 
-    var viewsNode = addPanel("topleft", "mapapp-views");
+    var viewsNode = addPanel("topleft", "mapapp-views", S.views, !data.kiosk);
     viewsNode.setAttribute("role", "group");
     viewsNode.setAttribute("aria-label", S.views);
     data.views.forEach(function (v) {
@@ -436,8 +484,7 @@
       viewsNode.appendChild(b);
     });
 
-    var legend = addPanel("topright", "mapapp-legend");
-    legend.appendChild(el("h4", null, S.layers));
+    var legend = addPanel("topright", "mapapp-legend", S.layers, true);
     data.layers.forEach(function (l) {
       var row = el("label", "mapapp-layer-row");
       var box = el("input");
@@ -463,118 +510,39 @@
     var countNode = el("p", "mapapp-count");
     legend.appendChild(countNode);
 
-    var listNode = addPanel("topright", "mapapp-list");
+    // The trail chooser: a button per person (a touch target, unlike a native select), one pressed at a time.
+    var trailButtons = [];
     if (data.trails && data.trails.length) {
-      var peopleRow = el("label", "mapapp-people-row");
-      peopleRow.appendChild(el("span", null, S.trail_people + " "));
-      peopleSel = el("select", "mapapp-people-select");
-      peopleSel.setAttribute("aria-label", S.trail_people);
-      var none = el("option", null, S.trail_none);
-      none.value = "";
-      peopleSel.appendChild(none);
-      data.trails.slice().sort(function (a, b) { return a.name.localeCompare(b.name); }).forEach(function (t) {
-        var o = el("option", null, t.name);
-        o.value = t.id;
-        peopleSel.appendChild(o);
+      var trailsNode = addPanel("topright", "mapapp-trails", S.trails, false);
+      trailsNode.setAttribute("role", "group");
+      trailsNode.setAttribute("aria-label", S.trail_people);
+      var choices = [{ id: "", name: S.trail_none }].concat(data.trails.slice().sort(function (a, b) {
+        return a.name.localeCompare(b.name);
+      }));
+      choices.forEach(function (t) {
+        var b = el("button", "mapapp-button mapapp-trail-choice", t.name);
+        b.type = "button";
+        b.dataset.person = t.id;
+        b.setAttribute("aria-pressed", String(t.id === ""));
+        b.addEventListener("click", function () { if (t.id) showTrail(t.id); else clearTrail(); });
+        trailButtons.push(b);
+        trailsNode.appendChild(b);
       });
-      peopleSel.addEventListener("change", function () {
-        if (peopleSel.value) showTrail(peopleSel.value); else clearTrail();
-      });
-      peopleRow.appendChild(peopleSel);
-      listNode.appendChild(peopleRow);
     }
+    var listNode = addPanel("topright", "mapapp-list", S.events_panel, !data.kiosk);
     var listHead = el("h4");
     var listBody = el("ol", "mapapp-list-items");
     listNode.appendChild(listHead);
     listNode.appendChild(listBody);
 
     var time = addPanel("bottomleft", "mapapp-time");
-    var rowA = el("div", "mapapp-time-row"), rowB = el("div", "mapapp-time-row");
-    time.appendChild(rowA);
-    time.appendChild(rowB);
-    function button(text, cls, title) {
-      var b = el("button", "mapapp-button " + cls, text);
-      b.type = "button";
-      if (title) { b.title = title; b.setAttribute("aria-label", title); }
-      rowA.appendChild(b);
-      return b;
-    }
-    var playBtn = button(S.play, "mapapp-play");
-    var backBtn = button("◀", "mapapp-step-back", S.step_back);
-    var fwdBtn = button("▶", "mapapp-step-forward", S.step_forward);
-    var modeWin = button(S.mode_window, "mapapp-mode-window");
-    var modeAsof = button(S.mode_asof, "mapapp-mode-asof");
-    var speedSel = el("select", "mapapp-speed");
-    speedSel.setAttribute("aria-label", S.speed);
-    ["slow", "normal", "fast"].forEach(function (k) {
-      var o = el("option", null, S.speed + ": " + S["speed_" + k]);
-      o.value = k;
-      if (k === speed) o.selected = true;
-      speedSel.appendChild(o);
+    var timeCtl = window.mapappTime.create({
+      el: el, S: S, st: st, months: months, fill: fill, monthIndex: monthIndex, monthText: monthText,
+      monthsLong: data.months_long, spanMin: spanMin, spanMax: spanMax, histogram: data.histogram, typed: !data.kiosk,
+      onChange: function () { refresh(); }
     });
-    rowA.appendChild(speedSel);
-    var yearNode = el("span", "mapapp-year");
-    var rangeNode = el("span", "mapapp-range");
-    rowA.appendChild(yearNode);
-    rowA.appendChild(rangeNode);
-    function slider(name, labelText) {
-      var wrap = el("label", "mapapp-slider mapapp-slider-" + name);
-      wrap.appendChild(el("span", null, labelText));
-      var input = el("input");
-      input.type = "range";
-      input.min = spanMin;
-      input.max = spanMax;
-      input.step = 1;
-      input.setAttribute("aria-label", labelText);
-      wrap.appendChild(input);
-      rowB.appendChild(wrap);
-      return input;
-    }
-    var fromIn = slider("from", S.from), toIn = slider("to", S.to);
-    var toLabel = toIn.parentNode.firstChild;
-
-    fromIn.addEventListener("input", function () {
-      st.start = Number(fromIn.value);
-      if (st.start > st.end) st.end = st.start;
-      refresh();
-    });
-    toIn.addEventListener("input", function () {
-      st.end = Number(toIn.value);
-      if (st.end < st.start) st.start = st.end;
-      refresh();
-    });
-    function step(delta) {
-      var width = st.end - st.start;
-      if (st.mode === "window") {
-        st.start = Math.max(spanMin, Math.min(spanMax - width, st.start + delta));
-        st.end = st.start + width;
-      } else {
-        st.end = Math.max(spanMin, Math.min(spanMax, st.end + delta));
-      }
-      refresh();
-    }
-    backBtn.addEventListener("click", function () { pause(); step(-1); });
-    fwdBtn.addEventListener("click", function () { pause(); step(1); });
-    modeWin.addEventListener("click", function () { st.mode = "window"; refresh(); });
-    modeAsof.addEventListener("click", function () { st.mode = "asof"; refresh(); });
-    speedSel.addEventListener("change", function () { speed = speedSel.value; if (timer) { pause(); play(); } });
-    function play() {
-      if (timer) return;
-      if (st.end >= spanMax) { var w = st.end - st.start; st.end = st.mode === "window" ? spanMin + w : spanMin; st.start = spanMin; }
-      timer = setInterval(function () {
-        if (st.end >= spanMax) { pause(); return; }
-        step(1);
-      }, 1000 / SPEEDS[speed]);
-      playBtn.textContent = S.pause;
-      playBtn.setAttribute("aria-pressed", "true");
-    }
-    function pause() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      playBtn.textContent = S.play;
-      playBtn.setAttribute("aria-pressed", "false");
-    }
-    playBtn.addEventListener("click", function () { if (timer) pause(); else play(); });
+    time.appendChild(timeCtl.node);
+    var play = timeCtl.play, pause = timeCtl.pause;
 
     // --- collections (mapapp/webmap/collectionview.py, rules in mapapp/model/collections.py): each feature a
     // circle on one canvas while it operates, its area proportional to the figure of the window's last year;
@@ -762,52 +730,20 @@
       box.appendChild(el("p", "mapapp-citation", c.credit));
       return box;
     }
+    // The year's total under the time control, in words; its bars are a lane of the time control's histogram.
     function totalsChart(view) {
-      var c = view.c, node = el("div", "mapapp-totals");
-      node.dataset.collection = c.id;
-      var n = c.totals.length, w = 430, h = 24, top = 0;
-      c.totals.forEach(function (t) { top = Math.max(top, t.total); });
-      var svg = svgEl("svg", { viewBox: "0 0 " + w + " " + h, width: "100%", height: h, preserveAspectRatio: "none",
-                               role: "img", "class": "mapapp-totals-chart" });
-      svg.setAttribute("aria-label", fill(c.strings.totals_label, { measure: c.measure }));
-      var bars = {}, bw = w / n;
-      // the window's years, shaded behind the bars (its last year, the one the map shows, is the dark bar)
-      var shade = svgEl("rect", { x: 0, y: 0, width: 0, height: h, fill: "#e8e4da", "class": "mapapp-totals-window" });
-      svg.appendChild(shade);
-      c.totals.forEach(function (t, k) {
-        var bh = top ? (h - 2) * t.total / top : 0;
-        var bar = svgEl("rect", { x: k * bw + 0.5, y: h - bh, width: Math.max(1, bw - 1), height: bh,
-                                  fill: view.colour, "data-year": t.year, "data-total": t.total });
-        bars[t.year] = bar;
-        svg.appendChild(bar);
-      });
-      // One line of text over one thin chart between its first and last year: the time control must not grow
-      // over the map. What the figures are (the caveat) is in the legend's key and in every popup.
+      var node = el("div", "mapapp-totals");
+      node.dataset.collection = view.c.id;
       var caption = el("p", "mapapp-totals-caption");
-      caption.setAttribute("aria-live", "polite");
       node.appendChild(caption);
-      var row = el("div", "mapapp-totals-row");
-      row.title = fill(c.strings.totals_label, { measure: c.measure });
-      row.appendChild(el("span", "mapapp-totals-year", c.years[0]));
-      row.appendChild(svg);
-      row.appendChild(el("span", "mapapp-totals-year", c.years[1]));
-      node.appendChild(row);
-      view.totals = { node: node, bars: bars, caption: caption, marked: null, shade: shade, bw: bw };
+      view.totals = { node: node, caption: caption };
       return node;
     }
     function showTotals(view, year, on) {
       var t = view.totals, c = view.c;
       t.node.style.display = on ? "" : "none";
-      if (t.marked !== null && t.bars[t.marked]) t.bars[t.marked].setAttribute("fill", view.colour);
-      t.marked = null;
-      var first = Math.max(c.years[0], Math.floor((st.mode === "asof" ? spanMin : st.start) / 12));
-      var last = Math.min(c.years[1], year);
-      t.shade.setAttribute("x", String((first - c.years[0]) * t.bw));
-      t.shade.setAttribute("width", String(last >= first ? (last - first + 1) * t.bw : 0));
       var row = c.totals.filter(function (x) { return x.year === year; })[0];
       if (!row) { t.caption.textContent = fill(c.strings.outside, { year: year, first: c.years[0], last: c.years[1] }); return; }
-      t.bars[year].setAttribute("fill", "#1f1f1f");
-      t.marked = year;
       t.caption.textContent = fill(c.strings.total, { measure: c.subject, year: year, total: fmt(row.total) }) + " — "
         + fill(c.strings.coverage, { with_value: row.with_value, operating: row.operating });
     }
@@ -908,6 +844,7 @@
             iconSize: [size, size], iconAnchor: [size / 2, size / 2], popupAnchor: [0, -size / 2 + 1] }) });
           it.marker.bindTooltip(el("span", null, f.name), { direction: "right", offset: [8, 0],
                                                              className: "mapapp-label" });
+          it.marker.on("add", function () { this.getElement().setAttribute("aria-label", f.name); });
           popup(it.marker);
         } else {
           (view.atPlace[f.place] = view.atPlace[f.place] || []).push(it);
@@ -1288,22 +1225,17 @@
       refreshCollections();
       refreshSites();
       refreshRecords();
-      fromIn.value = st.start;
-      toIn.value = st.end;
-      fromIn.parentNode.style.display = st.mode === "asof" ? "none" : "";
-      toLabel.textContent = st.mode === "asof" ? S.asof_date : S.to;
-      modeWin.setAttribute("aria-pressed", String(st.mode === "window"));
-      modeAsof.setAttribute("aria-pressed", String(st.mode === "asof"));
-      yearNode.textContent = String(Math.floor(st.end / 12));
-      rangeNode.textContent = st.mode === "asof" ? S.mode_asof + " " + label(st.end)
-        : label(st.start) + " – " + label(st.end);
       var ids = visiblePlaceIds(), keep = {};
       ids.forEach(function (id) { keep[id] = true; });
       var add = [], drop = [];
       Object.keys(markers).forEach(function (id) {
         var m = markers[id], on = cluster.hasLayer(m);
         var name = nameAt(placesById[id], day);
-        if (name !== m.label) { m.label = name; m.setTooltipContent(el("span", null, name)); }
+        if (name !== m.label) {
+          m.label = name;
+          m.setTooltipContent(el("span", null, name));
+          if (m.getElement()) m.getElement().setAttribute("aria-label", name);
+        }
         if (keep[id] && !on) add.push(m);
         if (!keep[id] && on) drop.push(m);
       });
@@ -1320,6 +1252,7 @@
         return e.places.some(function (id) { return keep[id]; });
       });
       listHead.textContent = S.events_in_window + " (" + evs.length + ")";
+      timeCtl.sync(evs.length);
       listBody.textContent = "";
       if (!evs.length) listBody.appendChild(el("li", "mapapp-empty", S.no_events));
       evs.forEach(function (e) {
@@ -1383,6 +1316,7 @@
     function stopTour() {
       if (tourTimer) clearTimeout(tourTimer);
       tourTimer = null;
+      map.getContainer().classList.remove("mapapp-touring");
       if (caption) caption.style.display = "none";
     }
     function showStep() {
@@ -1407,6 +1341,7 @@
       if (!data.kiosk || !data.kiosk.tour.length) return;
       stopTour();
       pause();
+      map.getContainer().classList.add("mapapp-touring"); // the whole map, only the caption over it
       tourIndex = 0;
       showStep();
     }
@@ -1495,7 +1430,8 @@
       setWindow: function (start, end) { st.start = monthIndex(start); st.end = monthIndex(end); refresh(); },
       setMode: function (mode) { st.mode = mode; refresh(); },
       focus: focus, play: play, pause: pause,
-      playing: function () { return timer !== null; },
+      playing: function () { return timeCtl.playing(); },
+      track: function () { return timeCtl.track(); },
       showTrail: showTrail, clearTrail: clearTrail,
       trail: function () {
         return { person: trailPerson, segments: trailParts.length,
@@ -1511,6 +1447,7 @@
     };
     reported = JSON.stringify(api.state());
     refresh();
+    fitLayout();
     if (window.__mapappPending) {
       var pending = window.__mapappPending;
       window.__mapappPending = null;

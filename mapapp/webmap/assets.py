@@ -43,6 +43,7 @@ JS_FILES: tuple[tuple[str, str], ...] = (
     ("leaflet", "vendor/leaflet/leaflet.js"),
     ("markercluster", "vendor/markercluster/leaflet.markercluster.js"),
     ("topojson-client", "vendor/topojson-client/topojson-client.min.js"),
+    ("mapapp-time", "mapapp/timecontrol.js"),
     ("mapapp", "mapapp/mapapp.js"),
 )
 CSS_FILES: tuple[tuple[str, str], ...] = (
