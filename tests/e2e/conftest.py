@@ -145,18 +145,28 @@ def browser() -> Iterator[Browser]:
             browser.close()
 
 
+def request_failures(page: Page) -> list[tuple[str, str]]:
+    """``(url, error)`` of the page's failed requests: every failure, and every abort whose frame is still
+    attached (read at the end of a test: a frame replaced on a language switch aborts what it was loading)."""
+    aborted = [(r.url, r.failure or "") for r in page.aborted_requests  # type: ignore[attr-defined]
+               if not r.frame.is_detached()]
+    return page.failed_requests + aborted  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A page in a fresh 1400×900 context that records external and failed requests and console errors.
 
     ``page.external_requests``: URLs of requests leaving 127.0.0.1/localhost (from any frame, iframes
-    included); ``page.failed_requests``: ``(url, error text)``; ``page.console_errors``: console
+    included); ``page.failed_requests``: ``(url, error text)``, with ``page.aborted_requests`` read through
+    :func:`request_failures`; ``page.console_errors``: console
     messages of type ``error`` and uncaught page errors.
     """
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     external: list[str] = []
     failed: list[tuple[str, str]] = []
+    aborted: list[Request] = []
     console_errors: list[str] = []
 
     def on_request(request: Request) -> None:
@@ -165,9 +175,11 @@ def page(browser: Browser) -> Iterator[Page]:
 
     def on_failed(request: Request) -> None:
         # Streamlit replaces the map's component frame on a language switch, and the frame being
-        # replaced aborts its own page and bundle: not a missing asset. Everything else counts.
-        if (request.failure == "net::ERR_ABORTED" and not is_external(request.url)
-                and "/component/streamlit_folium." in request.url):
+        # replaced aborts what it was still loading (its page, its bundle, the basemap it was fetching):
+        # not a missing asset. Such an abort is set aside and counted only if its frame is still there when
+        # the test checks (failed_requests, read at the end), so a real abort in a live frame still fails.
+        if request.failure == "net::ERR_ABORTED" and not is_external(request.url):
+            aborted.append(request)
             return
         failed.append((request.url, request.failure or ""))
 
@@ -183,6 +195,7 @@ def page(browser: Browser) -> Iterator[Page]:
     # Playwright's Page has no such attributes: the tests read them with the same ignore.
     page.external_requests = external  # type: ignore[attr-defined]
     page.failed_requests = failed  # type: ignore[attr-defined]
+    page.aborted_requests = aborted  # type: ignore[attr-defined]
     page.console_errors = console_errors  # type: ignore[attr-defined]
     try:
         yield page

@@ -10,7 +10,7 @@ from playwright.sync_api import Frame, Page, expect
 
 from mapapp.webmap.mapview import load_dataset
 
-from .conftest import wait_for_app
+from .conftest import request_failures, wait_for_app
 from .test_map import map_frame, move_sliders
 
 
@@ -43,7 +43,7 @@ def test_printable_map_downloads_as_png(page: Page, app_url: str, tmp_path: Path
     assert path.name.endswith("-ussr.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert path.stat().st_size > 100_000  # a real 300 dpi A4 map, not an error page
-    assert page.external_requests == [] and page.failed_requests == []  # type: ignore[attr-defined]  # by the fixture
+    assert page.external_requests == [] and request_failures(page) == []  # type: ignore[attr-defined]  # by the fixture
 
 
 def test_window_events_download_as_geojson(page: Page, app_url: str, tmp_path: Path) -> None:
@@ -62,7 +62,7 @@ def test_window_events_download_as_geojson(page: Page, app_url: str, tmp_path: P
     expected = [e.id for e in window_events(load_dataset(), MapState())]
     assert [f["id"] for f in collection["features"]] == expected
     assert all(f["properties"]["citation"] for f in collection["features"])
-    assert page.external_requests == [] and page.failed_requests == []  # type: ignore[attr-defined]  # by the fixture
+    assert page.external_requests == [] and request_failures(page) == []  # type: ignore[attr-defined]  # by the fixture
 
 
 def test_download_follows_the_slider(page: Page, app_url: str, tmp_path: Path) -> None:
@@ -85,7 +85,7 @@ def test_download_follows_the_slider(page: Page, app_url: str, tmp_path: Path) -
     assert path.name == "mapapp-1937-01-1938-12.csv"
     ids = [row["id"] for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))]
     assert ids == [e.id for e in window_events(load_dataset(), state)]
-    assert page.external_requests == [] and page.failed_requests == []  # type: ignore[attr-defined]  # by the fixture
+    assert page.external_requests == [] and request_failures(page) == []  # type: ignore[attr-defined]  # by the fixture
 
 
 def test_the_camps_of_the_year_download_beside_the_events(page: Page, app_url: str, tmp_path: Path) -> None:

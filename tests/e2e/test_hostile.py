@@ -28,7 +28,7 @@ from mapapp.model.trails import people_with_trails
 from mapapp.model.viewstate import MapState
 from mapapp.webmap.mapview import Dataset, load_dataset
 
-from .conftest import VIEWPORT, serve_app, wait_for_app
+from .conftest import VIEWPORT, request_failures, serve_app, wait_for_app
 from .hostile import FOUND_JS, NOT_TEXT, TEXT_COLUMNS, hostile_copy, known_columns
 from .test_map import map_frame
 
@@ -168,7 +168,7 @@ def test_visitor_page_shows_every_payload_as_text(page: Page, dialogs: list[str]
     assert min(shown["labels"], shown["list"], shown["trail"], shown["hovered"]) >= 1, shown
     assert shown["popups"] == len(hostile.ds.places), shown  # every place's name is poisoned
     assert listed >= 1
-    assert page.failed_requests == []  # type: ignore[attr-defined]  # an <img src=x> would have asked for x
+    assert request_failures(page) == []  # an <img src=x> would have asked for x
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ from mapapp.kiosk.view import RESET_URL
 from mapapp.webmap.mapview import load_dataset
 
 from .conftest import serve_app, wait_for_app
+from .layout import PANELS_JS, axe_violations, covered_share, overlaps
 from .test_map import IFRAME, assert_offline, map_frame, move_sliders
 
 IDLE_S = IDLE_RANGE[0]  # 30: the validator's minimum; kiosk.js has no faster path
@@ -60,7 +61,8 @@ SIZES_JS = """([selector, exclude]) => [...document.querySelectorAll(selector)]
                        w: Math.round(r.width * 10) / 10, h: Math.round(r.height * 10) / 10}; })"""
 #: The controls: buttons (and ARIA buttons such as Leaflet's zoom links) and the language radio's labels.
 #: Leaflet's popup close button is exempt; markers and clusters (also role=button) are measured apart.
-CONTROLS = ['button, [role="button"], [role="radiogroup"] label', ".leaflet-popup-close-button, .leaflet-marker-icon"]
+CONTROLS = ['button, [role="button"], [role="radiogroup"] label, select, input[type="range"], .mapapp-layer-row',
+            ".leaflet-popup-close-button, .leaflet-marker-icon"]
 #: The map's places as touch targets: displayed markers and clusters.
 PLACES = [".leaflet-marker-icon", ""]
 
@@ -140,10 +142,14 @@ def test_no_streamlit_chrome_and_no_way_out(page: Page, kiosk: Kiosk, artifacts_
 
 def test_touch_targets_at_least_60px(page: Page, kiosk: Kiosk) -> None:
     frame = open_kiosk(page, kiosk)
+    for toggle in frame.locator(".mapapp-panel-toggle[aria-expanded=false]").all():  # every panel open: all measured
+        toggle.click()
+    assert frame.locator("button.mapapp-trail-choice").count() > 1  # the trail chooser is among them
     page_targets, frame_targets = page.evaluate(SIZES_JS, CONTROLS), frame.evaluate(SIZES_JS, CONTROLS)
     assert sum(1 for x in page_targets if "label" in x["what"]) == len(kiosk.config.kiosk.languages)
     assert any("mapapp-kiosk-again" in x["what"] for x in page_targets)
     assert any("mapapp-play" in x["what"] for x in frame_targets)
+    assert any("mapapp-trail-choice" in x["what"] for x in frame_targets)
     failing = [f"page: {s}" for s in too_small(page_targets)] + [f"map: {s}" for s in too_small(frame_targets)]
     assert failing == [], "touch targets under 60×60 px:\n" + "\n".join(failing)
     assert_offline(page)
@@ -156,6 +162,24 @@ def test_places_are_touch_targets_of_60px(page: Page, kiosk: Kiosk) -> None:
     assert_offline(page)
     failing = too_small(markers)
     assert failing == [], f"{len(failing)} of {len(markers)} markers/clusters under 60×60 px:\n" + "\n".join(failing)
+
+
+def test_panels_leave_the_centre_and_two_thirds_of_the_map(page: Page, kiosk: Kiosk, artifacts_dir: Path) -> None:
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    frame = open_kiosk(page, kiosk)
+    layout = frame.evaluate(PANELS_JS)
+    assert overlaps(layout) == []
+    share = covered_share(layout)
+    assert share <= 1 / 3, f"panels cover {share:.0%} of the map"
+    m = layout["map"]
+    centre = (m["x"] + m["w"] / 3, m["y"] + m["h"] / 3, m["x"] + 2 * m["w"] / 3, m["y"] + 2 * m["h"] / 3)
+    over = [p["what"] for p in layout["panels"] if p["x"] < centre[2] and p["x"] + p["w"] > centre[0]
+            and p["y"] < centre[3] and p["y"] + p["h"] > centre[1]]
+    assert over == [], f"over the map's centre: {over}"
+    page.screenshot(path=str(artifacts_dir / "layout-kiosk.png"))
+    assert axe_violations(page, exclude=[IFRAME]) == []
+    assert axe_violations(frame) == []
+    assert_offline(page)
 
 
 # --- 3. idle: countdown, continue, reset into the attract tour, a tap stops it ------------------------------
@@ -195,6 +219,8 @@ def test_idle_countdown_reset_and_attract_tour(page: Page, kiosk: Kiosk, artifac
                             arg=[second.start, second.end], timeout=(STEP_S + 3) * 1000)
     expect(caption).to_have_text(second.caption_en)
     assert frame.evaluate("() => mapappApi.state().view") == second.view
+    # the whole map shows during the tour: no panel over it, only the caption (and the credit line)
+    assert frame.evaluate(PANELS_JS)["panels"] == []
     page.screenshot(path=str(artifacts_dir / "kiosk-tour.png"))
 
     # A tap on the map hands it back to the visitor, and the tour does not restart by itself.

@@ -148,3 +148,24 @@ def test_a_persons_trail_is_drawn_on_opening(offline: Offline, dataset: Dataset,
     assert trail["segments"] == len(trail_of(dataset, "mandelstam").segments) > 1
     assert page.locator(".mapapp-trail-arrow").count() > 0
     offline.assert_clean(path.as_uri())
+
+
+def test_standalone_has_the_one_time_control_and_nothing_serious_for_axe(offline: Offline, dataset: Dataset,
+                                                                         tmp_path: Path) -> None:
+    """The standalone file carries the same time control as the app (one track, two handles, the histogram),
+    and axe-core finds no serious or critical violation in it."""
+    from .layout import axe_violations
+
+    path = tmp_path / "axe.html"
+    path.write_text(standalone_html(dataset, MapState(start="1937-01", end="1938-12"), basemap="110m"),
+                    encoding="utf-8")
+    page = offline.page
+    page.goto(path.as_uri())
+    page.wait_for_function("() => window.mapappApi !== undefined", timeout=30_000)
+    assert page.locator(".mapapp-track input[type=range]").count() == 2
+    assert page.evaluate("() => mapappApi.track()")["start"] == "1934-01"
+    page.locator(".mapapp-slider-to input").focus()
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("() => mapappApi.state().end") == "1938-11"
+    assert axe_violations(page) == []
+    offline.assert_clean(path.as_uri())

@@ -74,15 +74,17 @@ def test_person_button_in_a_popup_shows_the_trail(open_app: Callable[..., Page])
     button.click()
     frame.wait_for_function("() => mapappApi.trail().person === 'mandelstam'", timeout=5000)
     expect(frame.locator(SEGMENTS)).to_have_count(2)  # the window ends in 1934
-    assert frame.locator(".mapapp-people-select").input_value() == "mandelstam"
+    assert frame.locator("button.mapapp-trail-choice[aria-pressed=true]").get_attribute("data-person") == "mandelstam"
     assert_offline(page)
 
 
 def test_people_list_shows_a_trail(open_app: Callable[..., Page], dataset: Dataset) -> None:
     page, frame = open_map(open_app)
-    frame.locator(".mapapp-people-select").select_option("trotsky")
+    frame.locator(".mapapp-trails .mapapp-panel-toggle").click()  # the chooser starts folded
+    frame.locator("button.mapapp-trail-choice[data-person=trotsky]").click()
     expect(frame.locator(SEGMENTS)).to_have_count(len(trail_of(dataset, "trotsky").segments))
-    frame.locator(".mapapp-people-select").select_option("")
+    expect(frame.locator("button.mapapp-trail-choice[data-person=trotsky]")).to_have_attribute("aria-pressed", "true")
+    frame.locator("button.mapapp-trail-choice[data-person='']").click()
     expect(frame.locator(SEGMENTS)).to_have_count(0)
     assert_offline(page)
 
