@@ -53,6 +53,9 @@ PAGE_CACHE = os.environ.get("MAPAPP_PAGE_CACHE", "1") != "0"
 #: Benchmark knob (benchmarks/bench_collections.py): MAPAPP_COLLECTION_RENDERER=svg draws the collections' circles
 #: as SVG nodes, the naive way, instead of on one canvas.
 SVG_COLLECTIONS = os.environ.get("MAPAPP_COLLECTION_RENDERER") == "svg"
+#: Benchmark knob (benchmarks/bench_layout.py): MAPAPP_BUNDLE=0 loads the map's five scripts one by one, as before
+#: they were bundled into one file, so both first paints can be measured side by side.
+BUNDLED = os.environ.get("MAPAPP_BUNDLE", "1") != "0"
 RETURNED = ["selected_tags"]  # what the map reports back: its state, as a tag
 
 
@@ -85,7 +88,8 @@ def served_files(folder: str) -> dict[str, str]:
 def folium_map(folder: str, seed: MapState, kiosk: KioskSettings | None) -> folium.Map:
     """A fresh folium map of ``seed`` (streamlit-folium renders and renames the map it is given)."""
     block = kiosk_payload(kiosk, tour(str(kiosk.tour), folder), seed.lang) if kiosk else None
-    return build_map(dataset(folder), seed, kiosk=block, served=served_files(folder), svg_collections=SVG_COLLECTIONS)
+    return build_map(dataset(folder), seed, kiosk=block, served=served_files(folder), svg_collections=SVG_COLLECTIONS,
+                     bundled=BUNDLED)
 
 
 @st.cache_resource(max_entries=32)
@@ -161,7 +165,7 @@ def visitor_page(cfg: AppConfig) -> None:
     state = show_map(cfg, lang, MapState(lang=lang), focus, height=720, person=person, collection=collection,
                      record=record)
     st.caption(t("intro", lang))
-    st.subheader(t("download", lang))
+    st.header(t("download", lang))  # h2 under the bar's h1
     st.caption(window_summary(ds, state))
     left, right = st.columns(2)
     stem = file_stem(state)
@@ -194,7 +198,7 @@ def collection_downloads(c: Collection, state: MapState, lang: Lang, stem: str) 
 def export_section(ds: Dataset, state: MapState, lang: Lang, person: str | None) -> None:
     """A printable map of the current window (PNG/PDF/SVG) or a standalone HTML map, made on click;
     with the trail of the ``person`` chosen in the search, as the map shows it."""
-    st.subheader(t("export", lang))
+    st.header(t("export", lang))
     if person:
         who = ds.people[person]
         # A name is data: shown as plain text, never read as Markdown (a caption would turn a URL into a link).

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.element_tree import Element
+from streamlit.testing.v1.element_tree import Block, Element
 
 from conftest import needs_real_data
 from mapapp import REPO_ROOT
@@ -279,3 +279,18 @@ def test_unreadable_map_data_gets_a_short_message_without_paths(
     assert str(tmp_path) not in shown and "Traceback" not in shown and str(REPO_ROOT) not in shown
     assert not at.get("component_instance")
     assert any(r.name == "mapapp.page" and r.exc_info and str(geo) in r.getMessage() for r in caplog.records)
+
+
+def test_the_bar_holds_title_search_and_language_above_the_map(fixture_app: AppTest) -> None:
+    """The map first: title, search and language in one bar above the map; the window's files after it under
+    second-level headings (the bar's title is the page's one h1)."""
+    at = fixture_app
+    blocks = [b for b in at.main.children.values() if isinstance(b, Block)]
+    holds = [(len(b.get("title")), len(b.get("text_input")), len(b.get("radio")), len(b.get("component_instance")))
+             for b in blocks]
+    bar = next(k for k, h in enumerate(holds) if h[:3] == (1, 1, 1))  # one block holds all three
+    assert holds[bar][3] == 0 and any(h[3] for h in holds[bar + 1:])  # the map comes after it
+    assert [h.value for h in at.header] == ["Download the events of this period", "A printable map of this period"]
+    query = at.text_input(key="query")
+    assert query.label == "Search people and places"  # the name a screen reader says, not shown
+    assert query.proto.label_visibility.value == query.proto.label_visibility.COLLAPSED

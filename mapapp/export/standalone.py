@@ -242,6 +242,22 @@ def content_security_policy(page: str) -> str:
     ])
 
 
+_VIEWPORT = re.compile(r'<meta name="viewport" content="width=device-width,\s*initial-scale=1\.0, maximum-scale=1\.0, '
+                       r'user-scalable=no" />')
+
+
+def allow_page_zoom(page: str) -> str:
+    """``page`` with folium's viewport <meta> (which forbids zooming the page, WCAG 1.4.4) made to allow it.
+
+    The map pinches and zooms itself either way; this lets a reader enlarge the page's text. Raises if folium's
+    <meta> is not there to replace, so a folium upgrade that changes it is noticed.
+    """
+    fixed, n = _VIEWPORT.subn('<meta name="viewport" content="width=device-width, initial-scale=1.0" />', page)
+    if n != 1:
+        raise ValueError("folium's viewport <meta> was not found once in the standalone page")
+    return fixed
+
+
 def with_content_security_policy(page: str) -> str:
     """``page`` with its :func:`content_security_policy` as a ``<meta>`` right after the charset, before any script."""
     if page.count(_CHARSET_META) != 1 or page.find(_CHARSET_META) > page.lower().find("<script"):
@@ -267,7 +283,8 @@ def standalone_html(ds: Dataset, state: MapState, *, basemap: Basemap = "50m", r
         raise ValueError(f"basemap must be one of {', '.join(BASEMAPS)}, not {basemap!r}")
     root = Path(root)
     basemap_rel = f"vendor/world-atlas/countries-{basemap}.json"
-    fmap = build_map(ds, state, static_url=PLACEHOLDER, basemap_url=basemap_data_url(basemap_rel, root))
+    fmap = build_map(ds, state, static_url=PLACEHOLDER, basemap_url=basemap_data_url(basemap_rel, root),
+                     bundled=False)  # the scripts inlined one by one, from their sources
     if person is not None:
         fmap.add_child(Focus([], person))
     js = [_rel(url) for _, url in fmap.default_js]
@@ -286,6 +303,8 @@ def standalone_html(ds: Dataset, state: MapState, *, basemap: Basemap = "50m", r
     figure.header.add_child(_Raw(_FOOTER_CSS), name="standalone_footer_css")
     figure.html.add_child(_Raw(_footer(state, root)), name="standalone_footer")
 
-    page = with_content_security_policy(figure.render())
+    # the page's language, for screen readers and hyphenation (branca writes a bare <html>)
+    rendered = figure.render().replace("<html>", f'<html lang="{state.lang}">', 1)
+    page = with_content_security_policy(allow_page_zoom(rendered))
     check_offline(page, next(c.data_json for c in fmap._children.values() if isinstance(c, MapappLayer)))
     return page

@@ -113,7 +113,9 @@
   }
 
   function init(map, data, basemapUrl) {
+    performance.mark("mapapp-init"); // benchmarks read how long the map takes to draw itself
     lockDocument(map.getContainer().ownerDocument);
+    map.getContainer().ownerDocument.documentElement.lang = data.lang; // the frame speaks the map's language
     var S = data.strings, months = data.months;
     var spanMin = monthIndex(data.span.start), spanMax = monthIndex(data.span.end);
     var st = {
@@ -1448,6 +1450,7 @@
     reported = JSON.stringify(api.state());
     refresh();
     fitLayout();
+    performance.mark("mapapp-drawn");
     if (window.__mapappPending) {
       var pending = window.__mapappPending;
       window.__mapappPending = null;

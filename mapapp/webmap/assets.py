@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -46,6 +47,10 @@ JS_FILES: tuple[tuple[str, str], ...] = (
     ("mapapp-time", "mapapp/timecontrol.js"),
     ("mapapp", "mapapp/mapapp.js"),
 )
+#: The app's scripts as one file: ``JS_FILES`` joined in order by :func:`install_static`. streamlit-folium loads a
+#: map's scripts one after another, each a request of its own (about 50 ms apiece here): one file draws the first
+#: map sooner (benchmarks/bench_layout.py). The standalone export inlines ``JS_FILES`` themselves.
+BUNDLE: tuple[str, str] = ("mapapp-bundle", "mapapp/bundle.js")
 CSS_FILES: tuple[tuple[str, str], ...] = (
     # Names differ from the scripts': folium keys the page head by name, and a stylesheet
     # named like a script would replace it.
@@ -67,11 +72,23 @@ def missing_message(path: Path, repo_root: Path) -> str:
             "then `mapapp assets`.")
 
 
-def asset_links(base: str = STATIC_URL) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """``(js, css)``: ``(name, url)`` pairs under ``base``, each list in load order."""
+def asset_links(base: str = STATIC_URL, *, bundled: bool = False) -> tuple[list[tuple[str, str]],
+                                                                          list[tuple[str, str]]]:
+    """``(js, css)``: ``(name, url)`` pairs under ``base``, each list in load order; ``bundled``: the scripts as
+    the one :data:`BUNDLE`."""
     base = base.rstrip("/")
-    return ([(name, f"{base}/{rel}") for name, rel in JS_FILES],
+    return ([(name, f"{base}/{rel}") for name, rel in ((BUNDLE,) if bundled else JS_FILES)],
             [(name, f"{base}/{rel}") for name, rel in CSS_FILES])
+
+
+_SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.M)
+
+
+def bundle_text(static_dir: Path) -> str:
+    """``JS_FILES`` under ``static_dir`` joined in load order, each headed by its path and ended by a ``;`` (so one
+    file's last statement cannot run into the next), without their source-map comments (the maps are not copied)."""
+    return "".join(f"/* --- {rel} --- */\n{_SOURCE_MAP.sub('', (static_dir / rel).read_text(encoding='utf-8'))}\n;\n"
+                   for _, rel in JS_FILES)
 
 
 def _vendor_sources(repo_root: Path) -> list[tuple[Path, Path]]:
@@ -163,6 +180,10 @@ def install_static(repo_root: Path) -> list[Path]:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(src, dest)
                 os.chmod(dest, 0o644)
+            bundled = all((tmp / rel).is_file() for _, rel in JS_FILES)  # (a bare test layout has no mapapp/web/)
+            if bundled:
+                (tmp / BUNDLE[1]).write_text(bundle_text(tmp), encoding="utf-8")
+                os.chmod(tmp / BUNDLE[1], 0o644)
             for name, data in derived.items():
                 dest = tmp / name
                 dest.parent.mkdir(parents=True, exist_ok=True)
@@ -173,4 +194,5 @@ def install_static(repo_root: Path) -> list[Path]:
             _swap_in(tmp, target)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)  # already gone after a successful swap
-    return [target / rel for _, rel in pairs] + [target / name for name in derived]
+    return ([target / rel for _, rel in pairs] + ([target / BUNDLE[1]] if bundled else [])
+            + [target / name for name in derived])

@@ -185,7 +185,8 @@ def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None
     kiosk behaviour; None for the ordinary map. ``served``: the files the app serves beside the map
     (:func:`mapapp.webmap.mapfiles.served`, path → URL); what is not among them travels inside the map.
 
-    ``svg_collections`` is a benchmark knob (benchmarks/bench_collections.py, through MAPAPP_COLLECTION_RENDERER
+    ``bundled``: the app loads its scripts as one file (:data:`~mapapp.webmap.assets.BUNDLE`); the standalone export
+    inlines them one by one. ``svg_collections`` is a benchmark knob (benchmarks/bench_collections.py, through MAPAPP_COLLECTION_RENDERER
     in streamlit_app.py): ``"collectionRenderer": "svg"`` makes the browser draw the collections' circles with
     Leaflet's SVG renderer (one DOM node per circle) instead of the one shared canvas, so both can be measured
     side by side. Off (the product), the payload has no such key.
@@ -326,7 +327,8 @@ def focus_group(place_ids: list[str], person: str | None = None, collection: str
 
 def build_map(ds: Dataset, state: MapState, *, static_url: str = STATIC_URL,
               kiosk: Mapping[str, Any] | None = None, basemap_url: str | None = None,
-              served: Mapping[str, str] | None = None, svg_collections: bool = False) -> folium.Map:
+              served: Mapping[str, str] | None = None, svg_collections: bool = False,
+              bundled: bool = True) -> folium.Map:
     """The folium map of ``ds`` in ``state``, loading every asset from ``static_url`` (no CDN, no tiles).
 
     ``basemap_url`` overrides where the Natural Earth TopoJSON comes from (the standalone export
@@ -340,7 +342,7 @@ def build_map(ds: Dataset, state: MapState, *, static_url: str = STATIC_URL,
     # Fixed element ids: the same state gives the same script, so streamlit-folium never remounts
     # the frame for a map that has not changed.
     fmap._id = "mapapp"
-    js, css = asset_links(static_url)
+    js, css = asset_links(static_url, bundled=bundled)  # bundled: one script file (assets.BUNDLE), not five
     fmap.default_js = js
     fmap.default_css = css
     basemap = basemap_url or f"{static_url}/vendor/world-atlas/countries-50m.json"

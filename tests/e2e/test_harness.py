@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from .conftest import is_external
+from .conftest import is_external, request_failures
 
 
 def test_is_external() -> None:
@@ -30,3 +30,17 @@ def test_page_records_external_and_failed_requests(page: Page, app_url: str) -> 
         "https://cdn.example.org/a.png", "https://cdn.example.org/b.js"]
     assert sorted(url for url, _ in page.failed_requests) == [  # type: ignore[attr-defined]
         "https://cdn.example.org/a.png", "https://cdn.example.org/b.js"]
+
+
+def test_an_abort_counts_while_its_frame_lives_and_not_once_the_frame_is_gone(page: Page, app_url: str) -> None:
+    """The language switch's remount aborts the old frame's loads: set aside. An abort in a live frame still fails."""
+    static = f"{app_url}/app/static/vendor/leaflet/leaflet.css"
+    page.context.route("**/leaflet.css*", lambda route: route.abort("aborted"))
+    page.goto(f"{app_url}/_stcore/health")
+    page.set_content(f'<iframe id="f" srcdoc=\'<link rel="stylesheet" href="{static}?frame">\'></iframe>'
+                     f'<link rel="stylesheet" href="{static}?page">')
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)
+    assert sorted(url.rsplit("?", 1)[1] for url, _ in request_failures(page)) == ["frame", "page"]
+    page.evaluate("() => document.getElementById('f').remove()")  # the frame is replaced: its abort is not a fault
+    assert [url.rsplit("?", 1)[1] for url, _ in request_failures(page)] == ["page"]

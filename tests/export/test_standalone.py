@@ -24,6 +24,7 @@ from mapapp.export.standalone import (
     standalone_html,
     with_content_security_policy,
 )
+from mapapp.i18n import Lang
 from mapapp.model.viewstate import MapState
 from mapapp.webmap.assets import CSS_FILES, JS_FILES, MissingAssetError
 from mapapp.webmap.mapview import Dataset, load_dataset, visible_place_ids
@@ -279,3 +280,15 @@ def test_hostile_text_adds_no_script_to_the_policy(tmp_path: Path, page: str) ->
 def test_a_page_the_policy_cannot_cover_is_refused(broken: str) -> None:
     with pytest.raises(ValueError, match="charset"):
         with_content_security_policy(broken)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_page_says_its_language(ds: Dataset, lang: Lang) -> None:
+    page = standalone_html(ds, MapState(lang=lang, start="1937-01", end="1937-12"), basemap="110m")
+    assert page.count("<html") == 1 and f'<html lang="{lang}">' in page
+
+
+def test_the_page_may_be_zoomed(ds: Dataset) -> None:
+    page = standalone_html(ds, WINDOW, basemap="110m")
+    assert "user-scalable=no" not in page and "maximum-scale" not in page
+    assert page.count('<meta name="viewport" content="width=device-width, initial-scale=1.0" />') == 1

@@ -10,9 +10,12 @@ import pytest
 from mapapp.cli import main
 from mapapp.webmap import assets
 from mapapp.webmap.assets import (
+    BUNDLE,
+    JS_FILES,
     STATIC_URL,
     MissingAssetError,
     asset_links,
+    bundle_text,
     install_static,
     missing_message,
 )
@@ -140,6 +143,18 @@ def test_asset_links_are_local_and_in_load_order() -> None:
     assert dict(css)["mapapp-css"] == "/app/static/mapapp/mapapp.css"
 
 
+def test_the_app_loads_one_bundle_of_the_scripts_in_their_order(tmp_path: Path) -> None:
+    js, css = asset_links(bundled=True)
+    assert js == [("mapapp-bundle", "/app/static/mapapp/bundle.js")] and css == asset_links()[1]
+    for k, (_, rel) in enumerate(JS_FILES):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(f"var file{k} = {k};\n//# sourceMappingURL={k}.map", encoding="utf-8")
+    text = bundle_text(tmp_path)
+    assert [text.index(f"var file{k} = {k};") for k in range(len(JS_FILES))] == sorted(
+        text.index(f"var file{k} = {k};") for k in range(len(JS_FILES)))  # in load order
+    assert "sourceMappingURL" not in text and text.count("\n;\n") == len(JS_FILES)
+
+
 def test_asset_links_other_base() -> None:
     js, css = asset_links("static/")
     assert dict(js)["mapapp"] == "static/mapapp/mapapp.js"
@@ -168,6 +183,8 @@ def test_every_linked_file_exists_after_a_real_install(tmp_path: Path) -> None:
             continue  # first-party file not written yet: the vendor files are what this test is about
         assert path.is_file() and path.stat().st_size > 0, f"{name}: {url} → {path} missing"
     assert (static / "vendor/leaflet/leaflet.js").read_bytes().startswith(b"/* @preserve\n * Leaflet 1.9.4,")
+    if (REPO / "mapapp" / "web").is_dir():  # the app's one script file: the five, as installed, in order
+        assert (static / BUNDLE[1]).read_text(encoding="utf-8") == bundle_text(static)
     assert os.path.getsize(static / "vendor/world-atlas/countries-50m.json") > 100_000
     assert sorted(p.name for p in (static / "vendor/leaflet/images").iterdir()) == [
         "layers-2x.png", "layers.png", "marker-icon-2x.png", "marker-icon.png", "marker-shadow.png"]
