@@ -152,7 +152,8 @@ def main() -> int:
             serve_folder(log) as files, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         version = browser.version
-        paints, naive = [], []
+        paints: list[float] = []
+        naive: list[float] = []
         for k in range(args.runs):  # alternating, so both see the same machine
             for url, out in ((visitor, paints), (five, naive))[:: 1 if k % 2 == 0 else -1]:
                 out.append(first_paint(browser, url + "/"))

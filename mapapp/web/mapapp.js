@@ -129,6 +129,14 @@
     data.places.forEach(function (p) { placesById[p.id] = p; });
 
     function label(i) { return months[i % 12] + " " + Math.floor(i / 12); }
+    /* Every popup's options: at most half the map high (its content scrolls), and panned clear of the time control
+     * at the map's foot (and of the kiosk's caption at its top). */
+    function popupOptions(width, minWidth) {
+      var h = map.getSize().y;
+      return { maxWidth: data.kiosk ? 560 : width, minWidth: minWidth, maxHeight: Math.max(220, Math.round(h * 0.5)),
+               autoPanPaddingTopLeft: data.kiosk ? [40, 200] : [40, 40],
+               autoPanPaddingBottomRight: [40, data.kiosk ? 300 : 190] };
+    }
     function windowDates() {
       var first = st.mode === "asof" ? spanMin : st.start;
       return [monthText(first) + "-01", lastDay(st.end)];
@@ -169,7 +177,12 @@
     map.createPane("basemap");
     map.getPane("basemap").style.zIndex = 150;
     map.getContainer().classList.add("mapapp-map");
-    map.invalidateSize(false); // mapapp.css makes the map fill its frame, whatever height it was made with
+    // mapapp.css makes the map fill its frame, whatever height it was made with, and its stylesheets may arrive
+    // after this script: Leaflet only watches the window, so watch the map's own box and keep its centre.
+    map.invalidateSize({ animate: false, pan: true });
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () { map.invalidateSize({ animate: false, pan: true }); }).observe(map.getContainer());
+    }
     fetchJson(basemapUrl, "basemap", function (topo) {
       L.geoJSON(unwrap(topojson.feature(topo, topo.objects.countries)), {
         pane: "basemap", interactive: false,
@@ -260,11 +273,7 @@
                                   className: "mapapp-label" });
       // In the kiosk the tour's caption sits at the top: keep popups clear of it.
       // Bound empty; each opening fills it for the window of that moment (see "popupopen").
-      m.bindPopup(el("div", "mapapp-popup"), {
-        maxWidth: data.kiosk ? 560 : 380, minWidth: 260, autoPanPadding: [40, 40],
-        autoPanPaddingTopLeft: data.kiosk ? [40, 300] : [40, 40],
-        autoPanPaddingBottomRight: data.kiosk ? [40, 220] : [40, 40]
-      });
+      m.bindPopup(el("div", "mapapp-popup"), popupOptions(380, 260));
       m.on("popupopen", function () {
         openPlace = p.id;
         m.setPopupContent(popupContent(p));
@@ -471,6 +480,11 @@
         - time.parentNode.getBoundingClientRect().top + 4) + "px");
     }
     map.on("resize", fitLayout);
+    // A long popup scrolls (popupOptions): its content must then be reachable by keyboard.
+    map.on("popupopen", function (e) {
+      var content = e.popup.getElement() && e.popup.getElement().querySelector(".leaflet-popup-content");
+      if (content) content.tabIndex = 0;
+    });
 
     // Built with attributionControl off (mapview.build_map): this text control takes its corner.
     new Panel({ position: "bottomright", node: creditNode("Leaflet | " + S.borders_note) }).addTo(map);
@@ -594,8 +608,7 @@
         var m = L.circleMarker([f.lat, f.lon], { renderer: collCanvas, bubblingMouseEvents: false });
         m.feature = f;
         m.bindTooltip(el("span", null, featName(f)), { direction: "top", className: "mapapp-label" });
-        m.bindPopup(el("div", "mapapp-popup"), { maxWidth: data.kiosk ? 560 : 380, minWidth: 260,
-                                                   autoPanPadding: [40, 40] });
+        m.bindPopup(el("div", "mapapp-popup"), popupOptions(380, 260));
         m.on("popupopen", function () { view.open = f.id; m.setPopupContent(featurePopup(view, f)); });
         m.on("popupclose", function () { if (view.open === f.id) view.open = null; });
         view.markers.push(m);
@@ -825,8 +838,7 @@
       features.forEach(function (f) {
         var layer = layersById[f.layer] || layersById[view.c.layer], it = { f: f, marker: null, outline: null };
         var popup = function (target) {
-          target.bindPopup(el("div", "mapapp-popup"), { maxWidth: data.kiosk ? 560 : 380, minWidth: 260,
-                                                         autoPanPadding: [40, 40] });
+          target.bindPopup(el("div", "mapapp-popup"), popupOptions(380, 260));
           target.on("popupopen", function () {
             if (f.place && markers[f.place]) target.setPopupContent(popupContent(placesById[f.place]));
             else target.setPopupContent(sitePopup(view, f));
@@ -976,8 +988,7 @@
       m.count = n;
       m.bindTooltip(el("span"), { direction: "top", className: "mapapp-label" });
       m.on("tooltipopen", function () { m.setTooltipContent(el("span", null, f.name + " — " + fmt(m.count))); });
-      m.bindPopup(el("div", "mapapp-popup"), { maxWidth: data.kiosk ? 560 : 420, minWidth: 280, maxHeight: 420,
-                                                autoPanPadding: [40, 40] });
+      m.bindPopup(el("div", "mapapp-popup"), popupOptions(420, 280));
       m.on("popupopen", function () { view.open = f.id; m.setPopupContent(addressPopup(view, f)); });
       m.on("popupclose", function () { if (view.open === f.id) view.open = null; });
       return m;
@@ -1182,7 +1193,7 @@
       if (pts.length) {
         if (pts.length === 2) map.fitBounds(L.latLngBounds(pts).pad(0.25), { animate: false, maxZoom: 14 });
         else map.setView(pts[0], 13, { animate: false });
-        L.popup({ maxWidth: data.kiosk ? 560 : 420, minWidth: 280, autoPanPadding: [40, 40] })
+        L.popup(popupOptions(420, 280))
           .setLatLng(pts[0]).setContent(recordPopup(view, r)).openOn(map);
       }
       view.path = { record: r.id, points: pts.length };

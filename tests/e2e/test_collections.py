@@ -16,7 +16,7 @@ from mapapp.model.collections import Collection
 from mapapp.webmap.mapview import load_dataset
 
 from .conftest import wait_for_app
-from .test_map import IFRAME, assert_offline, map_frame, move_sliders, open_map, shoot
+from .test_map import IFRAME, assert_offline, map_frame, month_index, move_sliders, open_map, shoot
 
 CAMPS = "gulag-camps"
 
@@ -89,34 +89,27 @@ def test_a_location_shows_from_its_first_to_its_last_year(open_app: Callable[...
     assert ("1" in shown(frame)) is on
 
 
-def test_the_totals_chart_marks_the_year_and_says_what_it_covers(open_app: Callable[..., Page],
-                                                                 camps: Collection) -> None:
+def test_the_totals_lane_holds_each_years_total_and_the_line_says_what_it_covers(open_app: Callable[..., Page],
+                                                                                 camps: Collection) -> None:
+    """The camps' totals are a lane of the time control's histogram (each year's total in each of its months);
+    the line under the control says the window's year's total and what it covers."""
     page, frame = open_map(open_app)
     loaded(frame)
-    bars = frame.evaluate("() => [...document.querySelectorAll('.mapapp-totals-chart rect[data-year]')]"
-                          ".map(r => [Number(r.dataset.year), Number(r.dataset.total)])")
-    assert bars == [[t.year, t.total] for t in camps.totals]
+    frame.locator("button.mapapp-track-toggle").click()  # every year of the collection under the track
+    track = frame.evaluate("() => mapappApi.track()")
+    first = month_index(track["start"])
+    lane = track["series"][CAMPS]
+    assert {t.year: t.total for t in camps.totals if t.total} == {
+        (first + k) // 12: v for k, v in enumerate(lane) if v}
+    assert frame.locator(f".mapapp-hist path[data-series='{CAMPS}']").count() == 1
     for year in (1938, 1947):
         move_sliders(frame, f"{year}-01", f"{year}-12")
-        marked = frame.evaluate("() => [...document.querySelectorAll('.mapapp-totals-chart rect[data-year]')]"
-                                ".filter(r => r.getAttribute('fill') === '#1f1f1f').map(r => Number(r.dataset.year))")
-        assert marked == [year]
         total = camps.total(year)
         assert total is not None
         caption = frame.locator(".mapapp-totals-caption").inner_text()
         assert f"Prisoners in {year}: {total.total:,}" in caption
         assert f"{total.with_value} of {total.operating} locations" in caption
-    # a window of several years: they are shaded, the last one (the map's year) dark
-    move_sliders(frame, "1937-01", "1941-12")
-    covered = frame.evaluate("""() => {
-      const shade = document.querySelector('.mapapp-totals-window').getBBox();
-      return [...document.querySelectorAll('.mapapp-totals-chart rect[data-year]')].filter(r => {
-        const b = r.getBBox(), mid = b.x + b.width / 2;
-        return mid > shade.x && mid < shade.x + shade.width;
-      }).map(r => Number(r.dataset.year));
-    }""")
-    assert covered == [1937, 1938, 1939, 1940, 1941]
-    # the layer off: no circles, no chart
+    # the layer off: no circles, no line
     frame.locator("[data-layer='gulag']").uncheck()
     assert shown(frame) == [] and not frame.locator(".mapapp-totals").is_visible()
     assert_offline(page)

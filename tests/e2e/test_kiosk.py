@@ -142,8 +142,9 @@ def test_no_streamlit_chrome_and_no_way_out(page: Page, kiosk: Kiosk, artifacts_
 
 def test_touch_targets_at_least_60px(page: Page, kiosk: Kiosk) -> None:
     frame = open_kiosk(page, kiosk)
-    for toggle in frame.locator(".mapapp-panel-toggle[aria-expanded=false]").all():  # every panel open: all measured
-        toggle.click()
+    folded = frame.locator(".mapapp-panel-toggle[aria-expanded=false]")
+    while folded.count():  # every panel open: all measured
+        folded.first.click()
     assert frame.locator("button.mapapp-trail-choice").count() > 1  # the trail chooser is among them
     page_targets, frame_targets = page.evaluate(SIZES_JS, CONTROLS), frame.evaluate(SIZES_JS, CONTROLS)
     assert sum(1 for x in page_targets if "label" in x["what"]) == len(kiosk.config.kiosk.languages)

@@ -190,7 +190,7 @@ def test_moscow_view_with_open_popup(open_app: Callable[..., Page], dataset: Dat
         const best = d.indexOf(Math.min(...d));
         return d[best] < 4 ? best : -1; }""", [place.lat, place.lon, *view.center, view.zoom])
     assert index >= 0, "no marker drawn where Butovo is"
-    # The whole map in the window first: see test_marker_click_when_map_is_partly_below_the_fold.
+    # The whole map in the window first: see test_marker_click_when_map_is_partly_out_of_the_window.
     page.locator(IFRAME).scroll_into_view_if_needed()
     frame.locator(".mapapp-marker").nth(index).click()
     assert popup_h3(frame) == place.name_en
@@ -243,16 +243,19 @@ def test_open_popup_follows_the_slider(open_app: Callable[..., Page]) -> None:
     assert_offline(page)
 
 
-def test_marker_click_when_map_is_partly_below_the_fold(open_app: Callable[..., Page]) -> None:
+def test_marker_click_when_map_is_partly_out_of_the_window(open_app: Callable[..., Page]) -> None:
+    """The map fills the window; scrolled towards the downloads, its top is out of view: a marker still opens."""
     page, frame = open_map(open_app)
+    page.locator(IFRAME).evaluate("""el => { let p = el.parentElement;
+      while (p && !(p.scrollHeight > p.clientHeight + 100 && getComputedStyle(p).overflowY !== 'visible')) p = p.parentElement;
+      (p || document.scrollingElement).scrollTop += 200; }""")
     frame_box, viewport = page.locator(IFRAME).bounding_box(), page.viewport_size
     assert frame_box is not None and viewport is not None
-    assert frame_box["y"] + frame_box["height"] > viewport["height"], \
-        "the map fits in the window: this test needs it to stick out below"
+    assert frame_box["y"] < 0, "the map is wholly in the window: this test needs it scrolled partly out"
     markers = frame.locator(".mapapp-marker")
     boxes = [markers.nth(i).bounding_box() for i in range(markers.count())]
     index = next(i for i, b in enumerate(boxes)  # a marker in view, in the map's middle band
-                 if b and 300 < b["x"] < 900 and frame_box["y"] + 150 < b["y"] < viewport["height"] - 60)
+                 if b and 300 < b["x"] < 900 and 80 < b["y"] < viewport["height"] - 200)
     markers.nth(index).click()
     expect(frame.locator(".leaflet-popup-content .mapapp-popup h3")).to_be_visible(timeout=3000)
     assert_offline(page)

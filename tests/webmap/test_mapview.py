@@ -211,8 +211,11 @@ def test_template_syntax_in_data_is_never_evaluated(ds: Dataset, tmp_path: Path,
 
 def test_the_rendered_page_links_every_script_and_stylesheet(ds: Dataset) -> None:
     html = html_of(ds, MapState())
-    for name in ("leaflet.js", "leaflet.markercluster.js", "topojson-client.min.js", "mapapp.js"):
-        assert re.search(rf'<script src="/app/static/[^"]*{re.escape(name)}"', html), name
+    # the app's scripts as the one bundle (mapapp.webmap.assets.BUNDLE), the five files unbundled
+    assert re.findall(r'<script src="(/app/static/[^"]*)"', html) == ["/app/static/mapapp/bundle.js"]
+    apart = build_map(ds, MapState(), bundled=False).get_root().render()
+    for name in ("leaflet.js", "leaflet.markercluster.js", "topojson-client.min.js", "timecontrol.js", "mapapp.js"):
+        assert re.search(rf'<script src="/app/static/[^"]*{re.escape(name)}"', apart), name
     for name in ("leaflet.css", "MarkerCluster.css", "MarkerCluster.Default.css", "mapapp.css"):
         assert re.search(rf'href="/app/static/[^"]*{re.escape(name)}"', html), name
 
