@@ -1,7 +1,7 @@
 """Benchmark issue 12's targets: Lighthouse accessibility and axe-core on the visitor page, the kiosk page and the
-standalone HTML, and the first paint of the laptop layout.
+standalone HTML, the first paint of the laptop layout and the slider at city zoom.
 
-Run from the repo root:  python benchmarks/bench_layout.py  [--runs 5]
+Run from the repo root:  python benchmarks/bench_layout.py  [--runs 5] [--changes 50] [--seed 1937]
 
 Prints a table and writes its own section of ``benchmarks/RESULTS.md`` ("Issue 12: layout and accessibility
 (bench_layout.py)"); the other sections stay byte for byte. Not a test.
@@ -17,6 +17,10 @@ Prints a table and writes its own section of ``benchmarks/RESULTS.md`` ("Issue 1
     polled through Playwright's locator, whose waits grow to 500 ms). Run 1 (cold: the server also builds its
     cached map) apart, the target on the median of the others. Beside it the naive way, in the same run
     (``MAPAPP_BUNDLE=0``): the map's five scripts loaded one by one, as streamlit-folium loads them.
+(4) Slider → map at city zoom with every layer on (issue 11's measure, ``bench_moscow.CHANGE_JS``): random windows
+    within 1934-01..1953-12 set on the new control's two handles (the same two range inputs, now on one track),
+    timed in the page to the first frame where the DOM agrees with Python's count of the window's people shot;
+    p95 beside issue 11's 46 ms (the two separate sliders).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import functools
 import http.server
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -44,7 +49,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
-from benchmarks.results import machine, write_sections  # noqa: E402
+from benchmarks.bench_collections import FIRST, LAST, label  # noqa: E402
+from benchmarks.bench_moscow import CHANGE_JS, CITY, LOADED_JS, PEOPLE, VIEW_JS, expected_people  # noqa: E402
+from benchmarks.results import machine, pct, write_sections  # noqa: E402
 from mapapp.export.standalone import standalone_html  # noqa: E402
 from mapapp.model.viewstate import MapState  # noqa: E402
 from mapapp.webmap.mapview import load_dataset  # noqa: E402
@@ -57,6 +64,7 @@ LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 TARGET_SCORE = 95
 TARGET_FIRST_PAINT_S = 2.0
 PREVIOUS_FIRST_PAINT_S = 2.32  # issue 11 (bench_moscow.py), 1400×900, the layout before this one
+PREVIOUS_SLIDER_P95_MS = 46.0  # issue 11 (bench_moscow.py), city zoom, every layer on, the two sliders
 KIOSK_EMBED = "/?embed=true&embed_options=hide_loading_screen"
 
 AXE_RUN = """async (exclude) => {
@@ -137,9 +145,40 @@ def first_paint(browser: Browser, url: str) -> float:
     return float(took)
 
 
+def slider_p95(browser: Browser, url: str, changes: int, seed: int) -> tuple[float, int, int]:
+    """(p95 ms to DOM agreement, timeouts, wrong counts) of ``changes`` random windows at city zoom."""
+    from mapapp.webmap.mapview import load_dataset as load
+
+    people = next(c for c in load().collections if c.id == PEOPLE)
+    rng = random.Random(seed)
+    windows = [sorted(rng.sample(range(FIRST, LAST + 1), 2)) for _ in range(changes)]
+    page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    page.goto(url + "/")
+    handle = page.locator(IFRAME).last.element_handle(timeout=60_000)
+    frame = handle.content_frame()
+    assert frame is not None
+    frame.wait_for_function(LOADED_JS, timeout=60_000)
+    frame.evaluate(VIEW_JS, list(CITY))
+    frame.wait_for_timeout(500)
+    agree: list[float] = []
+    timeouts = wrong = 0
+    for a, b in windows:
+        n, _ = expected_people(people, a, b)
+        r = frame.evaluate(CHANGE_JS, [a, b, f"{label(a)} – {label(b)}", n, PEOPLE])
+        if r["agree"] is None:
+            timeouts += 1
+        else:
+            agree.append(r["agree"])
+        wrong += r["people"] != n
+    page.context.close()
+    return pct(agree, 95), timeouts, wrong
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--changes", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=1937)
     args = parser.parse_args()
     log = Path(tempfile.mkdtemp(prefix="bench-layout-"))
     standalone = log / "standalone.html"
@@ -157,6 +196,7 @@ def main() -> int:
         for k in range(args.runs):  # alternating, so both see the same machine
             for url, out in ((visitor, paints), (five, naive))[:: 1 if k % 2 == 0 else -1]:
                 out.append(first_paint(browser, url + "/"))
+        slider = slider_p95(browser, visitor, args.changes, args.seed)
         pages = {"visitor page": (visitor + "/", 1366, 768, True), "kiosk page": (kiosk + KIOSK_EMBED, 1920, 1080, True),
                  "standalone HTML": (f"{files}/standalone.html", 1366, 768, False)}
         for name, (url, w, h, framed) in pages.items():
@@ -182,7 +222,12 @@ def main() -> int:
               f"| cold (run 1) / warm median of runs 2–{args.runs} | {paints[0]:.2f} s / {warm:.2f} s "
               f"(runs: {', '.join(f'{x:.2f}' for x in paints)}) | {naive[0]:.2f} s / {warm_naive:.2f} s "
               f"(runs: {', '.join(f'{x:.2f}' for x in naive)}) | {PREVIOUS_FIRST_PAINT_S:.2f} s | "
-              f"≤ {TARGET_FIRST_PAINT_S:.1f} s {'met' if warm <= TARGET_FIRST_PAINT_S else 'NOT met'} |", ""]
+              f"≤ {TARGET_FIRST_PAINT_S:.1f} s {'met' if warm <= TARGET_FIRST_PAINT_S else 'NOT met'} |", "",
+              "| slider → map, city zoom, every layer on | this control | issue 11 (two sliders) | target |",
+              "|---|---|---|---|",
+              f"| p95 of {args.changes} windows (timeouts {slider[1]}, wrong counts {slider[2]}) | {slider[0]:.1f} ms | "
+              f"{PREVIOUS_SLIDER_P95_MS:.0f} ms | unchanged or better (≤ 50 ms, issue 11's target): "
+              f"{'met' if slider[0] <= 50 and not slider[1] and not slider[2] else 'NOT met'} |", ""]
     text = "\n".join(lines)
     print(text)
     write_sections(ROOT / "benchmarks" / "RESULTS.md", text, lambda h: h == SECTION)

@@ -171,7 +171,8 @@
       });
       axis.textContent = "";
       var span = Math.floor(b / 12) - Math.floor(a / 12), every = span > 60 ? 20 : span > 24 ? 10 : span > 8 ? 2 : 1;
-      for (var y = Math.ceil(Math.floor(a / 12) / every) * every; y * 12 <= b; y += every) {
+      // the first year whose January is on the track, rounded up to the spacing
+      for (var y = Math.ceil(Math.ceil(a / 12) / every) * every; y * 12 <= b; y += every) {
         var tick = el("span", "mapapp-tick", y);
         tick.style.setProperty("--at", String((y * 12 - a) / n));
         axis.appendChild(tick);
@@ -254,7 +255,7 @@
       if (timer) return;
       if (still()) { say(S.play_reduced); return; }
       // playback runs over the track shown: the purge's years, or every year once widened
-      if (st.end >= hi() || st.end < lo()) {
+      if (st.end >= hi()) { // (sync keeps the window on the track: it never starts before it)
         var w = st.end - st.start;
         st.start = lo();
         st.end = st.mode === "window" ? Math.min(hi(), lo() + w) : lo();

@@ -16,6 +16,7 @@ from playwright.sync_api import Frame, Page, ViewportSize, expect
 from mapapp.i18n import t
 from mapapp.webmap.mapview import Dataset, load_dataset
 
+from .conftest import wait_for_app
 from .layout import PANELS_JS, axe_violations, covered_share, overlaps
 from .test_map import (
     IFRAME,
@@ -41,6 +42,13 @@ def open_at(open_app: Callable[..., Page], page: Page, size: ViewportSize) -> tu
     return open_map(open_app)
 
 
+def snap(page: Page, path: Path) -> None:
+    """A screenshot once the page's run is over (Streamlit dims what a running script may replace)."""
+    wait_for_app(page)
+    time.sleep(0.3)
+    page.screenshot(path=str(path))
+
+
 # --- 1. laptop: the whole map and its time control in the window, panels over at most a third -----------------
 
 def test_laptop_shows_map_and_time_control_without_scrolling(open_app: Callable[..., Page], page: Page,
@@ -57,18 +65,18 @@ def test_laptop_shows_map_and_time_control_without_scrolling(open_app: Callable[
     share = covered_share(layout)
     assert share <= 1 / 3, f"panels cover {share:.0%} of the map"
     assert page.evaluate("() => document.scrollingElement.scrollTop") == 0
-    page.screenshot(path=str(artifacts_dir / "layout-laptop.png"))
+    snap(page, artifacts_dir / "layout-laptop.png")
     # popup open, then a trail drawn
     move_sliders(frame, "1937-01", "1938-12")
     frame.evaluate("() => mapappApi.focus(['butovo'])")
     wait_popup_shown(frame)
-    page.screenshot(path=str(artifacts_dir / "layout-laptop-popup.png"))
+    snap(page, artifacts_dir / "layout-laptop-popup.png")
     frame.evaluate("() => { mapappApi.focus([]); document.querySelector('.leaflet-popup-close-button')?.click(); }")
     frame.locator(".mapapp-trails .mapapp-panel-toggle").click()
     frame.locator("button.mapapp-trail-choice[data-person=mandelstam]").click()
     frame.wait_for_function("() => mapappApi.trail().person === 'mandelstam'")
     time.sleep(0.5)
-    page.screenshot(path=str(artifacts_dir / "layout-laptop-trail.png"))
+    snap(page, artifacts_dir / "layout-laptop-trail.png")
     assert_offline(page)
 
 
@@ -83,7 +91,7 @@ def test_phone_panels_fold_into_a_bottom_sheet(open_app: Callable[..., Page], pa
     assert box is not None and box["y"] + box["height"] <= PHONE["height"] + 1
     layout = frame.evaluate(PANELS_JS)
     assert covered_share(layout) <= 1 / 3, layout
-    page.screenshot(path=str(artifacts_dir / "layout-phone.png"))
+    snap(page, artifacts_dir / "layout-phone.png")
 
     frame.locator(".mapapp-legend .mapapp-panel-toggle").click()
     sheet = frame.locator(".mapapp-legend .mapapp-panel-body")
@@ -94,7 +102,7 @@ def test_phone_panels_fold_into_a_bottom_sheet(open_app: Callable[..., Page], pa
     assert sheet_box["h"] <= layout["map"]["h"] / 3, sheet_box
     assert sheet_box["w"] >= layout["map"]["w"] - 1  # across the map
     assert abs(sheet_box["y"] + sheet_box["h"] - time_box["y"]) <= 12, (sheet_box, time_box)  # just above the years
-    page.screenshot(path=str(artifacts_dir / "layout-phone-sheet.png"))
+    snap(page, artifacts_dir / "layout-phone-sheet.png")
     frame.locator(".mapapp-list .mapapp-panel-toggle").click()  # another panel: the first one folds
     expect(frame.locator(".mapapp-legend .mapapp-panel-toggle")).to_have_attribute("aria-expanded", "false")
     expect(frame.locator(".mapapp-list .mapapp-panel-body")).to_be_visible()
@@ -213,5 +221,5 @@ def test_russian_layout(open_app: Callable[..., Page], page: Page, artifacts_dir
     frame = map_frame(page)
     expect(frame.locator(".mapapp-legend .mapapp-panel-toggle")).to_have_text("Слои")
     assert axe_violations(frame) == []
-    page.screenshot(path=str(artifacts_dir / "layout-russian.png"))
+    snap(page, artifacts_dir / "layout-russian.png")
     assert_offline(page)

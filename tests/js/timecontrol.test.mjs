@@ -48,12 +48,16 @@ function clock() {
 }
 
 /** A control on a fresh page: the window 1934-01..1953-12 over a span 1893-01..2016-12, the purge's track. */
-function make({ reduced = false, typed = true, series, state } = {}) {
+function make({ reduced = false, typed = true, series, state, span, histogram, noMedia = false } = {}) {
   const dom = new JSDOM("<!DOCTYPE html><body></body>", { runScripts: "outside-only" });
   const w = dom.window, c = clock();
   w.setTimeout = c.setTimeout; w.setInterval = c.setInterval; w.clearTimeout = c.clear; w.clearInterval = c.clear;
   const media = { matches: reduced, listeners: [], addEventListener(_, f) { this.listeners.push(f); } };
-  w.matchMedia = () => media;
+  if (!noMedia) w.matchMedia = () => media;
+  // Under Stryker the file is instrumented and reads the mutant to switch on from process.env: hand the page the
+  // one variable it looks for (it runs in jsdom's realm, not Node's).
+  const active = process.env.__STRYKER_ACTIVE_MUTANT__;
+  if (active !== undefined) w.process = { env: { __STRYKER_ACTIVE_MUTANT__: active } };
   w.eval(SOURCE);
   const el = (tag, cls, t) => {
     const n = w.document.createElement(tag);
@@ -66,10 +70,11 @@ function make({ reduced = false, typed = true, series, state } = {}) {
   const out = { w, c, st, media, changes: 0, count: 7 };
   out.ctl = w.mapappTime.create({
     el, S, st, months: SHORT, monthsLong: LONG, fill, monthIndex: m, monthText: text,
-    spanMin: m("1893-01"), spanMax: m("2016-12"), typed,
-    histogram: { purge: { start: "1934-01", end: "1953-12" },
-                 series: series || [{ id: "events", kind: "events", label: "events", colour: "#332288",
-                                      first: "1934-12", values: [1, 0, 2.5] }] },
+    spanMin: m((span || ["1893-01"])[0]), spanMax: m((span || [null, "2016-12"])[1]), typed,
+    histogram: histogram === null ? undefined : histogram || {
+      purge: { start: "1934-01", end: "1953-12" },
+      series: series || [{ id: "events", kind: "events", label: "events", colour: "#332288", first: "1934-12",
+                           values: [1, 0, 2.5] }] },
     onChange: () => { out.changes += 1; out.ctl.sync(out.count); }
   });
   w.document.body.appendChild(out.ctl.node);
@@ -93,7 +98,7 @@ test("parseMonth reads year-month in the ways people type it", () => {
     ["1937", true, m("1937-12")], ["1937-01", true, m("1937-01")], ["1937-12", false, m("1937-12")]];
   for (const [t, last, want] of cases) assert.equal(p(t, last), want, t);
   for (const bad of ["1937-13", "1937-00", "13.1937", "0/1937", "37-08", "19370", "1937-", "-08", "abcd", "", "1937 08",
-                     "1937-08-01", "x1937", "1937x"]) {
+                     "1937-08-01", "x1937", "1937x", "x1937-08", "108.1937", "08.19371", "1937-081"]) {
     assert.equal(p(bad, false), null, bad);
   }
 });
@@ -397,4 +402,164 @@ test("a press on the track moves the nearer handle there", () => {
   press(m("1935-02")); // one handle: it goes there
   assert.equal(t.st.end, m("1935-02"));
   assert.equal(t.st.start, m("1935-02"));
+});
+
+test("the control names its parts for assistive technology", () => {
+  const t = make();
+  const node = t.ctl.node;
+  assert.equal(node.getAttribute("role"), "group");
+  assert.equal(node.getAttribute("aria-label"), "Period");
+  for (const sel of [".mapapp-year", ".mapapp-range", ".mapapp-track-axis"]) {
+    assert.equal(t.q(sel).getAttribute("aria-hidden"), "true", sel); // said by the sliders and the live region
+  }
+  assert.equal(t.q(".mapapp-live").getAttribute("role"), "status");
+  const error = t.q(".mapapp-date-error");
+  assert.equal(error.getAttribute("role"), "alert");
+  assert.equal(error.hidden, true);
+  const svg = t.q(".mapapp-hist");
+  assert.equal(svg.namespaceURI, "http://www.w3.org/2000/svg");
+  assert.equal(svg.getAttribute("role"), "img");
+  assert.equal(svg.getAttribute("aria-label"), "What the data holds");
+  assert.equal(svg.getAttribute("preserveAspectRatio"), "none");
+  assert.deepEqual([t.from.type, t.to.type, t.from.step, t.to.step], ["range", "range", "1", "1"]);
+  assert.equal(t.from.getAttribute("aria-label"), "From");
+  const back = t.q(".mapapp-step-back"), fwd = t.q(".mapapp-step-forward"), play = t.q(".mapapp-play");
+  assert.deepEqual([back.textContent, back.title, back.getAttribute("aria-label")], ["◀", "One month back", "One month back"]);
+  assert.deepEqual([fwd.textContent, fwd.getAttribute("aria-label")], ["▶", "One month forward"]);
+  assert.equal(play.getAttribute("aria-label"), null); // its text is its name
+  assert.equal(play.getAttribute("aria-pressed"), "false");
+  assert.deepEqual([...t.w.document.querySelectorAll("button")].map((b) => b.type), Array(6).fill("button"));
+  const speed = t.q(".mapapp-speed");
+  assert.equal(speed.getAttribute("aria-label"), "Speed");
+  assert.deepEqual([...speed.options].map((o) => [o.value, o.textContent, o.selected]),
+                   [["slow", "Speed: slow", false], ["normal", "Speed: normal", true], ["fast", "Speed: fast", false]]);
+  const field = t.q(".mapapp-date-from input");
+  assert.equal(field.closest("label").className, "mapapp-date-field mapapp-date-from");
+  assert.deepEqual([field.type, field.inputMode, field.autocomplete, field.spellcheck], ["text", "numeric", "off", false]);
+  const hint = t.w.document.getElementById(field.getAttribute("aria-describedby"));
+  assert.equal(hint.textContent, "year-month");
+  assert.equal(hint.className, "mapapp-sr-only");
+  assert.match(hint.id, /^mapapp-date-hint-[a-z0-9]{6}$/);
+  assert.equal(t.q(".mapapp-track-toggle").getAttribute("aria-pressed"), "false");
+  assert.equal(t.q(".mapapp-hist-item .mapapp-hist-swatch").style.background, "rgb(51, 34, 136)");
+});
+
+test("a span inside the purge's years has no track to widen; no histogram is no lane", () => {
+  const inside = make({ span: ["1936-01", "1940-12"], state: { start: m("1937-01"), end: m("1937-12") } });
+  assert.equal(inside.q(".mapapp-track-toggle"), null);
+  assert.deepEqual(plain(inside.ctl.track()).start, "1936-01");
+  assert.equal(inside.ctl.track().full, true);
+  const bare = make({ histogram: null, state: { start: m("1937-01"), end: m("1937-12") } });
+  assert.equal(bare.q(".mapapp-track-toggle"), null);
+  assert.equal(bare.ctl.track().start, "1893-01");
+  assert.equal(bare.w.document.querySelectorAll(".mapapp-hist path").length, 0);
+  for (const [span, full] of [[["1934-01", "1960-12"], false], [["1930-01", "1953-12"], false]]) {
+    assert.equal(make({ span }).ctl.track().full, full, span.join());
+  }
+});
+
+test("the axis marks years at a spacing that fits the track", () => {
+  const ticks = (t) => [...t.w.document.querySelectorAll(".mapapp-tick")].map((n) => n.textContent);
+  const t = make();
+  assert.deepEqual(ticks(t), ["1934", "1936", "1938", "1940", "1942", "1944", "1946", "1948", "1950", "1952"]);
+  const n = m("1953-12") - m("1934-01") + 1;
+  const at = [...t.w.document.querySelectorAll(".mapapp-tick")].map((x) => Number(x.style.getPropertyValue("--at")));
+  assert.deepEqual(at.slice(0, 2), [0, 24 / n]);
+  t.click(".mapapp-track-toggle");
+  assert.deepEqual(ticks(t), ["1900", "1920", "1940", "1960", "1980", "2000"]);
+  assert.equal(t.w.document.querySelectorAll(".mapapp-hist path").length, 1); // redrawn, not drawn twice
+  assert.deepEqual(ticks(make({ span: ["1934-03", "1939-12"] })), ["1935", "1936", "1937", "1938", "1939"]);
+  assert.deepEqual(ticks(make({ span: ["1930-01", "1953-12"], state: { start: m("1930-01") } })),
+                   ["1930", "1932", "1934", "1936", "1938", "1940", "1942", "1944", "1946", "1948", "1950", "1952"]);
+  assert.deepEqual(ticks(make({ span: ["1900-01", "1961-12"], state: { start: m("1900-01") } })),
+                   ["1900", "1920", "1940", "1960"]);
+  assert.deepEqual(ticks(make({ span: ["1910-01", "1970-12"], state: { start: m("1910-01") } })),
+                   ["1910", "1920", "1930", "1940", "1950", "1960", "1970"]);
+  assert.deepEqual(ticks(make({ span: ["1930-01", "1954-12"], state: { start: m("1930-01") } })), // 24 years: by 2
+                   ["1930", "1932", "1934", "1936", "1938", "1940", "1942", "1944", "1946", "1948", "1950", "1952", "1954"]);
+  assert.deepEqual(ticks(make({ span: ["1930-01", "1955-12"], state: { start: m("1930-01") } })), // 25: by 10
+                   ["1930", "1940", "1950"]);
+  assert.deepEqual(ticks(make({ span: ["1930-01", "1938-12"], state: { start: m("1930-01") } })), // 8 years: each
+                   ["1930", "1931", "1932", "1933", "1934", "1935", "1936", "1937", "1938"]);
+  assert.deepEqual(ticks(make({ span: ["1930-01", "1939-12"], state: { start: m("1930-01") } })), // 9: by 2
+                   ["1930", "1932", "1934", "1936", "1938"]);
+});
+
+test("presses on a handle are the handle's own; an equal distance moves the end", () => {
+  const t = make({ state: { start: m("1936-01"), end: m("1940-01") } });
+  const svg = t.q(".mapapp-hist"), n = m("1953-12") - m("1934-01") + 1;
+  svg.getBoundingClientRect = () => ({ left: 0, width: n, top: 0, height: 40 });
+  const before = [t.st.start, t.st.end];
+  for (const input of [t.from, t.to]) {
+    input.dispatchEvent(new t.w.MouseEvent("pointerdown", { bubbles: true, clientX: 5 }));
+  }
+  assert.deepEqual([t.st.start, t.st.end], before);
+  t.q(".mapapp-track").dispatchEvent(new t.w.MouseEvent("pointerdown", { bubbles: true,
+    clientX: m("1938-01") - m("1934-01") + 0.5 }));
+  assert.deepEqual([t.st.start, t.st.end], [m("1936-01"), m("1938-01")]);
+  t.q(".mapapp-track").dispatchEvent(new t.w.MouseEvent("pointerdown", { bubbles: true, clientX: -50 }));
+  assert.equal(t.st.start, m("1934-01")); // off the track's start: its first month
+});
+
+test("a typed year starts a window at its January; the span's last month may be typed", () => {
+  const t = make();
+  t.type("from", "1936");
+  assert.equal(t.st.start, m("1936-01"));
+  t.type("to", "2016-12");
+  assert.equal(t.st.end, m("2016-12"));
+  const field = t.q(".mapapp-date-from input");
+  field.value = "1940-05";
+  t.key(field, "a"); // not Enter: nothing yet
+  assert.equal(t.st.start, m("1936-01"));
+});
+
+test("a field being typed in is not overwritten; the others follow the window", () => {
+  const t = make();
+  const from = t.q(".mapapp-date-from input"), to = t.q(".mapapp-date-to input");
+  from.focus();
+  from.value = "19";
+  t.input(t.to, m("1950-01"));
+  assert.equal(from.value, "19");
+  assert.equal(to.value, "1950-01");
+  to.focus();
+  to.value = "195";
+  t.input(t.from, m("1940-01"));
+  assert.equal(to.value, "195");
+  assert.equal(from.value, "1940-01");
+  t.click(".mapapp-mode-asof");
+  t.click(".mapapp-mode-window");
+  assert.equal(t.q(".mapapp-date-from").style.display, "");
+});
+
+test("play twice is one playback; speed alone does not start it", () => {
+  const t = make({ state: { start: m("1934-01"), end: m("1934-01") } });
+  const speed = t.q(".mapapp-speed");
+  speed.value = "fast";
+  speed.dispatchEvent(new t.w.Event("change"));
+  assert.equal(t.ctl.playing(), false);
+  t.ctl.play();
+  t.ctl.play();
+  t.c.tick(1000 + 1);
+  assert.equal(t.st.end, m("1934-01") + 36); // not twice as fast
+  t.media.listeners.forEach((f) => f()); // the preference told again, still no reduced motion: playback goes on
+  assert.equal(t.ctl.playing(), true);
+  const asof = make({ state: { mode: "asof", end: m("1953-12") } });
+  asof.ctl.play(); // As of at the end: from the track's first month
+  assert.equal(asof.st.end, m("1934-01"));
+});
+
+test("without matchMedia there is no reduced-motion check, and playback works", () => {
+  const t = make({ noMedia: true });
+  t.ctl.play();
+  assert.equal(t.ctl.playing(), true);
+  assert.equal(t.q(".mapapp-play").getAttribute("aria-disabled"), "false");
+});
+
+test("an As of date at the purge's first month keeps the purge's track", () => {
+  const t = make({ state: { mode: "asof", end: m("1934-01") } });
+  assert.equal(t.ctl.track().full, false);
+  const w = make({ state: { start: m("1934-01"), end: m("1934-01") } });
+  assert.equal(w.ctl.track().full, false);
+  w.input(w.to, m("1953-12"));
+  assert.equal(w.ctl.track().full, false);
 });

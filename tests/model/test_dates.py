@@ -123,3 +123,23 @@ def test_parse_iso_shaped_text_round_trips_or_explains(text: str) -> None:
 def test_every_real_day_parses(day: date) -> None:
     d = PartialDate.parse(day.isoformat())
     assert d.earliest() == d.latest() == day
+
+
+@pytest.mark.parametrize(("year", "ok"), [(0, False), (1, True), (9999, True), (10000, False)])
+def test_years_run_from_1_to_9999(year: int, ok: bool) -> None:
+    if ok:
+        assert PartialDate(year).year == year
+    else:
+        with pytest.raises(ValueError):
+            PartialDate(year)
+
+
+@pytest.mark.parametrize(("start", "end", "en"), [
+    ("1937", "1938", "1937–1938"),
+    ("1937-08", "1937-09", "Aug–Sep 1937"),
+    ("1937-08-19", "1937-09-03", "19 Aug – 3 Sep 1937"),
+    ("1937", "1937-09", "1937 – Sep 1937"),
+])
+def test_ranges_in_one_year_at_each_precision(start: str, end: str, en: str) -> None:
+    assert format_range(PartialDate.parse(start), PartialDate.parse(end)) == en
+    assert format_range(PartialDate.parse(start), PartialDate.parse(end), approximate=False) == en

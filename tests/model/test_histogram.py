@@ -3,6 +3,7 @@ collection's yearly figure as a level; and the payload that trims each series to
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -117,3 +118,30 @@ def test_the_payload_trims_each_series_and_names_it(lang: str) -> None:
     measure = {"en": "people shot per month", "ru": "расстрелянных в месяц"}[lang]
     assert moscow["label"] == measure
     assert by_id["events"]["label"] == {"en": "events per month", "ru": "событий в месяц"}[lang]
+
+
+def test_an_event_outside_does_not_stop_the_count() -> None:
+    before, inside = _event("a", date(1920, 1, 1), date(1920, 1, 1)), _event("b", date(1937, 8, 1), date(1937, 8, 1))
+    assert event_series([before, inside], FIRST, LAST).values[at("1937-08")] == 1
+
+
+def test_records_are_counted_in_a_windows_first_and_last_month(collections: dict[str, Collection]) -> None:
+    moscow = collections["moscow-executions"]
+    first, last = m_of("1937-08"), m_of("1938-11")
+    s = record_series(moscow, first, last)
+    assert len(s.values) == last - first + 1
+    in_month = [sum(1 for r in moscow.records() if r.date and r.date.startswith(ym)) for ym in ("1937-08", "1938-11")]
+    assert in_month[0] > 0 and in_month[1] > 0
+    assert (s.values[0], s.values[-1]) == tuple(in_month)
+
+
+def test_a_collection_whose_figures_are_all_zero_or_absent_has_no_lane(collections: dict[str, Collection]) -> None:
+    camps = collections["gulag-camps"]
+    empty = replace(camps, features=())  # its years, but no figure in any of them
+    assert empty.years is not None and not any(t.total for t in empty.totals)
+    assert [s.id for s in histogram([], [empty], FIRST, LAST)] == ["events"]
+
+
+def m_of(ym: str) -> int:
+    y, mo = ym.split("-")
+    return int(y) * 12 + int(mo) - 1

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from mapapp.model.dates import PartialDate
 from mapapp.model.records import Event
-from mapapp.model.trails import people_with_trails, stops_of, trail_of
+from mapapp.model.trails import Trail, people_with_trails, segments_of, stops_of, trail_of
 from mapapp.webmap.mapview import Dataset, load_dataset
 
 
@@ -142,3 +142,39 @@ def test_random_events_never_crash_and_segments_go_forward(evs: list[Event]) -> 
         assert seg.start <= seg.end
         assert seg.from_place != seg.to_place
         assert seg.label()
+
+
+def _ru(eid: str, start: str, place: str, en: str, ru: str, end: str | None = None) -> Event:
+    return replace(_event(eid, start, (place,), end), date_label_en=en, date_label_ru=ru)
+
+
+@pytest.mark.parametrize(("lang", "stop", "segment"), [
+    ("en", "Jan 1930 – Mar 1931", "Mar 1931 → 5 May 1932"),
+    ("ru", "янв. 1930 – март 1931", "март 1931 → 5 мая 1932"),
+])
+def test_stop_and_segment_labels_in_each_language(lang: str, stop: str, segment: str) -> None:
+    events = [_ru("a1", "1930-01", "a", "Jan 1930", "янв. 1930"), _ru("a2", "1931-03", "a", "Mar 1931", "март 1931"),
+              _ru("b1", "1932-05-05", "b", "5 May 1932", "5 мая 1932")]
+    stops = stops_of(events)
+    trail = Trail("p", stops, segments_of(stops))
+    assert stops[0].label(lang) == stop
+    assert trail.segments[0].label(lang) == segment
+    assert trail.segments[0].date_from(lang) == segment.split(" → ")[0]
+
+
+def test_a_stop_of_one_event_has_its_label_even_when_it_spans_months() -> None:
+    one = stops_of([_ru("a", "1930-01", "a", "Jan–Mar 1930", "янв.–март 1930", end="1930-03")])[0]
+    assert one.label() == "Jan–Mar 1930" and one.label("ru") == "янв.–март 1930"
+    twice = stops_of([_ru("a", "1930-01", "a", "Jan 1930", "янв. 1930"), _ru("b", "1930-01", "a", "Jan 1930",
+                                                                           "янв. 1930")])[0]
+    assert twice.label() == "Jan 1930"  # two events, one date: said once
+
+
+def test_two_stops_make_a_trail_and_one_does_not() -> None:
+    two = stops_of([_event("a", "1930", ("a",)), _event("b", "1931", ("b",))])
+    assert bool(Trail("p", two, segments_of(two))) is True
+    assert bool(Trail("p", two[:1], ())) is False
+
+
+def test_a_trail_belongs_to_its_person(real: Dataset) -> None:
+    assert trail_of(real, "mandelstam").person_id == "mandelstam"

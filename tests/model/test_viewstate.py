@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mapapp.model.viewstate import MapState, month_first, month_last
+from mapapp.model.viewstate import MapState, month_first, month_last, parse_month
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
@@ -73,3 +73,24 @@ def test_structured_reports_never_crash(data: dict) -> None:
 def test_as_of_ignores_the_unused_start() -> None:
     state = MapState(start="1934-01", end="1933-12", mode="asof")
     assert state.window(date(1918, 9, 5)) == (date(1918, 9, 5), date(1933, 12, 31))
+
+
+def test_a_window_of_one_month_is_a_window() -> None:
+    state = MapState(start="1937-05", end="1937-05")
+    assert state.window(date(1893, 1, 1)) == (date(1937, 5, 1), date(1937, 5, 31))
+
+
+def test_layers_come_back_in_legend_order_as_a_tuple() -> None:
+    assert MapState(layers=["other", "killing"]).layers == ("killing", "other")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["1937-5", "37-05", "19370-05", "1937-005"])
+def test_a_month_is_four_digits_dash_two(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_month(text)
+
+
+def test_a_report_without_a_view_keeps_the_view() -> None:
+    state = MapState(view="moscow")
+    report = json.dumps({"start": "1937-01", "end": "1937-12", "mode": "window", "layers": ["killing"]})
+    assert state.with_report(report).view == "moscow"
