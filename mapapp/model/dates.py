@@ -18,6 +18,16 @@ Lang = Literal["en", "ru"]
 
 _PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
+def month_of(day: date) -> int:
+    """``day``'s month as the browser counts months (``year * 12 + month - 1``, as ``monthIndex`` in mapapp.js)."""
+    return day.year * 12 + day.month - 1
+
+
+def month_index(iso: str) -> int:
+    """The month of an ISO date string (``1937-08-05``, ``1937-08``), counted as :func:`month_of` counts it."""
+    return int(iso[:4]) * 12 + int(iso[5:7]) - 1
+
+
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 #: Russian month abbreviations standing alone ("авг. 1936") ...
 #: Month names in full, standing alone: what the time control reads aloud ("November 1952", "ноябрь 1952").

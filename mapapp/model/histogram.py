@@ -13,21 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from typing import Literal
 
 from mapapp.model.collections import Collection
+from mapapp.model.dates import month_index, month_of
 from mapapp.model.records import Event
 
 #: The period the map is about: the time control's track shows it first, the rest of the span one press away.
 PURGE_PERIOD = ("1934-01", "1953-12")
 
 Kind = Literal["events", "records", "level"]
-
-
-def month_of(day: date) -> int:
-    """``day``'s month as the browser counts it."""
-    return day.year * 12 + day.month - 1
 
 
 @dataclass(frozen=True)
@@ -58,7 +53,7 @@ def record_series(c: Collection, first: int, last: int) -> Series:
     for r in c.records():
         if r.date is None:
             continue
-        m = int(r.date[:4]) * 12 + int(r.date[5:7]) - 1
+        m = month_index(r.date)
         if first <= m <= last:
             values[m - first] += 1
     return Series(c.id, "records", tuple(values))

@@ -450,11 +450,13 @@
      * (open to start with when ``open``, and never on a narrow map). Returns the node to fill. */
     function addPanel(position, cls, title, open) {
       var node = el("div", "mapapp-panel " + cls), body = el("div", "mapapp-panel-body");
-      if (title) { body.tabIndex = 0; body.setAttribute("role", "region"); body.setAttribute("aria-label", title); } // it may scroll
       stopMap(node);
       if (title) {
         var p = { node: node, body: body, head: el("button", "mapapp-panel-toggle", title) };
         body.id = cls + "-body";
+        body.tabIndex = 0; // it may scroll: reachable by keyboard, and named
+        body.setAttribute("role", "region");
+        body.setAttribute("aria-label", title);
         p.head.type = "button";
         p.head.setAttribute("aria-controls", body.id);
         p.head.addEventListener("click", function () { setOpen(p, !p.open); });
@@ -553,7 +555,7 @@
 
     var time = addPanel("bottomleft", "mapapp-time");
     var timeCtl = window.mapappTime.create({
-      el: el, S: S, st: st, months: months, fill: fill, monthIndex: monthIndex, monthText: monthText,
+      el: el, S: S, st: st, months: months, label: label, fill: fill, monthIndex: monthIndex, monthText: monthText,
       monthsLong: data.months_long, spanMin: spanMin, spanMax: spanMax, histogram: data.histogram, typed: !data.kiosk,
       onChange: function () { refresh(); }
     });

@@ -28,7 +28,7 @@
   }
 
   function create(o) {
-    var el = o.el, S = o.S, st = o.st, months = o.months, fill = o.fill, monthIndex = o.monthIndex;
+    var el = o.el, S = o.S, st = o.st, months = o.months, label = o.label, fill = o.fill, monthIndex = o.monthIndex;
     var monthText = o.monthText, spanMin = o.spanMin, spanMax = o.spanMax;
     var hist = o.histogram || { purge: null, series: [] };
     var purgeMin = hist.purge ? Math.max(spanMin, monthIndex(hist.purge.start)) : spanMin;
@@ -36,7 +36,6 @@
     var full = purgeMin <= spanMin && purgeMax >= spanMax;
     var timer = null, speed = "normal", announceTimer = null, lastCount = 0;
     var reduced = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : null;
-    function label(i) { return months[i % 12] + " " + Math.floor(i / 12); }
     function spoken(i) { return (o.monthsLong || months)[i % 12] + " " + Math.floor(i / 12); } // read aloud: in full
     function lo() { return full ? spanMin : purgeMin; }
     function hi() { return full ? spanMax : purgeMax; }

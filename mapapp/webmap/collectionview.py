@@ -15,7 +15,8 @@ from typing import Any
 
 from mapapp.i18n import Lang
 from mapapp.model.collections import Collection
-from mapapp.webmap.mapfiles import collection_features, month_index, record_shards, records_file
+from mapapp.model.dates import month_index
+from mapapp.webmap.mapfiles import collection_features, record_shards, records_file
 
 #: Interface text of the collection layers (the collection's own texts come from its collection.toml).
 STRINGS: dict[str, dict[Lang, str]] = {
@@ -38,7 +39,6 @@ STRINGS: dict[str, dict[Lang, str]] = {
                                       "которых есть число"},
     "outside": {"en": "{year}: outside the years of this collection ({first}–{last})",
                 "ru": "{year}: вне лет этой коллекции ({first}–{last})"},
-    "totals_label": {"en": "Total {measure} by year", "ru": "Всего {measure} по годам"},
     "shown": {"en": "{n} locations shown ({title})", "ru": "Показано мест: {n} ({title})"},
     # sites with years in their names (the Topography of Terror)
     "site_years": {"en": "Years of operation (in Memorial's name)", "ru": "Годы работы (в названии «Мемориала»)"},

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from mapapp.i18n import LANGS, Lang
 from mapapp.model.collections import Collection, Record
+from mapapp.model.dates import month_index
 from mapapp.model.names import transliterate_name
 from mapapp.webmap.assets import STATIC_DIRNAME, STATIC_URL
 
@@ -42,11 +43,6 @@ def records_file(collection_id: str, shard: int) -> str:
 
 #: Features per shard of records: an address's popup fetches one file of about this many addresses' people.
 SHARD_SIZE = 100
-
-
-def month_index(iso: str) -> int:
-    """A date's month as the browser counts months (``year * 12 + month - 1``, as ``monthIndex`` in mapapp.js)."""
-    return int(iso[:4]) * 12 + int(iso[5:7]) - 1
 
 
 def shard_of(c: Collection) -> dict[str, int]:

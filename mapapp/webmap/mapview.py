@@ -26,8 +26,8 @@ from mapapp import GEODATA_DIR
 from mapapp.i18n import CATEGORY_LABELS, Lang, strings
 from mapapp.ingest.borders import Borders, load_borders
 from mapapp.model.collections import Collection, load_collections, places_shown
-from mapapp.model.dates import MONTHS_EN, MONTHS_LONG_EN, MONTHS_LONG_RU, MONTHS_RU
-from mapapp.model.histogram import PURGE_PERIOD, histogram, month_of
+from mapapp.model.dates import MONTHS_EN, MONTHS_LONG_EN, MONTHS_LONG_RU, MONTHS_RU, month_of
+from mapapp.model.histogram import PURGE_PERIOD, Series, histogram
 from mapapp.model.layers import LAYERS, LAYERS_BY_ID, layer_of
 from mapapp.model.records import Event, Person, Place, load_events, load_people, load_places
 from mapapp.model.timeline import events_in_window
@@ -68,6 +68,12 @@ class Dataset:
         """The layer id of a place."""
         return self.layers[place_id]
 
+    @cached_property
+    def histogram(self) -> tuple[Series, ...]:
+        """The time control's series over the data's span, worked out once (each map and language shares them)."""
+        first, last = (month_of(d) for d in self.span)
+        return histogram(self.events, self.collections, first, last)
+
 
 def load_dataset(geodata: Path = GEODATA_DIR) -> Dataset:
     """Read the build output in ``geodata`` into a :class:`Dataset` (:class:`~mapapp.problems.GeodataError` if broken)."""
@@ -104,11 +110,11 @@ def histogram_json(ds: Dataset, lang: Lang) -> dict[str, Any]:
 
     ``purge`` is the track shown first (:data:`~mapapp.model.histogram.PURGE_PERIOD` within the data's span).
     """
-    first, last = (month_of(d) for d in ds.span)
+    first = month_of(ds.span[0])
     text = strings(lang)
     by_id = {c.id: c for c in ds.collections}
     out = []
-    for s in histogram(ds.events, ds.collections, first, last):
+    for s in ds.histogram:
         nonzero = [k for k, v in enumerate(s.values) if v]
         if not nonzero:
             continue

@@ -70,6 +70,7 @@ function make({ reduced = false, typed = true, series, state, span, histogram, n
   const out = { w, c, st, media, changes: 0, count: 7 };
   out.ctl = w.mapappTime.create({
     el, S, st, months: SHORT, monthsLong: LONG, fill, monthIndex: m, monthText: text,
+    label: (i) => `${SHORT[i % 12]} ${Math.floor(i / 12)}`,
     spanMin: m((span || ["1893-01"])[0]), spanMax: m((span || [null, "2016-12"])[1]), typed,
     histogram: histogram === null ? undefined : histogram || {
       purge: { start: "1934-01", end: "1953-12" },

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from mapapp import GEODATA_DIR
 from mapapp.model.collections import Collection, load_collections
-from mapapp.model.histogram import PURGE_PERIOD, event_series, histogram, level_series, month_of, record_series
+from mapapp.model.dates import month_of
+from mapapp.model.histogram import PURGE_PERIOD, event_series, histogram, level_series, record_series
 from mapapp.webmap.mapview import histogram_json, load_dataset
 
 from .test_timeline import _event
