@@ -269,8 +269,7 @@
       m.label = null; // the name the label shows (set by refresh)
       // Leaflet makes a keyboard marker a button: its name is the place's name of the window
       m.on("add", function () { var n = m.getElement(); if (n) n.setAttribute("aria-label", m.label || p.name); });
-      m.bindTooltip(el("span"), { direction: "right", offset: [10, 0], permanent: p.layer === "renamed",
-                                  className: "mapapp-label" });
+      if (p.layer !== "renamed") bindLabel(m, false); // a renamed place's is permanent: see labelRenamed
       // In the kiosk the tour's caption sits at the top: keep popups clear of it.
       // Bound empty; each opening fills it for the window of that moment (see "popupopen").
       m.bindPopup(el("div", "mapapp-popup"), popupOptions(380, 260));
@@ -286,6 +285,16 @@
       });
       markers[p.id] = m;
     });
+
+    function bindLabel(m, permanent) {
+      m.bindTooltip(el("span", null, m.label || ""), { direction: "right", offset: [10, 0], permanent: permanent,
+                                                     className: "mapapp-label" });
+    }
+    /* The renamed places' permanent labels, bound a frame after the map's first draw: Leaflet measures each label
+     * as it opens, and a dozen measures between writes forced a dozen layouts (~40 ms before the first paint). */
+    function labelRenamed() {
+      data.places.forEach(function (p) { if (p.layer === "renamed") bindLabel(markers[p.id], true); });
+    }
 
     function precisionText(p) {
       var km = p.uncertainty_m >= 1000 ? Math.round(p.uncertainty_m / 1000) + " km" : p.uncertainty_m + " m";
@@ -1464,6 +1473,7 @@
     refresh();
     fitLayout();
     performance.mark("mapapp-drawn");
+    requestAnimationFrame(function () { requestAnimationFrame(labelRenamed); }); // the frame after this one
     if (window.__mapappPending) {
       var pending = window.__mapappPending;
       window.__mapappPending = null;
