@@ -1,0 +1,94 @@
+"""Free-text places of a register: parts, homonyms settled by the region, notes, region fallbacks, reasons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mapapp.ingest.place_strings import CuratedName, Parsed, PlaceResolver, parse, read_regions
+from mapapp.problems import DataError
+from tests.ingest.test_register import CITIES, resolver
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("г. Москва", Parsed("Москва", (), ())),
+    ("Москва", Parsed("Москва", (), ())),
+    ("Ленинградская обл., г. Луга", Parsed("Луга", ("ленинградская",), ())),
+    ("Украинская ССР, Сталинская обл., г. Сталино", Parsed("Сталино", ("украинская", "сталинская"), ())),
+    ("Калининская обл., Ржевский р-н, д. Бахмутово", Parsed("Бахмутово", ("калининская",), ("ржевскии",))),
+    ("Вятская губ., Котельничский уезд, с. Быстрица", Parsed("Быстрица", ("вятская",), ("котельничскии",))),
+    ("Калужская область, город Малоярославец", Parsed("Малоярославец", ("калужская",), ())),
+    ("Магаданская область, рабочий поселок Усть-Омчуг", Parsed("Усть-Омчуг", ("магаданская",), ())),
+    ("Коми АССР", Parsed(None, ("коми",), ())),
+    ("Северный край, пос. Усть-Цильма", Parsed("Усть-Цильма", ("северныи",), ())),
+    ("", Parsed(None, (), ())),
+    (" , ,", Parsed(None, (), ())),
+])
+def test_parse(text: str, expected: Parsed) -> None:
+    assert parse(text) == expected
+
+
+@given(st.text(max_size=60))
+def test_parse_and_resolve_take_any_text(text: str) -> None:
+    parse(text)
+    r = resolver().resolve(text)
+    assert (r.precision is None) == (r.lat is None) and r.how
+
+
+@pytest.mark.parametrize(("text", "geonameid", "precision", "why"), [
+    ("г. Москва", 1, "town", "GeoNames 1 (Moscow, RU)"),
+    # Долинка is a town in Kazakhstan and a village in Ukraine: the region's centre decides
+    ("Карагандинская обл., пос. Долинка", 4, "town", "in Карагандинская обл."),
+    # alone, the most populous in the Soviet Union's countries wins, and says so
+    ("Долинка", 4, "town", "the most populous of 2"),
+    # a village the gazetteer lacks: at its region's centre, marked as such
+    ("Ленинградская обл., д. Нижние Выселки", 3, "region", "placed at the centre of Ленинградская обл."),
+    ("Карагандинская обл.", 6, "region", "names no settlement"),
+    # the later name in a note, when the text's own name finds nothing
+    ("пос. Кхзщ (ныне – г. Луга)", 2, "town", "by its note ('г. Луга')"),
+    ("Ленинград (ныне – Санкт-Петербург)", 3, "town", "GeoNames 3"),
+    ("нет сведений", None, None, "says the place is not known"),
+    ("Б/м", None, None, "says the place is not known"),
+    ("д. Кхзщурово", None, None, "'Кхзщурово' is in neither the curated places nor the gazetteer"),
+    ("Тюменская обл., д. Кхзщ", None, None, "its region (тюменская) is not in regions.csv"),
+])
+def test_resolve(text: str, geonameid: int | None, precision: str | None, why: str) -> None:
+    r = resolver().resolve(text)
+    assert (r.geonameid, r.precision) == (geonameid, precision), r
+    assert why in r.how
+
+
+def test_a_curated_place_comes_before_the_gazetteer_and_keeps_its_id() -> None:
+    base = resolver()
+    kirov = CuratedName("kirov", "Вятка", 58.6, 49.66, "RU")
+    r = PlaceResolver(base.gazetteer, base.regions, [kirov]).resolve("г. Вятка")
+    assert (r.place, r.lat, r.precision) == ("kirov", 58.6, "town") and "curated place kirov" in r.how
+    # ... but not a curated place of the same name far outside the region the text gives
+    far = PlaceResolver(base.gazetteer, base.regions, [CuratedName("x", "Луга", 40.0, 40.0, "RU")])
+    assert far.resolve("Ленинградская обл., г. Луга").geonameid == 2
+
+
+def test_regions_table_problems_are_all_reported(tmp_path: Path) -> None:
+    from mapapp.ingest.gazetteer import Gazetteer
+
+    path = tmp_path / "regions.csv"
+    path.write_text("region,kind,centre,country,note\nЛенинградская,обл.,Ленинград,RU,\n"
+                    "Атлантидская,обл.,Атлантида,RU,\nЛенинградская,обл.,Луга,RU,\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        read_regions(path, Gazetteer(CITIES))
+    text = str(err.value)
+    assert "regions.csv row 3, field 'centre': 'Атлантида' is no town of RU in the gazetteer" in text
+    assert "regions.csv row 4, field 'region': 'Ленинградская' is listed twice" in text
+
+
+def test_the_shipped_regions_table_resolves_against_geonames() -> None:
+    from mapapp import REPO_ROOT
+    from mapapp.ingest.gazetteer import default_gazetteer
+
+    regions = read_regions(REPO_ROOT / "data" / "regions.csv", default_gazetteer())
+    assert regions["сталинская"].centre.name == "Donetsk"  # a historic name found through GeoNames
+    assert regions["молотовская"].centre.name == "Perm"
+    assert regions["западная"].centre.name == "Smolensk"
