@@ -242,8 +242,8 @@ class Attribute(Strict):
     ru: Column
 
 
-class Collection(Strict):
-    """All of ``collection.toml``."""
+class Header(Strict):
+    """What every ``collection.toml`` says: which collection, on which layer, from whom, counting what."""
 
     id: Annotated[str, Field(pattern=ID), fix("lower-case letters, digits, - and _, the folder's name")]
     layer: Annotated[str, Field(pattern=ID), fix("the id of a map layer (see mapapp/model/layers.py)")]
@@ -257,6 +257,11 @@ class Collection(Strict):
     citation: Text
     caveat: Text
     measure: Text
+
+
+class Collection(Header):
+    """All of ``collection.toml`` for a collection of features (camps, sites, addresses)."""
+
     # One [features] table, or several [[features]]: read as a list either way (a single table's problems are
     # reported as features.<key>, see mapapp.ingest.collection_import.read_declaration).
     features: Annotated[list[Features], Field(min_length=1), fix("a [features] section, or several [[features]]")]
@@ -289,3 +294,26 @@ class Collection(Strict):
             raise problem('says kind = "records" without a [records] section', "add [records], or another time "
                           "kind", key="time")
         return self
+
+
+class Register(FileSpec):
+    """A register: one row per record, each placed by free-text place columns (resolved once per distinct text,
+    :mod:`mapapp.ingest.place_strings`) and dated by packed partial dates (:mod:`mapapp.ingest.packed_dates`)."""
+
+    id: Column
+    name: Annotated[list[Column], Field(min_length=1), fix('the name columns in order, e.g. ["surname", "name"]')]
+    place: Annotated[list[Column], Field(min_length=1),
+                     fix('the place columns, the first with a text is used, e.g. ["residence", "birthplace"]')]
+    date: Annotated[list[Column], Field(min_length=1),
+                    fix('the date columns, the first with a date is used, e.g. ["arrest_date", "sentence_date"]')]
+    date_format: Annotated[Literal["packed"], fix('"packed" (Memorial\'s day + 32 × month + 512 × (year − 1800))')] \
+        = "packed"
+    fields: list[RecordField] = []
+    item: Text  # what one record is ("record of persecution")
+
+
+class RegisterCollection(Header):
+    """All of ``collection.toml`` for a register (a [register] section instead of [features])."""
+
+    # "register" as the file writes it; not the attribute's name, which pydantic's BaseModel (an ABC) already has
+    table: Register = Field(alias="register")

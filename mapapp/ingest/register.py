@@ -1,0 +1,308 @@
+"""The import of a register (millions of dated records placed by free text) into columnar files and aggregates.
+
+The cost that grows with the number of records is kept in SQL over columns (DuckDB here; the queries in
+:data:`QUERIES` use only standard SQL and integer bit operators, so the same text runs on Spark/Sedona for inputs
+past one machine, see docs/scale.md). What Python does is bounded by the number of *distinct* place texts (tens of
+thousands): :class:`~mapapp.ingest.place_strings.PlaceResolver` resolves each once, and a cache beside the output
+keeps what was resolved for the next build. Written atomically into ``out``:
+
+- ``<id>.records.parquet``: every record that has a place and a date, sorted by month, with its site;
+- ``<id>.sites.parquet``: the sites (one per resolved point), GeoParquet through geopandas;
+- ``<id>.aggregates.parquet``: counts per (level, key, year, month), level ``site`` and H3 cells (:data:`LEVELS`);
+- ``<id>.places.csv``: every distinct place text, its site and how it was resolved (the cache);
+- ``<id>.report.txt``: rows read, left out by reason, place texts that did not resolve by frequency, bad dates.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import geopandas
+import h3
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from mapapp.ingest import place_strings
+from mapapp.ingest.collection_schema import RegisterCollection
+from mapapp.ingest.packed_dates import FIX as PACKED_FIX
+from mapapp.ingest.packed_dates import SQL_DAY, SQL_MONTH, SQL_YEAR
+from mapapp.ingest.place_strings import PlaceResolver, Resolved
+from mapapp.problems import DataError, Problem
+
+#: The aggregate levels: H3 resolution per level (None: the sites themselves), coarse first.
+LEVELS: dict[str, int | None] = {"h3r2": 2, "h3r4": 4, "site": None}
+CACHE_COLUMNS = ["text", "site", "lat", "lon", "precision", "how", "place", "geonameid"]
+#: How many unresolved place texts the report lists (most frequent first); the rest are counted.
+REPORT_TOP = 200
+
+#: The build's SQL, in order; ``{...}`` are filled from the declaration. ``raw`` is the source table (all text),
+#: ``places`` the resolved distinct texts, ``cells`` each site's H3 cells.
+QUERIES = {
+    "decoded": """
+        CREATE TABLE decoded AS
+        SELECT row_number() OVER () + 1 AS row_no, {id} AS id, {name} AS name, {place} AS place_text,
+               {date_text} AS date_text, TRY_CAST({date_text} AS BIGINT) AS packed, {fields}
+        FROM raw""",
+    "dated": """
+        CREATE TABLE dated AS
+        SELECT *, coalesce(packed > 0 AND packed < 131072, false) AND month <= 12 AND NOT (day > 0 AND month = 0)
+                  AND day <= CASE WHEN month IN (4, 6, 9, 11) THEN 30
+                                  WHEN month = 2 AND ((year % 4 = 0 AND year % 100 <> 0) OR year % 400 = 0) THEN 29
+                                  WHEN month = 2 THEN 28 ELSE 31 END AS valid
+        FROM (SELECT *, {year} AS year, {month} AS month, {day} AS day FROM decoded
+              WHERE date_text IS NOT NULL) d""",
+    "bad_dates": """
+        SELECT date_text, count(*) AS n, min(row_no) AS first_row FROM dated WHERE NOT coalesce(valid, false)
+        GROUP BY date_text ORDER BY n DESC, date_text""",
+    "texts": """
+        SELECT place_text, count(*) AS n FROM decoded WHERE place_text IS NOT NULL
+        GROUP BY place_text ORDER BY n DESC, place_text""",
+    "records": """
+        CREATE TABLE records AS
+        SELECT d.row_no, d.id, d.name, d.place_text, p.site, d.year, d.month, d.day, {field_names}
+        FROM dated d JOIN places p ON p.text = d.place_text
+        WHERE p.site IS NOT NULL AND coalesce(d.valid, false)
+        ORDER BY d.year, d.month, d.day, d.row_no""",
+    "aggregates": """
+        CREATE TABLE aggregates AS
+        SELECT c.level, c.key, r.year, r.month, count(*) AS n
+        FROM records r JOIN cells c ON c.site = r.site
+        GROUP BY c.level, c.key, r.year, r.month
+        ORDER BY c.level, c.key, r.year, r.month""",
+}
+
+
+@dataclass(frozen=True)
+class RegisterReport:
+    """What an import did, counted; ``text`` is the report file's content."""
+
+    rows: int
+    records: int
+    sites: int
+    texts: int
+    unresolved_texts: int
+    unresolved_rows: int
+    undated_rows: int
+    bad_date_rows: int
+    by_precision: Mapping[str, int]
+    text: str
+
+
+def _sql_list(columns: Sequence[str], empty: str) -> str:
+    """The first non-empty of ``columns`` (text), or NULL."""
+    parts = [f"NULLIF(trim({_quote(c)}), '{empty}')" for c in columns]
+    return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
+
+
+def _quote(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
+
+
+def header(path: Path, encoding: str, delimiter: str) -> list[str]:
+    """The source file's column names."""
+    with path.open(encoding=encoding, newline="") as f:
+        return next(csv.reader(f, delimiter=delimiter), [])
+
+
+def read_table(path: Path, encoding: str, delimiter: str, columns: Sequence[str]) -> pa.Table:
+    """``columns`` of the source file as text (pyarrow's CSV reader, transcoding from ``encoding``)."""
+    return pacsv.read_csv(path, read_options=pacsv.ReadOptions(encoding=encoding),
+                          parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                          convert_options=pacsv.ConvertOptions(strings_can_be_null=False, include_columns=columns,
+                                                               column_types={c: pa.string() for c in columns}))
+
+
+def _fingerprint(resolver: PlaceResolver) -> str:
+    """What the cache was resolved with: the resolver's code, the gazetteer's label and size, the regions, the
+    curated names (any change of one resolves every text again)."""
+    h = hashlib.sha256(Path(place_strings.__file__).read_bytes())
+    h.update(f"|{resolver.gazetteer.label}|{len(resolver.gazetteer)}".encode())
+    for key in sorted(resolver.regions):
+        r = resolver.regions[key]
+        h.update(f"|{key}:{r.kind}:{r.country}:{r.centre.geonameid}".encode())
+    for key in sorted(resolver.curated):
+        h.update(f"|{key}:" .encode() + ",".join(f"{c.place}@{c.lat},{c.lon}" for c in resolver.curated[key]).encode())
+    return h.hexdigest()[:16]
+
+
+def read_cache(path: Path, fingerprint: str) -> dict[str, Resolved]:
+    """The place texts resolved by an earlier build with the same gazetteer, regions and curated places."""
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as f:
+        first = f.readline().strip()
+        if first != f"# resolved with {fingerprint}":
+            return {}
+        out: dict[str, Resolved] = {}
+        for row in csv.DictReader(f):
+            lat = float(row["lat"]) if row["lat"] else None
+            lon = float(row["lon"]) if row["lon"] else None
+            prec = row["precision"] or None
+            out[row["text"]] = Resolved(row["text"], lat, lon, prec if prec in ("town", "region") else None,  # type: ignore[arg-type]
+                                        row["how"], row["place"] or None,
+                                        int(row["geonameid"]) if row["geonameid"] else None)
+        return out
+
+
+def _sites(resolved: Mapping[str, Resolved]) -> dict[tuple[float, float, str], int]:
+    """One site per distinct resolved point and precision (many texts name the same town), numbered by
+    their order (stable: sorted)."""
+    points = sorted({(r.lat, r.lon, r.precision) for r in resolved.values()
+                     if r.lat is not None and r.lon is not None and r.precision is not None})
+    return {(lat, lon, prec): i for i, (lat, lon, prec) in enumerate(points)}
+
+
+def _write_atomically(out: Path, files: Mapping[str, Callable[[Path], None]]) -> None:
+    """Write each file to a temporary name in ``out``, then rename them all: no half-written build."""
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".register-", dir=out))
+    try:
+        for name, write in files.items():
+            write(tmp / name)
+        for name in files:
+            os.replace(tmp / name, out / name)
+    finally:
+        for p in tmp.iterdir():
+            p.unlink()
+        tmp.rmdir()
+
+
+def import_register(decl: RegisterCollection, folder: Path, out: Path, resolver: PlaceResolver,
+                    progress: Callable[[str], None] = lambda _: None) -> RegisterReport:
+    """Import ``decl``'s register file from ``folder`` into ``out`` (see the module's docstring)."""
+    spec = decl.table
+    source = folder / spec.file
+    problems: list[Problem] = []
+    if not source.is_file():
+        raise DataError([Problem(f"{folder.name}/collection.toml", None, "register.file", spec.file,
+                                 f"is not a file in {folder}", "name the register's file beside collection.toml")])
+    encoding = spec.encoding or "utf-8"
+    columns = header(source, encoding, spec.delimiter)
+    wanted = list(dict.fromkeys([spec.id, *spec.name, *spec.place, *spec.date, *(f.column for f in spec.fields)]))
+    for column in wanted:
+        if column not in columns:
+            problems.append(Problem(spec.file, 1, column, None, "is not a column of the file",
+                                    f"name one of {', '.join(columns)} in collection.toml"))
+    if problems:
+        raise DataError(problems)
+    progress("reading")
+    raw = read_table(source, encoding, spec.delimiter, wanted)
+    con = duckdb.connect()
+    con.register("raw", raw)
+    fields = ", ".join(f"NULLIF(trim({_quote(f.column)}), '') AS {_quote('f_' + f.id)}" for f in spec.fields) \
+        or "NULL AS no_fields"
+    date_text = "coalesce(" + ", ".join(f"NULLIF(NULLIF(trim({_quote(c)}), ''), '0')" for c in spec.date) + ")"
+    name = "concat_ws(' ', " + ", ".join(f"NULLIF(trim({_quote(c)}), '')" for c in spec.name) + ")"
+    con.execute(QUERIES["decoded"].format(id=_quote(spec.id), name=name, place=_sql_list(spec.place, ""),
+                                          date_text=date_text, fields=fields))
+    con.unregister("raw")
+    n_rows = raw.num_rows
+    del raw
+    con.execute(QUERIES["dated"].format(year=SQL_YEAR.format(v="packed"), month=SQL_MONTH.format(v="packed"),
+                                        day=SQL_DAY.format(v="packed")))
+    bad = con.execute(QUERIES["bad_dates"]).fetchall()
+    progress("resolving places")
+    texts = con.execute(QUERIES["texts"]).fetchall()
+    fingerprint = _fingerprint(resolver)
+    cache = read_cache(out / f"{decl.id}.places.csv", fingerprint)
+    resolved = {t: cache.get(t) or resolver.resolve(t) for t, _ in texts}
+    sites = _sites(resolved)
+    place_rows = [(t, sites.get((r.lat, r.lon, r.precision)) if r.precision else None)  # type: ignore[arg-type]
+                  for t, r in resolved.items()]
+    con.register("places_in", pa.table({"text": pa.array([t for t, _ in place_rows], pa.string()),
+                                        "site": pa.array([s for _, s in place_rows], pa.int32())}))
+    con.execute("CREATE TABLE places AS SELECT * FROM places_in")
+    field_names = ", ".join(_quote("f_" + f.id) for f in spec.fields) or "NULL AS no_fields"
+    con.execute(QUERIES["records"].format(field_names=field_names))
+    cell_rows = [(level, site, h3.latlng_to_cell(lat, lon, res) if res is not None else str(site))
+                 for (lat, lon, _), site in sites.items() for level, res in LEVELS.items()]
+    con.register("cells_in", pa.table({"level": pa.array([c[0] for c in cell_rows], pa.string()),
+                                       "site": pa.array([c[1] for c in cell_rows], pa.int32()),
+                                       "key": pa.array([c[2] for c in cell_rows], pa.string())}))
+    con.execute("CREATE TABLE cells AS SELECT * FROM cells_in")
+    progress("aggregating")
+    con.execute(QUERIES["aggregates"])
+    n_records = con.execute("SELECT count(*) FROM records").fetchone()[0]  # type: ignore[index]
+    n_undated = con.execute("SELECT count(*) FROM decoded WHERE date_text IS NULL").fetchone()[0]  # type: ignore[index]
+    n_bad = sum(int(n) for _, n, _ in bad)
+    by_text = dict(texts)
+    unresolved = sorted(((by_text[t], t, r.how) for t, r in resolved.items() if r.precision is None),
+                        key=lambda x: (-x[0], x[1]))
+    no_place = con.execute("SELECT count(*) FROM decoded WHERE place_text IS NULL").fetchone()[0]  # type: ignore[index]
+    by_precision: dict[str, int] = {}
+    for t, r in resolved.items():
+        key = r.precision or "unresolved"
+        by_precision[key] = by_precision.get(key, 0) + by_text[t]
+    report = _report(decl, n_rows, n_records, len(sites), len(texts), unresolved, int(no_place), int(n_undated),
+                     bad, by_precision)
+
+    def parquet(sql: str) -> Callable[[Path], None]:
+        def write(p: Path) -> None:
+            con.execute(f"COPY ({sql}) TO '{p}' (FORMAT parquet, COMPRESSION zstd)")
+        return write
+
+    def report_file(p: Path) -> None:
+        p.write_text(report, encoding="utf-8")
+
+    def sites_file(p: Path) -> None:
+        rows = sorted(sites.items(), key=lambda kv: kv[1])
+        frame = geopandas.GeoDataFrame(
+            {"site": [s for _, s in rows], "precision": [k[2] for k, _ in rows],
+             **{level: [h3.latlng_to_cell(k[0], k[1], res) for k, _ in rows] for level, res in LEVELS.items()
+                if res is not None}},
+            geometry=geopandas.points_from_xy([k[1] for k, _ in rows], [k[0] for k, _ in rows]), crs="EPSG:4326")
+        frame.to_parquet(p, index=False)
+
+    def cache_file(p: Path) -> None:
+        buf = io.StringIO()
+        buf.write(f"# resolved with {fingerprint}\n")
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(CACHE_COLUMNS)
+        for t, r in sorted(resolved.items(), key=lambda kv: (-by_text[kv[0]], kv[0])):
+            site = sites.get((r.lat, r.lon, r.precision)) if r.precision else None  # type: ignore[arg-type]
+            w.writerow([t, "" if site is None else site, "" if r.lat is None else r.lat,
+                        "" if r.lon is None else r.lon, r.precision or "", r.how, r.place or "",
+                        r.geonameid or ""])
+        p.write_text(buf.getvalue(), encoding="utf-8")
+
+    progress("writing")
+    _write_atomically(out, {
+        f"{decl.id}.records.parquet": parquet("SELECT * FROM records"),
+        f"{decl.id}.aggregates.parquet": parquet("SELECT * FROM aggregates"),
+        f"{decl.id}.sites.parquet": sites_file,
+        f"{decl.id}.places.csv": cache_file,
+        f"{decl.id}.report.txt": report_file,
+    })
+    con.close()
+    return RegisterReport(n_rows, int(n_records), len(sites), len(texts), len(unresolved),
+                          sum(n for n, _, _ in unresolved), int(n_undated), n_bad, by_precision, report)
+
+
+def _report(decl: RegisterCollection, rows: int, records: int, sites: int, texts: int,
+            unresolved: Sequence[tuple[int, str, str]], no_place: int, undated: int,
+            bad: Sequence[tuple[str, int, int]], by_precision: Mapping[str, int]) -> str:
+    lines = [f"# {decl.title.en}: build report", "",
+             f"{rows} rows read; {records} records on the map ({100 * records / rows if rows else 0:.1f} %), "
+             f"at {sites} sites from {texts} distinct place texts.", "",
+             "Place texts, by rows: " + ", ".join(f"{k} {v}" for k, v in sorted(by_precision.items())) + ".",
+             f"Rows without a place text: {no_place}. Rows without a date: {undated}.",
+             f"Rows with a packed date that is no date: {sum(n for _, n, _ in bad)}.", ""]
+    if bad:
+        lines += ["## Packed dates that are no date (value, rows, first row)", f"Fix: {PACKED_FIX}.", ""]
+        lines += [f"- {v!r}: {n} rows, first row {r}" for v, n, r in bad[:REPORT_TOP]]
+        lines.append("")
+    lines += [f"## Place texts that did not resolve ({len(unresolved)} texts, "
+              f"{sum(n for n, _, _ in unresolved)} rows), most frequent first", ""]
+    lines += [f"- {n} × {t!r}: {how}" for n, t, how in unresolved[:REPORT_TOP]]
+    if len(unresolved) > REPORT_TOP:
+        lines.append(f"- … and {len(unresolved) - REPORT_TOP} texts more, "
+                     f"{sum(n for n, _, _ in unresolved[REPORT_TOP:])} rows")
+    return "\n".join(lines) + "\n"
