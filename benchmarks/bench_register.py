@@ -95,7 +95,20 @@ def child_serve(out: Path, windows: int) -> dict[str, Any]:
                                                  int(got.may[i])] for i in shown for k in (got.keys[i],)],
                                                separators=(",", ":"))))
         out_ms[level] = (statistics.median(times), pct(times, 95))
+    from benchmarks.gen_victims import NAMES, SURNAMES
+    from mapapp.model.names import latin_spellings
+    from mapapp.model.register_search import find
+
+    queries = [rng.choice([s, *latin_spellings(s)]) + (f" {rng.choice(NAMES)[:3]}" if rng.random() < 0.5 else "")
+               for s in (rng.choice(SURNAMES) for _ in range(50))]
+    search_ms, found = [], 0
+    for q in queries:
+        t = time.perf_counter()
+        found += bool(find(out / "victims.names.parquet", q))
+        search_ms.append((time.perf_counter() - t) * 1000)
+    out_ms["search"] = (statistics.median(search_ms), pct(search_ms, 95))
     return {"start_s": start, "rss_mb": _rss_mb(), "windows": out_ms, "payload_p95": pct(payloads, 95),
+            "search_found": found, "search_queries": len(queries),
             "keys": {level: len(agg.keys) for level, agg in levels.items()}, "sites": sites.num_rows}
 
 
@@ -173,9 +186,9 @@ def _growth(rows: list[dict[str, Any]], key: str, i: int) -> str:
 def table(rows: list[dict[str, Any]], windows: int) -> list[str]:
     """The markdown table: one row per size, growth from the previous size in brackets."""
     lines = ["| N | records placed | distinct texts → sites | build (of which gazetteer) | build peak RSS | "
-             "app start | server RSS | window p50 / p95: h3r2, h3r4, site | payload p95, country view | "
-             "naive MarkerCluster | naive GeoJson |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "app start | server RSS | window p50 / p95: h3r2, h3r4, site | name search p50 / p95 (found) | "
+             "payload p95, country view | naive MarkerCluster | naive GeoJson |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for i, r in enumerate(rows):
         w = r["serve_windows"]
         naive_c = (f"{r['naive_cluster_s']:.1f} s, {r['naive_cluster_bytes'] / 2**20:.1f} MB"
@@ -189,6 +202,7 @@ def table(rows: list[dict[str, Any]], windows: int) -> list[str]:
             f"{r['serve_start_s'] * 1000:.0f} ms{_growth(rows, 'serve_start_s', i)} | "
             f"{r['serve_rss_mb']:,.0f} MB | "
             + ", ".join(f"{w[level][0]:.2f} / {w[level][1]:.2f} ms" for level in ("h3r2", "h3r4", "site"))
+            + f" | {w['search'][0]:.1f} / {w['search'][1]:.1f} ms ({r['serve_search_found']}/{r['serve_search_queries']})"
             + f" | {r['serve_payload_p95'] / 1024:.1f} KB{_growth(rows, 'serve_payload_p95', i)} | {naive_c} | "
               f"{naive_g} |")
     return lines

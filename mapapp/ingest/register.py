@@ -35,6 +35,7 @@ from mapapp.ingest.collection_schema import RegisterCollection
 from mapapp.ingest.packed_dates import FIX as PACKED_FIX
 from mapapp.ingest.packed_dates import SQL_DAY, SQL_MONTH, SQL_YEAR
 from mapapp.ingest.place_strings import PlaceResolver, Resolved
+from mapapp.model.names import skeleton
 from mapapp.problems import DataError, Problem
 
 #: The aggregate levels: H3 resolution per level (None: the sites themselves), coarse first.
@@ -48,7 +49,7 @@ REPORT_TOP = 200
 QUERIES = {
     "decoded": """
         CREATE TABLE decoded AS
-        SELECT row_number() OVER () + 1 AS row_no, {id} AS id, {name} AS name, {place} AS place_text,
+        SELECT __row AS row_no, {id} AS id, {name} AS name, {parts}, {place} AS place_text,
                {date_text} AS date_text, TRY_CAST({date_text} AS BIGINT) AS packed, {fields}
         FROM raw""",
     "dated": """
@@ -67,10 +68,17 @@ QUERIES = {
         GROUP BY place_text ORDER BY n DESC, place_text""",
     "records": """
         CREATE TABLE records AS
-        SELECT d.row_no, d.id, d.name, d.place_text, p.site, d.year, d.month, d.day, {field_names}
+        SELECT d.row_no, d.id, d.name, {parts}, d.place_text, p.site, d.year, d.month, d.day, {field_names}
         FROM dated d JOIN places p ON p.text = d.place_text
         WHERE p.site IS NOT NULL AND coalesce(d.valid, false)
         ORDER BY d.year, d.month, d.day, d.row_no""",
+    # one row per way of writing a record's name (surname first, given name first with and without the
+    # patronymic), keyed by the skeleton every romanisation shares; sorted, so a prefix is a range
+    "names": """
+        CREATE TABLE names AS
+        SELECT DISTINCT key, row_no, name, site, year, month, day FROM (
+            {keys}
+        ) WHERE key <> '' ORDER BY key, row_no""",
     "aggregates": """
         CREATE TABLE aggregates AS
         SELECT c.level, c.key, r.year, r.month, count(*) AS n
@@ -195,13 +203,15 @@ def import_register(decl: RegisterCollection, folder: Path, out: Path, resolver:
         raise DataError(problems)
     progress("reading")
     raw = read_table(source, encoding, spec.delimiter, wanted)
+    raw = raw.append_column("__row", pa.array(range(2, raw.num_rows + 2), pa.int64()))  # the header is row 1
     con = duckdb.connect()
     con.register("raw", raw)
     fields = ", ".join(f"NULLIF(trim({_quote(f.column)}), '') AS {_quote('f_' + f.id)}" for f in spec.fields) \
         or "NULL AS no_fields"
     date_text = "coalesce(" + ", ".join(f"NULLIF(NULLIF(trim({_quote(c)}), ''), '0')" for c in spec.date) + ")"
     name = "concat_ws(' ', " + ", ".join(f"NULLIF(trim({_quote(c)}), '')" for c in spec.name) + ")"
-    con.execute(QUERIES["decoded"].format(id=_quote(spec.id), name=name, place=_sql_list(spec.place, ""),
+    parts = ", ".join(f"NULLIF(trim({_quote(c)}), '') AS n{i}" for i, c in enumerate(spec.name))
+    con.execute(QUERIES["decoded"].format(id=_quote(spec.id), name=name, parts=parts, place=_sql_list(spec.place, ""),
                                           date_text=date_text, fields=fields))
     con.unregister("raw")
     n_rows = raw.num_rows
@@ -221,7 +231,10 @@ def import_register(decl: RegisterCollection, folder: Path, out: Path, resolver:
                                         "site": pa.array([s for _, s in place_rows], pa.int32())}))
     con.execute("CREATE TABLE places AS SELECT * FROM places_in")
     field_names = ", ".join(_quote("f_" + f.id) for f in spec.fields) or "NULL AS no_fields"
-    con.execute(QUERIES["records"].format(field_names=field_names))
+    con.execute(QUERIES["records"].format(field_names=field_names,
+                                          parts=", ".join(f"d.n{i}" for i in range(len(spec.name)))))
+    progress("indexing names")
+    _name_index(con, len(spec.name))
     cell_rows = [(level, site, h3.latlng_to_cell(lat, lon, res) if res is not None else str(site))
                  for (lat, lon, _), site in sites.items() for level, res in LEVELS.items()]
     con.register("cells_in", pa.table({"level": pa.array([c[0] for c in cell_rows], pa.string()),
@@ -277,6 +290,7 @@ def import_register(decl: RegisterCollection, folder: Path, out: Path, resolver:
     _write_atomically(out, {
         f"{decl.id}.records.parquet": parquet("SELECT * FROM records"),
         f"{decl.id}.aggregates.parquet": parquet("SELECT * FROM aggregates"),
+        f"{decl.id}.names.parquet": parquet("SELECT * FROM names"),
         f"{decl.id}.sites.parquet": sites_file,
         f"{decl.id}.places.csv": cache_file,
         f"{decl.id}.report.txt": report_file,
@@ -284,6 +298,28 @@ def import_register(decl: RegisterCollection, folder: Path, out: Path, resolver:
     con.close()
     return RegisterReport(n_rows, int(n_records), len(sites), len(texts), len(unresolved),
                           sum(n for n, _, _ in unresolved), int(n_undated), n_bad, by_precision, report)
+
+
+def name_keys(parts: int) -> list[list[int]]:
+    """The orders of a name's parts that are indexed: as written (surname first), the given name first with the
+    rest, and the given name before the surname alone (a name of one part has one order)."""
+    if parts < 2:
+        return [[0]]
+    orders = [list(range(parts)), [*range(1, parts), 0], [1, 0]]
+    return [o for i, o in enumerate(orders) if o not in orders[:i]]
+
+
+def _name_index(con: duckdb.DuckDBPyConnection, parts: int) -> None:
+    """The ``names`` table: each name part's skeleton computed once per distinct value (Python), the keys
+    composed in SQL."""
+    for i in range(parts):
+        values = [v for (v,) in con.execute(f"SELECT DISTINCT n{i} FROM records WHERE n{i} IS NOT NULL").fetchall()]
+        con.register(f"sk{i}_in", pa.table({"v": pa.array(values, pa.string()),
+                                            "sk": pa.array([skeleton(v) for v in values], pa.string())}))
+    joins = " ".join(f"LEFT JOIN sk{i}_in s{i} ON s{i}.v = r.n{i}" for i in range(parts))
+    selects = [f"SELECT concat_ws(' ', {', '.join(f's{i}.sk' for i in order)}) AS key, r.row_no, r.name, r.site, "
+               f"r.year, r.month, r.day FROM records r {joins}" for order in name_keys(parts)]
+    con.execute(QUERIES["names"].format(keys="\n            UNION ALL ".join(selects)))
 
 
 def _report(decl: RegisterCollection, rows: int, records: int, sites: int, texts: int,

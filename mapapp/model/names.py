@@ -28,3 +28,31 @@ def latin_spellings(text: str) -> list[str]:
         if spelled not in out:
             out.append(spelled)
     return out
+
+
+_SKELETON_RULES = (("shch", "s"), ("sch", "s"), ("sc", "s"), ("zh", "z"), ("kh", "h"), ("ch", "c"), ("sh", "s"),
+                   ("ts", "c"), ("x", "h"), ("y", "i"), ("j", "i"))
+_SKELETON_VOWELS = (("iu", "u"), ("ia", "a"), ("io", "e"), ("ie", "e"))
+_SKELETON_DROP = dict.fromkeys(map(ord, "'’‘ʹʺʼ`\"«»"), None)
+
+
+def skeleton(text: str) -> str:
+    """A name reduced to what every romanisation of it shares, Cyrillic or Latin alike: "Фрицевич", "Fritsevich",
+    "Fricevič" and "Fricevich" are all ``fricevic``; "Хрущёв", "Khrushchyov", "Xruščёv", "Hruscev" all ``hrusev``.
+
+    A register's name index is keyed by it (one key per spelling would multiply millions of rows by six); it is
+    lossy on purpose, and a search shows the names as the source gives them.
+    """
+    import unicodedata
+
+    if any("\u0400" <= ch <= "\u04ff" for ch in text):
+        text = iuliia.WIKIPEDIA.translate(text)
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))
+    text = text.translate(_SKELETON_DROP).replace("-", " ")
+    for a, b in _SKELETON_RULES:
+        text = text.replace(a, b)
+    while "ii" in text:
+        text = text.replace("ii", "i")
+    for a, b in _SKELETON_VOWELS:
+        text = text.replace(a, b)
+    return " ".join(text.split())

@@ -214,3 +214,24 @@ def test_a_missing_column_is_reported_with_the_columns_there_are(tmp_path: Path)
     assert "persons.csv row 1, field 'residense' is not a column of the file" in str(err.value)
     assert "residence" in str(err.value)
     assert not (tmp_path / "out").exists()  # nothing half-written
+
+
+def test_a_name_is_found_in_any_spelling_and_order(tmp_path: Path) -> None:
+    from mapapp.model.register_search import find
+
+    rows: list[list[object]] = [[1, "Фрицевич", "Юрий", "г. Москва", "", pack(1937, 8, 5), "", ""],
+                                [2, "Хрущёв", "Пётр", "г. Москва", "", pack(1938, 2, 1), "", ""],
+                                [3, "Фрицевич", "Анна", "г. Москва", "", pack(1938, 3, 1), "", ""],
+                                [4, "Фрицевич", "Юрий", "нет сведений", "", pack(1938, 3, 1), "", ""]]
+    decl = write_register(tmp_path / "victims", rows)
+    import_register(decl, tmp_path / "victims", tmp_path / "out", resolver())
+    names = tmp_path / "out" / "victims.names.parquet"
+    for query in ("Фрицевич", "Fritsevich", "Fricevič", "fricevich", "ФРИЦЕВИЧ", "Fritse"):
+        assert [h.row_no for h in find(names, query)] == [4, 2], query  # Анна before Юрий; row 5 has no place
+    for query in ("Юрий Фрицевич", "Yury Fritsevich", "Jurij Fricevič", "Фрицевич Юрий", "Fritsevich Yu"):
+        assert [h.row_no for h in find(names, query)] == [2], query
+    hit = find(names, "Khrushchyov")[0]
+    assert (hit.name, hit.year, hit.month, hit.day) == ("Хрущёв Пётр", 1938, 2, 1)
+    assert [h.row_no for h in find(names, "Hruscev")] == [3]
+    assert find(names, "Ф") == [] and find(names, "Zz") == []
+    assert len(find(names, "Фрицевич", limit=1)) == 1
