@@ -1,9 +1,10 @@
 """Memorial's packed partial dates: one integer per date, where the day and the month may be unknown.
 
 The export's layout: ``day = v & 31``, ``month = (v >> 5) & 15``, ``year = ((v >> 9) & 255) + 1800``; a day or a
-month of 0 is unknown, and 0 (or an empty cell) is no date (so the year 1800 alone cannot be written). A register of millions of rows is decoded in SQL
-(:data:`SQL_YEAR`, :data:`SQL_MONTH`, :data:`SQL_DAY`, the same arithmetic, so the build's engine can be DuckDB
-or Spark); :func:`unpack` is the one-value form, used for reports and the tests that hold the two together.
+month of 0 is unknown, and 0 (or an empty cell) is no date (so the year 1800 alone cannot be written). A register
+of millions of rows is decoded in SQL (:data:`SQL_YEAR`, :data:`SQL_MONTH`, :data:`SQL_DAY`: the same arithmetic
+in SQL any engine runs, DuckDB here, Spark for inputs past one machine); :func:`unpack` is the one-value form,
+used for reports and the tests that hold the two together.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ LAST_YEAR = FIRST_YEAR + 255
 FIX = ("a packed date is day + 32 × month + 512 × (year − 1800), with 0 for an unknown day or month, and 0 or "
        "an empty cell for no date")
 
-#: The same decoding over a column ``v`` of an SQL table (standard SQL bit operators, DuckDB and Spark alike).
-SQL_DAY = "({v} & 31)"
-SQL_MONTH = "(({v} >> 5) & 15)"
-SQL_YEAR = "((({v} >> 9) & 255) + 1800)"
+#: The same decoding over a column ``v`` of an SQL table, in arithmetic every SQL engine has (``%`` and
+#: ``floor``; DuckDB writes shifts as ``>>``, Spark SQL as ``shiftright()``): exact, as v < 2¹⁷.
+SQL_DAY = "({v} % 32)"
+SQL_MONTH = "(CAST(floor({v} / 32) AS INTEGER) % 16)"
+SQL_YEAR = "(CAST(floor({v} / 512) AS INTEGER) % 256 + 1800)"
 
 
 class PackedDateError(ValueError):
