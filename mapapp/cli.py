@@ -288,6 +288,10 @@ def run_build(data: Path, out: Path, check: bool) -> int:
         print(f"Collection {imported.declaration.id}: {imported.n_features} features"
               + (f", {imported.n_left_out} rows left out" if imported.n_left_out else "")
               + f" (see {out / 'collections' / (imported.declaration.id + '.report.txt')}).")
+    for register_id, report in result.registers:
+        print(f"Register {register_id}: {report.records} of {report.rows} records placed and dated, at "
+              f"{report.sites} sites; {report.unresolved_texts} place texts did not resolve "
+              f"(see {out / 'collections' / (register_id + '.report.txt')}).")
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -393,4 +394,65 @@ def test_a_broken_collection_stops_the_build_with_the_tables_problems(tmp_path: 
     assert err[-1] == "Nothing was written." and not out.exists()
     assert any(line.startswith("gulag-camps/collection.toml field 'layer': 'gulags' is not a layer of the map. Fix: "
                                "use one of: killing") for line in err)
+    assert any(line.startswith("places.csv row") for line in err)
+
+
+# --- a register: built with the tables, its place texts cached, its problems listed with the rest -----------------
+
+def _with_register(tmp_path: Path, rows: int = 300) -> Path:
+    import shutil
+
+    from benchmarks.gen_victims import generate
+
+    data = write_tables(tmp_path / "data", curated_only())
+    shutil.copy(REPO_ROOT / "data" / "regions.csv", data / "regions.csv")
+    folder = data / "collections" / "victims"
+    folder.mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "benchmarks" / "victims" / "collection.toml", folder / "collection.toml")
+    (folder / "SOURCE.md").write_text("Synthetic records (benchmarks/gen_victims.py).\n", encoding="utf-8")
+    generate(rows, folder / "persons.csv", seed=7)
+    return data
+
+
+def test_build_imports_a_register_and_reuses_what_it_resolved(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from mapapp.ingest.place_strings import PlaceResolver, Resolved
+    from mapapp.ingest.register import output_names
+
+    data, out = _with_register(tmp_path), tmp_path / "out"
+    staged = set(Path(tempfile.gettempdir()).glob(".registers-*"))
+    assert main(["build", "--data", str(data), "--out", str(out)]) == EXIT_OK
+    printed = capsys.readouterr().out
+    line = next(x for x in printed.splitlines() if x.startswith("Register victims: "))
+    assert line.endswith(f"(see {out / 'collections' / 'victims.report.txt'}).") and " of 300 records " in line
+    assert sorted(p.name for p in (out / "collections").iterdir()) == sorted(output_names("victims"))
+    cache = (out / "collections" / "victims.places.csv").read_text(encoding="utf-8")
+    assert cache.startswith("# resolved with ") and "г. Москва" in cache
+    assert main(["build", "--data", str(data), "--out", str(out), "--check"]) == EXIT_OK  # deterministic
+    calls: list[str] = []
+    resolve = PlaceResolver.resolve
+
+    def counted(self: PlaceResolver, text: str) -> Resolved:
+        calls.append(text)
+        return resolve(self, text)
+
+    monkeypatch.setattr(PlaceResolver, "resolve", counted)
+    assert main(["build", "--data", str(data), "--out", str(out)]) == EXIT_OK
+    assert calls == []  # every place text came from the last build's cache
+    assert set(Path(tempfile.gettempdir()).glob(".registers-*")) <= staged  # the staging folders are gone
+
+
+def test_a_broken_register_stops_the_build_with_the_tables_problems(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    data, out = _with_register(tmp_path, rows=50), tmp_path / "out"
+    toml = data / "collections" / "victims" / "collection.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('"residence", "birthplace"', '"residense"'),
+                    encoding="utf-8")
+    (data / "places.csv").write_text((data / "places.csv").read_text(encoding="utf-8").replace(",59.", ",95.", 1),
+                                     encoding="utf-8")
+    assert main(["build", "--data", str(data), "--out", str(out)]) == EXIT_PROBLEMS
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "Nothing was written." and not out.exists()
+    assert any(line.startswith("persons.csv row 1, field 'residense' is not a column of the file. Fix: name one of "
+                               "id, surname") for line in err), err
     assert any(line.startswith("places.csv row") for line in err)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mapapp.ingest import borders, collection_import
 from mapapp.ingest.citations import cite, normalise_lines
@@ -25,6 +27,9 @@ from mapapp.ingest.validate import validate
 from mapapp.model.dates import PartialDate, format_range
 from mapapp.model.layers import LAYER_IDS
 from mapapp.problems import DataError, Problem, sort_key
+
+if TYPE_CHECKING:  # the register's import (DuckDB, pyarrow, h3) is loaded only when a register is built
+    from mapapp.ingest.register import RegisterReport
 
 OUTPUT_FILES = ("places.geojson", "events.geojson", "people.json", borders.OUTPUT_FILE)
 
@@ -53,6 +58,7 @@ class BuildResult:
     borders_path: Path | None = None
     n_people: int = 0  # in people.json, beside places.geojson
     collections: tuple[collection_import.Imported, ...] = ()
+    registers: tuple[tuple[str, RegisterReport], ...] = ()  # (id, what its import did)
 
 
 def geocode(places: Table, gazetteer: Gazetteer) -> tuple[dict[str, City], list[Problem]]:
@@ -307,6 +313,43 @@ def curated_places(tables: Mapping[str, Table]) -> list[CuratedPlace]:
     return out
 
 
+def _import_registers(data_dir: Path, out_dir: Path, tables: Mapping[str, Table], gazetteer: Gazetteer | None,
+                      into: Path) -> tuple[list[tuple[str, RegisterReport]], list[Problem]]:
+    """Every register of ``data_dir/collections`` imported into the folder ``into`` (moved into place with the
+    rest of the build), each reusing the place texts the last build resolved; all problems together."""
+    from mapapp.ingest import register
+    from mapapp.ingest.place_strings import CuratedName, PlaceResolver, read_regions
+
+    done: list[tuple[str, RegisterReport]] = []
+    problems: list[Problem] = []
+    folders = [f for f in collection_import.collection_folders(data_dir) if collection_import.is_register(f)]
+    if not folders:
+        return done, problems
+    gazetteer = gazetteer if gazetteer is not None else default_gazetteer()
+    country = {row["id"]: row["country"] for row in tables["places.csv"].rows}
+    curated = [CuratedName(p.id, n, p.lat, p.lon, country.get(p.id, "")) for p in curated_places(tables)
+               for n in p.names]
+    try:
+        resolver = PlaceResolver(gazetteer, read_regions(data_dir / "regions.csv", gazetteer), curated)
+    except DataError as exc:
+        return done, exc.problems
+    except FileNotFoundError:
+        return done, [Problem("regions.csv", None, None, None, "does not exist", "a register's places are resolved "
+                              "with data/regions.csv (region, kind, centre, country, note): add it")]
+    for folder in folders:
+        decl, found = register.read_register_declaration(folder)
+        problems.extend(found)
+        if decl is None:
+            continue
+        try:
+            done.append((decl.id, register.import_register(
+                decl, folder, into, resolver,
+                cache=out_dir / collection_import.OUTPUT_DIR / f"{decl.id}.places.csv")))
+        except DataError as exc:
+            problems.extend(exc.problems)
+    return done, problems
+
+
 def build(data_dir: Path, out_dir: Path, gazetteer: Gazetteer | None = None) -> BuildResult:
     """Validate ``data_dir``, geocode, and write the GeoJSON files into ``out_dir``.
 
@@ -327,9 +370,23 @@ def build(data_dir: Path, out_dir: Path, gazetteer: Gazetteer | None = None) -> 
         problems = sorted(problems + borders.read_spans(data_dir)[1], key=sort_key)
     collections, collection_problems = collection_import.import_all(data_dir, LAYER_IDS, gazetteer,
                                                                     curated_places(tables))
-    problems = sorted(problems + collection_problems, key=sort_key)
-    if problems:
-        raise DataError(problems)
+    staging = Path(tempfile.mkdtemp(prefix=".registers-"))
+    try:
+        registers, register_problems = _import_registers(data_dir, out_dir, tables, gazetteer, staging)
+        problems = sorted(problems + collection_problems + register_problems, key=sort_key)
+        if problems:
+            raise DataError(problems)
+        result = _write(data_dir, out_dir, tables, cities, label, label_ru, collections, registers, staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=False)
+    return result
+
+
+def _write(data_dir: Path, out_dir: Path, tables: Mapping[str, Table], cities: Mapping[str, City], label: str,
+           label_ru: str, collections: list[collection_import.Imported],
+           registers: list[tuple[str, RegisterReport]], staging: Path) -> BuildResult:
+    """Write the build output: the text files atomically, then the registers' files (staged) beside them."""
+    has_borders = (data_dir / borders.TABLE).is_file()
     files = render(tables, cities, label, label_ru)
     for imported in collections:
         files.update(imported.files)
@@ -340,8 +397,17 @@ def build(data_dir: Path, out_dir: Path, gazetteer: Gazetteer | None = None) -> 
             raise DataError(border_problems)
         files[borders.OUTPUT_FILE] = text
     write_atomically(out_dir, files)
-    _remove_old_collections(out_dir, files)
+    kept = dict(files)
+    for register_id, _ in registers:
+        from mapapp.ingest.register import output_names
+
+        for name in output_names(register_id):
+            target = out_dir / collection_import.OUTPUT_DIR / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(staging / name, target)
+            kept[f"{collection_import.OUTPUT_DIR}/{name}"] = ""
+    _remove_old_collections(out_dir, kept)
     return BuildResult(out_dir / "places.geojson", out_dir / "events.geojson",
                        len(tables["places.csv"].rows), len(tables["events.csv"].rows),
                        out_dir / borders.OUTPUT_FILE if has_borders else None, len(tables["people.csv"].rows),
-                       tuple(collections))
+                       tuple(collections), tuple(registers))

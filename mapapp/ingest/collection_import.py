@@ -684,13 +684,22 @@ def collection_folders(data_dir: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
 
 
+def is_register(folder: Path) -> bool:
+    """Whether ``folder``'s collection.toml declares a register (``[register]``, :mod:`mapapp.ingest.register`);
+    a file that cannot be read is not, so that the collections' import reports it."""
+    try:
+        return isinstance(tomllib.loads((folder / DECLARATION).read_text(encoding="utf-8")).get("register"), dict)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+
+
 def import_all(data_dir: Path, layer_ids: Iterable[str], gazetteer: Gazetteer | None = None,
                places: Sequence[CuratedPlace] = ()) -> tuple[list[Imported], list[Problem]]:
-    """Import every collection of ``data_dir``; all problems of all of them together."""
+    """Import every collection of ``data_dir`` but its registers; all problems of all of them together."""
     layer_ids = tuple(layer_ids)
     done: list[Imported] = []
     problems: list[Problem] = []
-    for folder in collection_folders(data_dir):
+    for folder in (f for f in collection_folders(data_dir) if not is_register(f)):
         imported, found = import_collection(folder, layer_ids, gazetteer, places)
         problems.extend(found)
         if imported is not None:

@@ -20,6 +20,7 @@ import hashlib
 import io
 import os
 import tempfile
+import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,7 @@ from mapapp.ingest.packed_dates import SQL_DAY, SQL_MONTH, SQL_YEAR
 from mapapp.ingest.place_strings import PlaceResolver, Resolved
 from mapapp.model.names import skeleton
 from mapapp.problems import DataError, Problem
+from mapapp.schema import validate_toml
 
 #: The aggregate levels: H3 resolution per level (None: the sites themselves), coarse first.
 LEVELS: dict[str, int | None] = {"h3r2": 2, "h3r4": 4, "site": None}
@@ -183,9 +185,31 @@ def _write_atomically(out: Path, files: Mapping[str, Callable[[Path], None]]) ->
         tmp.rmdir()
 
 
+def output_names(register_id: str) -> list[str]:
+    """The files an import writes for a register."""
+    return [f"{register_id}.{suffix}" for suffix in ("records.parquet", "aggregates.parquet", "names.parquet",
+                                                      "sites.parquet", "places.csv", "report.txt")]
+
+
+def read_register_declaration(folder: Path) -> tuple[RegisterCollection | None, list[Problem]]:
+    """``folder/collection.toml`` as a register's declaration, or every problem with it."""
+    name = f"{folder.name}/collection.toml"
+    model, config_problems = validate_toml(RegisterCollection, tomllib.loads(
+        (folder / "collection.toml").read_text(encoding="utf-8")), name)
+    problems = [Problem(name, None, p.key, p.value, p.message, p.fix) for p in config_problems]
+    if model is not None and model.id != folder.name:
+        problems.append(Problem(name, None, "id", model.id, f"is not the folder's name ({folder.name})",
+                                f'rename the folder or write id = "{folder.name}"'))
+    if model is not None and not (folder / model.licence).is_file():
+        problems.append(Problem(name, None, "licence", model.licence, f"is not a file in {folder}",
+                                "keep the source's licence or SOURCE file beside collection.toml and name it here"))
+    return (model if not problems else None), problems
+
+
 def import_register(decl: RegisterCollection, folder: Path, out: Path, resolver: PlaceResolver,
-                    progress: Callable[[str], None] = lambda _: None) -> RegisterReport:
-    """Import ``decl``'s register file from ``folder`` into ``out`` (see the module's docstring)."""
+                    progress: Callable[[str], None] = lambda _: None, cache: Path | None = None) -> RegisterReport:
+    """Import ``decl``'s register file from ``folder`` into ``out`` (see the module's docstring); ``cache`` is the
+    place texts resolved by an earlier build (default: the one in ``out``)."""
     spec = decl.table
     source = folder / spec.file
     problems: list[Problem] = []
@@ -222,8 +246,8 @@ def import_register(decl: RegisterCollection, folder: Path, out: Path, resolver:
     progress("resolving places")
     texts = con.execute(QUERIES["texts"]).fetchall()
     fingerprint = _fingerprint(resolver)
-    cache = read_cache(out / f"{decl.id}.places.csv", fingerprint)
-    resolved = {t: cache.get(t) or resolver.resolve(t) for t, _ in texts}
+    known = read_cache(cache or out / f"{decl.id}.places.csv", fingerprint)
+    resolved = {t: known.get(t) or resolver.resolve(t) for t, _ in texts}
     sites = _sites(resolved)
     place_rows = [(t, sites.get((r.lat, r.lon, r.precision)) if r.precision else None)  # type: ignore[arg-type]
                   for t, r in resolved.items()]
