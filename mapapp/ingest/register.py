@@ -21,7 +21,7 @@ import io
 import os
 import tempfile
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,25 +43,26 @@ from mapapp.schema import validate_toml
 #: The aggregate levels: H3 resolution per level (None: the sites themselves), coarse first.
 LEVELS: dict[str, int | None] = {"h3r2": 2, "h3r4": 4, "site": None}
 CACHE_COLUMNS = ["text", "site", "lat", "lon", "precision", "how", "place", "geonameid"]
+#: DuckDB's memory for the build's tables; past it, they spill to a temporary folder (3·10⁶ rows needed ~5 GB).
+MEMORY_LIMIT = "2GB"
 #: How many unresolved place texts the report lists (most frequent first); the rest are counted.
 REPORT_TOP = 200
 
 #: The build's SQL, in order; ``{...}`` are filled from the declaration. ``raw`` is the source table (all text),
 #: ``places`` the resolved distinct texts, ``cells`` each site's H3 cells.
 QUERIES = {
+    # one pass over the source: its columns trimmed, the first date and place chosen, the date decoded and checked
     "decoded": """
         CREATE TABLE decoded AS
-        SELECT __row AS row_no, {id} AS id, {name} AS name, {parts}, {place} AS place_text,
-               {date_text} AS date_text, TRY_CAST({date_text} AS BIGINT) AS packed, {fields}
-        FROM raw""",
-    "dated": """
-        CREATE TABLE dated AS
         SELECT *, coalesce(packed > 0 AND packed < 131072, false) AND month <= 12 AND NOT (day > 0 AND month = 0)
                   AND day <= CASE WHEN month IN (4, 6, 9, 11) THEN 30
                                   WHEN month = 2 AND ((year % 4 = 0 AND year % 100 <> 0) OR year % 400 = 0) THEN 29
                                   WHEN month = 2 THEN 28 ELSE 31 END AS valid
-        FROM (SELECT *, {year} AS year, {month} AS month, {day} AS day FROM decoded
-              WHERE date_text IS NOT NULL) d""",
+        FROM (SELECT *, {year} AS year, {month} AS month, {day} AS day FROM (
+            SELECT __row AS row_no, {id} AS id, {name} AS name, {parts}, {place} AS place_text,
+                   {date_text} AS date_text, TRY_CAST({date_text} AS BIGINT) AS packed, {fields}
+            FROM raw) r) d""",
+    "dated": "CREATE VIEW dated AS SELECT * FROM decoded WHERE date_text IS NOT NULL",
     "bad_dates": """
         SELECT date_text, count(*) AS n, min(row_no) AS first_row FROM dated WHERE NOT coalesce(valid, false)
         GROUP BY date_text ORDER BY n DESC, date_text""",
@@ -122,12 +123,24 @@ def header(path: Path, encoding: str, delimiter: str) -> list[str]:
         return next(csv.reader(f, delimiter=delimiter), [])
 
 
-def read_table(path: Path, encoding: str, delimiter: str, columns: Sequence[str]) -> pa.Table:
-    """``columns`` of the source file as text (pyarrow's CSV reader, transcoding from ``encoding``)."""
-    return pacsv.read_csv(path, read_options=pacsv.ReadOptions(encoding=encoding),
-                          parse_options=pacsv.ParseOptions(delimiter=delimiter),
-                          convert_options=pacsv.ConvertOptions(strings_can_be_null=False, include_columns=columns,
-                                                               column_types={c: pa.string() for c in columns}))
+def read_batches(path: Path, encoding: str, delimiter: str, columns: Sequence[str]) -> pa.RecordBatchReader:
+    """``columns`` of the source file as text, batch by batch (pyarrow's streaming CSV reader, transcoding from
+    ``encoding``), each row with its row number in the file (``__row``; the header is row 1): the file is never
+    all in memory at once."""
+    reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(encoding=encoding),
+                            parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                            convert_options=pacsv.ConvertOptions(strings_can_be_null=False, include_columns=columns,
+                                                                 column_types={c: pa.string() for c in columns}))
+    schema = reader.schema.append(pa.field("__row", pa.int64()))
+
+    def numbered() -> Iterator[pa.RecordBatch]:
+        row = 2
+        for batch in reader:
+            yield pa.RecordBatch.from_arrays([*batch.columns, pa.array(range(row, row + batch.num_rows), pa.int64())],
+                                             schema=schema)
+            row += batch.num_rows
+
+    return pa.RecordBatchReader.from_batches(schema, numbered())
 
 
 def _fingerprint(resolver: PlaceResolver) -> str:
@@ -226,22 +239,33 @@ def import_register(decl: RegisterCollection, folder: Path, out: Path, resolver:
     if problems:
         raise DataError(problems)
     progress("reading")
-    raw = read_table(source, encoding, spec.delimiter, wanted)
-    raw = raw.append_column("__row", pa.array(range(2, raw.num_rows + 2), pa.int64()))  # the header is row 1
-    con = duckdb.connect()
-    con.register("raw", raw)
+    with tempfile.TemporaryDirectory(prefix="register-duckdb-") as spill:
+        con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill})
+        try:
+            return _import(con, decl, read_batches(source, encoding, spec.delimiter, wanted), out, resolver,
+                           progress, cache)
+        finally:
+            con.close()
+
+
+def _import(con: duckdb.DuckDBPyConnection, decl: RegisterCollection, batches: pa.RecordBatchReader, out: Path,
+            resolver: PlaceResolver, progress: Callable[[str], None], cache: Path | None) -> RegisterReport:
+    spec = decl.table
+    con.register("raw", batches)
     fields = ", ".join(f"NULLIF(trim({_quote(f.column)}), '') AS {_quote('f_' + f.id)}" for f in spec.fields) \
         or "NULL AS no_fields"
     date_text = "coalesce(" + ", ".join(f"NULLIF(NULLIF(trim({_quote(c)}), ''), '0')" for c in spec.date) + ")"
     name = "concat_ws(' ', " + ", ".join(f"NULLIF(trim({_quote(c)}), '')" for c in spec.name) + ")"
     parts = ", ".join(f"NULLIF(trim({_quote(c)}), '') AS n{i}" for i, c in enumerate(spec.name))
     con.execute(QUERIES["decoded"].format(id=_quote(spec.id), name=name, parts=parts, place=_sql_list(spec.place, ""),
-                                          date_text=date_text, fields=fields))
+                                          date_text=date_text, fields=fields,
+                                          year=SQL_YEAR.format(v="packed"), month=SQL_MONTH.format(v="packed"),
+                                          day=SQL_DAY.format(v="packed")))
     con.unregister("raw")
-    n_rows = raw.num_rows
-    del raw
-    con.execute(QUERIES["dated"].format(year=SQL_YEAR.format(v="packed"), month=SQL_MONTH.format(v="packed"),
-                                        day=SQL_DAY.format(v="packed")))
+    n_rows, n_undated, no_place = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE date_text IS NULL), count(*) FILTER (WHERE place_text IS NULL) "
+        "FROM decoded").fetchone()  # type: ignore[misc]
+    con.execute(QUERIES["dated"])
     bad = con.execute(QUERIES["bad_dates"]).fetchall()
     progress("resolving places")
     texts = con.execute(QUERIES["texts"]).fetchall()
@@ -257,6 +281,8 @@ def import_register(decl: RegisterCollection, folder: Path, out: Path, resolver:
     field_names = ", ".join(_quote("f_" + f.id) for f in spec.fields) or "NULL AS no_fields"
     con.execute(QUERIES["records"].format(field_names=field_names,
                                           parts=", ".join(f"d.n{i}" for i in range(len(spec.name)))))
+    con.execute("DROP VIEW dated")
+    con.execute("DROP TABLE decoded")
     progress("indexing names")
     _name_index(con, len(spec.name))
     cell_rows = [(level, site, h3.latlng_to_cell(lat, lon, res) if res is not None else str(site))
@@ -268,12 +294,10 @@ def import_register(decl: RegisterCollection, folder: Path, out: Path, resolver:
     progress("aggregating")
     con.execute(QUERIES["aggregates"])
     n_records = con.execute("SELECT count(*) FROM records").fetchone()[0]  # type: ignore[index]
-    n_undated = con.execute("SELECT count(*) FROM decoded WHERE date_text IS NULL").fetchone()[0]  # type: ignore[index]
     n_bad = sum(int(n) for _, n, _ in bad)
     by_text = dict(texts)
     unresolved = sorted(((by_text[t], t, r.how) for t, r in resolved.items() if r.precision is None),
                         key=lambda x: (-x[0], x[1]))
-    no_place = con.execute("SELECT count(*) FROM decoded WHERE place_text IS NULL").fetchone()[0]  # type: ignore[index]
     by_precision: dict[str, int] = {}
     for t, r in resolved.items():
         key = r.precision or "unresolved"
@@ -319,7 +343,6 @@ def import_register(decl: RegisterCollection, folder: Path, out: Path, resolver:
         f"{decl.id}.places.csv": cache_file,
         f"{decl.id}.report.txt": report_file,
     })
-    con.close()
     return RegisterReport(n_rows, int(n_records), len(sites), len(texts), len(unresolved),
                           sum(n for n, _, _ in unresolved), int(n_undated), n_bad, by_precision, report)
 
