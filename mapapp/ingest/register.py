@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import os
 import tempfile
 import tomllib
@@ -200,8 +201,22 @@ def _write_atomically(out: Path, files: Mapping[str, Callable[[Path], None]]) ->
 
 def output_names(register_id: str) -> list[str]:
     """The files an import writes for a register."""
-    return [f"{register_id}.{suffix}" for suffix in ("records.parquet", "aggregates.parquet", "names.parquet",
-                                                      "sites.parquet", "places.csv", "report.txt")]
+    return [f"{register_id}.{suffix}" for suffix in ("register.json", "records.parquet", "aggregates.parquet",
+                                                      "names.parquet", "sites.parquet", "places.csv", "report.txt")]
+
+
+def metadata(decl: RegisterCollection, report: RegisterReport) -> str:
+    """``<id>.register.json``: what the app says of the register (texts in both languages, the popup's fields, the
+    aggregate levels) and its counts; the one file that marks a folder's register for the model."""
+    texts = {k: getattr(decl, k).model_dump() for k in ("title", "credit", "citation", "caveat", "measure")}
+    return json.dumps({
+        "id": decl.id, "layer": decl.layer, **texts, "item": decl.table.item.model_dump(),
+        "fields": [{"id": f.id, "label": f.label.model_dump()} for f in decl.table.fields],
+        "levels": {level: res for level, res in LEVELS.items()},
+        "rows": report.rows, "records": report.records, "sites": report.sites,
+        "unresolved_rows": report.unresolved_rows, "undated_rows": report.undated_rows,
+        "bad_date_rows": report.bad_date_rows,
+    }, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 def read_register_declaration(folder: Path) -> tuple[RegisterCollection | None, list[Problem]]:
@@ -334,8 +349,15 @@ def _import(con: duckdb.DuckDBPyConnection, decl: RegisterCollection, batches: p
                         r.geonameid or ""])
         p.write_text(buf.getvalue(), encoding="utf-8")
 
+    counted = RegisterReport(n_rows, int(n_records), len(sites), len(texts), len(unresolved),
+                             sum(n for n, _, _ in unresolved), int(n_undated), n_bad, by_precision, report)
+
+    def metadata_file(p: Path) -> None:
+        p.write_text(metadata(decl, counted), encoding="utf-8")
+
     progress("writing")
     _write_atomically(out, {
+        f"{decl.id}.register.json": metadata_file,
         f"{decl.id}.records.parquet": parquet("SELECT * FROM records"),
         f"{decl.id}.aggregates.parquet": parquet("SELECT * FROM aggregates"),
         f"{decl.id}.names.parquet": parquet("SELECT * FROM names"),
@@ -343,8 +365,7 @@ def _import(con: duckdb.DuckDBPyConnection, decl: RegisterCollection, batches: p
         f"{decl.id}.places.csv": cache_file,
         f"{decl.id}.report.txt": report_file,
     })
-    return RegisterReport(n_rows, int(n_records), len(sites), len(texts), len(unresolved),
-                          sum(n for n, _, _ in unresolved), int(n_undated), n_bad, by_precision, report)
+    return counted
 
 
 def name_keys(parts: int) -> list[list[int]]:

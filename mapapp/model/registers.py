@@ -1,0 +1,97 @@
+"""A register read back from ``geodata/collections/`` (what :mod:`mapapp.ingest.register` wrote): its texts and
+counts at once, its aggregates, sites and name index only when first asked for, and never its records whole.
+
+A folder's register is marked by ``<id>.register.json``; every file it names must be there, or the register is a
+:class:`~mapapp.problems.GeodataError` naming the file and the fix (run the build), as the other build files are.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mapapp.i18n import Lang
+from mapapp.model.aggregates import Aggregates, WindowCounts
+from mapapp.problems import GeodataError
+
+FOLDER = "collections"
+FILES = ("aggregates.parquet", "names.parquet", "sites.parquet", "records.parquet")
+#: The texts every register.json carries in both languages.
+TEXTS = ("title", "credit", "citation", "caveat", "measure", "item")
+
+
+@dataclass(frozen=True)
+class Register:
+    """One register: its declaration's texts, its counts, and where its files are."""
+
+    id: str
+    layer: str
+    texts: Mapping[str, Mapping[str, str]]
+    levels: tuple[str, ...]  # coarse first
+    counts: Mapping[str, int]
+    folder: Path = field(compare=False)
+
+    def text(self, key: str, lang: Lang) -> str:
+        """One of :data:`TEXTS` in ``lang``."""
+        return self.texts[key][lang]
+
+    def path(self, suffix: str) -> Path:
+        """``<folder>/<id>.<suffix>``."""
+        return self.folder / f"{self.id}.{suffix}"
+
+    @functools.cached_property
+    def _levels(self) -> dict[str, Aggregates]:
+        return {}
+
+    def aggregates(self, level: str) -> Aggregates:
+        """The counts of ``level`` (read once, then kept)."""
+        if level not in self.levels:
+            raise KeyError(f"{self.id} has no level {level!r} (it has {', '.join(self.levels)})")
+        cached = self._levels
+        if level not in cached:
+            cached[level] = Aggregates.read(self.path("aggregates.parquet"), level)
+        return cached[level]
+
+    def window(self, level: str, first: int, last: int) -> WindowCounts:
+        """Counts per key of ``level`` for the months ``first``..``last`` (see :class:`Aggregates`)."""
+        return self.aggregates(level).window(first, last)
+
+
+def _fail(path: Path, why: str) -> GeodataError:
+    return GeodataError(path, why)
+
+
+def load_register(meta_path: Path) -> Register:
+    """The register described by ``<id>.register.json``; a missing or broken file is a :class:`GeodataError`."""
+    try:
+        data: Any = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _fail(meta_path, f"cannot be read as the build's JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise _fail(meta_path, "is not a JSON object")
+    missing = [k for k in ("id", "layer", "levels", "records", *TEXTS) if k not in data]
+    if missing:
+        raise _fail(meta_path, f"lacks {', '.join(missing)}")
+    for key in TEXTS:
+        if not isinstance(data[key], dict) or not all(isinstance(data[key].get(lang), str) for lang in ("en", "ru")):
+            raise _fail(meta_path, f"has no English and Russian text for {key!r}")
+    folder = meta_path.parent
+    for suffix in FILES:
+        if not (folder / f"{data['id']}.{suffix}").is_file():
+            raise _fail(folder / f"{data['id']}.{suffix}", "is missing beside its register.json")
+    counts = {k: int(data[k]) for k in ("rows", "records", "sites", "unresolved_rows", "undated_rows",
+                                        "bad_date_rows") if k in data}
+    return Register(str(data["id"]), str(data["layer"]), {k: dict(data[k]) for k in TEXTS},
+                    tuple(data["levels"]), counts, folder)
+
+
+def load_registers(geodata: Path) -> tuple[Register, ...]:
+    """Every register in ``geodata/collections/``, by id (none when there is none)."""
+    folder = Path(geodata) / FOLDER
+    if not folder.is_dir():
+        return ()
+    return tuple(load_register(p) for p in sorted(folder.glob("*.register.json")))
