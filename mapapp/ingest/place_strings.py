@@ -58,20 +58,20 @@ class Parsed:
 
 def _kind_and_name(part: str) -> tuple[str | None, str]:
     """("обл.", "Ленинградская") for "Ленинградская обл."; (None, "Москва") for a bare name."""
-    words = part.replace("р-н", "р н").replace("р-на", "р н").split()
+    words = part.split()  # "р-н" needs nothing: normalise() reads it as "р н"
     if not words:
         return None, ""
     if len(words) > 2 and normalise(" ".join(words[:2])) in {normalise("рабочий посёлок")}:
         return "settlement", " ".join(words[2:])
     for i in (0, len(words) - 1):
-        key = normalise(words[i]).rstrip(".")
+        key = normalise(words[i])  # "обл." is "обл": normalise() drops the point
         if key in _SETTLEMENT_KINDS and len(words) > 1:
             return "settlement", " ".join(words[:i] + words[i + 1:])
         if key in _REGION_KINDS and len(words) > 1:
             return _REGION_KINDS[key], " ".join(words[:i] + words[i + 1:])
     if len(words) > 2 and normalise(" ".join(words[-2:])) in _DISTRICT_KINDS:
         return "district", " ".join(words[:-2])
-    if len(words) > 1 and normalise(words[-1]).rstrip(".") in _DISTRICT_KINDS:
+    if len(words) > 1 and normalise(words[-1]) in _DISTRICT_KINDS:
         return "district", " ".join(words[:-1])
     return None, part.strip()
 
@@ -175,11 +175,11 @@ class PlaceResolver:
         if normalise(text.replace("/", " ")) in UNKNOWN:
             return Resolved(text, None, None, None, "says the place is not known")
         notes = [_NOTE_LEAD.sub("", n).strip() for n in _NOTE.findall(text)]
-        main = self._resolve(text, _NOTE.sub(" ", text).strip().rstrip("."))
+        main = self._resolve(text, _NOTE.sub(" ", text).strip())
         if main.precision == "town":
             return main
         for note in notes:
-            found = self._resolve(text, note.rstrip("."))
+            found = self._resolve(text, note)
             if found.precision == "town":
                 return Resolved(text, found.lat, found.lon, "town", f"by its note ({note!r}): {found.how}",
                                 found.place, found.geonameid)

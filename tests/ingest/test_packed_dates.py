@@ -51,14 +51,15 @@ def test_known_values(value: int | str | None, expected: PartialDate | None) -> 
     (70144 + 5, "packs day 5 without a month"),
     (70144 + (4 << 5) + 31, "packs 31.04.1937, not a real day"),
     (70144 + (2 << 5) + 29, "packs 29.02.1937, not a real day"),
-    (-1, "is outside"),
-    (1 << 17, "is outside"),
+    (-1, "is outside 0..131071"),
+    (1 << 17, "is outside 0..131071"),
     ("1937-08", "is not a whole number"),
     ("12a", "is not a whole number"),
 ])
 def test_what_no_date_packs_to(value: int | str, message: str) -> None:
-    with pytest.raises(PackedDateError, match=message):
+    with pytest.raises(PackedDateError) as err:
         unpack(value)
+    assert str(err.value) == message
 
 
 def test_a_leap_day_is_a_day() -> None:
@@ -66,15 +67,17 @@ def test_a_leap_day_is_a_day() -> None:
 
 
 def test_1800_alone_cannot_be_packed() -> None:
-    with pytest.raises(PackedDateError, match="1800 alone packs to 0"):
+    with pytest.raises(PackedDateError) as err:
         pack(1800)
+    assert str(err.value) == "1800 alone packs to 0, which is no date"
     assert unpack(pack(1800, 1)) == PartialDate(1800, 1)
 
 
 @pytest.mark.parametrize("year", [1799, 2056])
 def test_pack_refuses_years_the_layout_cannot_hold(year: int) -> None:
-    with pytest.raises(PackedDateError, match="outside 1800..2055"):
+    with pytest.raises(PackedDateError) as err:
         pack(year)
+    assert str(err.value) == f"year {year} is outside 1800..2055"
 
 
 @given(st.lists(partial_dates(), min_size=1, max_size=50))

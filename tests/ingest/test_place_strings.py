@@ -46,6 +46,9 @@ def test_parse_and_resolve_take_any_text(text: str) -> None:
     ("Долинка", 4, "town", "the most populous of 2"),
     # a village the gazetteer lacks: at its region's centre, marked as such
     ("Ленинградская обл., д. Нижние Выселки", 3, "region", "placed at the centre of Ленинградская обл."),
+    # two towns of that name in the region: the one nearer its centre, and how near
+    ("Ленинградская обл., г. Луга", 2, "town", "the nearest of 2 to Saint Petersburg (Ленинградская обл.), "),
+    ("Луга", 2, "town", "the most populous of 2"),
     ("Карагандинская обл.", 6, "region", "names no settlement"),
     # the later name in a note, when the text's own name finds nothing
     ("пос. Кхзщ (ныне – г. Луга)", 2, "town", "by its note ('г. Луга')"),
@@ -59,6 +62,62 @@ def test_resolve(text: str, geonameid: int | None, precision: str | None, why: s
     r = resolver().resolve(text)
     assert (r.geonameid, r.precision) == (geonameid, precision), r
     assert why in r.how
+
+
+@pytest.mark.parametrize(("text", "how"), [
+    ("д. Кхзщурово", "'Кхзщурово' is in neither the curated places nor the gazetteer"),
+    ("Тюменская обл., д. Кхзщ", "'Кхзщ' is in neither the curated places nor the gazetteer, and its region "
+                                 "(тюменская) is not in regions.csv"),
+    ("Тюменская обл.", "names no settlement and no known region (тюменская)"),
+    ("Карагандинская обл.", "names no settlement: placed at the centre of Карагандинская обл. (GeoNames 6, "
+                            "Karagandy)"),
+    ("Карагандинская обл., д. Кхзщ", "'Кхзщ' is not in the gazetteer near its centre: placed at the centre of "
+                                     "Карагандинская обл. (GeoNames 6, Karagandy)"),
+    ("Долинка", "GeoNames 4 (Dolinka, KZ), the most populous of 2"),
+    ("г. Москва", "GeoNames 1 (Moscow, RU)"),
+])
+def test_every_answer_says_exactly_how(text: str, how: str) -> None:
+    assert resolver().resolve(text).how == how
+
+
+@pytest.mark.parametrize(("text", "lat", "lon"), [
+    ("пос. Кхзщ (ныне – г. Луга)", 58.74, 29.85),  # from the note
+    ("Карагандинская обл., д. Кхзщ", 49.80, 73.10),  # at the region's centre
+    ("Карагандинская обл., пос. Долинка", 49.67, 72.68),
+])
+def test_the_point_is_the_towns_and_the_text_is_kept(text: str, lat: float, lon: float) -> None:
+    r = resolver().resolve(text)
+    assert (r.text, r.lat, r.lon) == (text, lat, lon)
+
+
+def test_distance_km_agrees_with_the_ellipsoid() -> None:
+    from pyproj import Geod
+
+    from mapapp.ingest.place_strings import distance_km
+
+    for (lat1, lon1), (lat2, lon2) in [((55.7558, 37.6173), (59.9343, 30.3351)), ((49.80, 73.10), (62.03, 129.73)),
+                                       ((43.24, 76.89), (43.24, 76.99))]:
+        _, _, metres = Geod(ellps="WGS84").inv(lon1, lat1, lon2, lat2)
+        assert abs(distance_km(lat1, lon1, lat2, lon2) - metres / 1000) < 0.005 * metres / 1000
+
+
+def test_a_curated_place_of_another_country_is_not_the_regions_town() -> None:
+    base = resolver()
+    other = PlaceResolver(base.gazetteer, base.regions, [CuratedName("x", "Луга", 58.74, 29.85, "UA")])
+    assert other.resolve("Ленинградская обл., г. Луга").place is None
+    assert other.resolve("г. Луга").place == "x"  # without a region, the curated place comes first
+
+
+def test_curated_names_are_every_name_in_both_languages() -> None:
+    from mapapp import REPO_ROOT
+    from mapapp.ingest.place_strings import curated_names
+    from mapapp.model.records import load_places
+
+    places = load_places(REPO_ROOT / "geodata" / "places.geojson")
+    names = [n for n in curated_names(places.values()) if n.place == "kirov"]
+    assert {"Kirov", "Киров", "Vyatka", "Вятка"} <= {n.name for n in names}
+    kirov = places["kirov"]
+    assert {(n.lat, n.lon, n.country) for n in names} == {(kirov.lat, kirov.lon, kirov.country)}
 
 
 def test_a_curated_place_comes_before_the_gazetteer_and_keeps_its_id() -> None:
@@ -76,12 +135,22 @@ def test_regions_table_problems_are_all_reported(tmp_path: Path) -> None:
 
     path = tmp_path / "regions.csv"
     path.write_text("region,kind,centre,country,note\nЛенинградская,обл.,Ленинград,RU,\n"
-                    "Атлантидская,обл.,Атлантида,RU,\nЛенинградская,обл.,Луга,RU,\n", encoding="utf-8")
+                    "Ленинградская,обл.,Луга,RU,\nАтлантидская,обл.,Атлантида,RU,\n", encoding="utf-8")
     with pytest.raises(DataError) as err:
         read_regions(path, Gazetteer(CITIES))
     text = str(err.value)
-    assert "regions.csv row 3, field 'centre': 'Атлантида' is no town of RU in the gazetteer" in text
-    assert "regions.csv row 4, field 'region': 'Ленинградская' is listed twice" in text
+    assert "regions.csv row 3, field 'region': 'Ленинградская' is listed twice. Fix: keep one row per region" in text
+    assert ("regions.csv row 4, field 'centre': 'Атлантида' is no town of RU in the gazetteer. Fix: give the centre's "
+            "name as GeoNames knows it (today's or a historic one)") in text
+
+
+def test_a_region_keeps_its_name_kind_country_and_centre(tmp_path: Path) -> None:
+    from mapapp.ingest.gazetteer import Gazetteer
+
+    path = tmp_path / "regions.csv"
+    path.write_text("region,kind,centre,country,note\nКарагандинская,обл.,Караганда,KZ,\n", encoding="utf-8")
+    (region,) = read_regions(path, Gazetteer(CITIES)).values()
+    assert (region.name, region.kind, region.country, region.centre.geonameid) == ("Карагандинская", "обл.", "KZ", 6)
 
 
 def test_the_shipped_regions_table_resolves_against_geonames() -> None:

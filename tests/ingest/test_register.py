@@ -31,6 +31,8 @@ CITIES = [
      "countrycode": "KZ", "population": 4_500, "admin1code": "12"},
     {"geonameid": 5, "name": "Dolynka", "alternatenames": ["Долинка"], "latitude": 48.0, "longitude": 32.7,
      "countrycode": "UA", "population": 900, "admin1code": "11"},
+    {"geonameid": 7, "name": "Luga (village)", "alternatenames": ["Луга"], "latitude": 61.0, "longitude": 34.0,
+     "countrycode": "RU", "population": 100, "admin1code": "42"},
     {"geonameid": 6, "name": "Karagandy", "alternatenames": ["Караганда"], "latitude": 49.80, "longitude": 73.10,
      "countrycode": "KZ", "population": 500_000, "admin1code": "12"},
 ]
@@ -151,6 +153,10 @@ def test_a_year_only_record_is_sure_in_its_whole_year_and_may_be_in_part_of_it(t
     assert (agg.window(y + 7, y + 8).sure.sum(), agg.window(y + 7, y + 8).may.sum()) == (0, 1)
     assert (agg.window(y - 12, y - 1).sure.sum(), agg.window(y - 12, y - 1).may.sum()) == (0, 0)
     assert (agg.window(y + 6, y + 17).sure.sum(), agg.window(y + 6, y + 17).may.sum()) == (0, 1)
+    # a window of January to November holds part of the year, however much
+    assert (agg.window(y, y + 10).sure.sum(), agg.window(y, y + 10).may.sum()) == (0, 1)
+    assert (agg.window(y + 1, y + 11).sure.sum(), agg.window(y + 1, y + 11).may.sum()) == (0, 1)
+    assert (agg.window(y - 1, y + 11).sure.sum(), agg.window(y - 1, y + 11).may.sum()) == (1, 0)
 
 
 def test_the_report_names_bad_dates_and_unresolved_places_by_frequency(tmp_path: Path) -> None:
