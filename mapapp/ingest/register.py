@@ -25,6 +25,7 @@ import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import geopandas
@@ -46,6 +47,7 @@ LEVELS: dict[str, int | None] = {"h3r2": 2, "h3r4": 4, "site": None}
 CACHE_COLUMNS = ["text", "site", "lat", "lon", "precision", "how", "place", "geonameid"]
 #: DuckDB's memory for the build's tables; past it, they spill to a temporary folder (3·10⁶ rows needed ~5 GB).
 MEMORY_LIMIT = "2GB"
+ENCODING_FIX = 'declare the file\'s encoding in collection.toml (encoding = "utf-8", "cp1251", …)'
 #: How many unresolved place texts the report lists (most frequent first); the rest are counted.
 REPORT_TOP = 200
 
@@ -120,28 +122,73 @@ def _quote(column: str) -> str:
 
 def header(path: Path, encoding: str, delimiter: str) -> list[str]:
     """The source file's column names."""
-    with path.open(encoding=encoding, newline="") as f:
-        return next(csv.reader(f, delimiter=delimiter), [])
+    with path.open("rb") as f:
+        first = f.readline()
+    try:
+        text = first.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise DataError([Problem(path.name, 1, None, None, _decode_message(exc, encoding),
+                                 ENCODING_FIX)]) from exc
+    return next(csv.reader([text.lstrip("\ufeff")], delimiter=delimiter), [])
 
 
-def read_batches(path: Path, encoding: str, delimiter: str, columns: Sequence[str]) -> pa.RecordBatchReader:
+@dataclass
+class Source:
+    """The register's file read batch by batch (:attr:`batches`), and what reading it found: rows whose number of
+    fields is not the header's (skipped, with their row and text) and text that is not in the declared encoding."""
+
+    batches: pa.RecordBatchReader
+    malformed: list[tuple[int, int, str]]  # (row, fields, text)
+    undecodable: list[str]
+
+
+def read_batches(path: Path, encoding: str, delimiter: str, columns: Sequence[str]) -> Source:
     """``columns`` of the source file as text, batch by batch (pyarrow's streaming CSV reader, transcoding from
-    ``encoding``), each row with its row number in the file (``__row``; the header is row 1): the file is never
-    all in memory at once."""
-    reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(encoding=encoding),
-                            parse_options=pacsv.ParseOptions(delimiter=delimiter),
-                            convert_options=pacsv.ConvertOptions(strings_can_be_null=False, include_columns=columns,
-                                                                 column_types={c: pa.string() for c in columns}))
+    ``encoding``), each row with its row number in the file (``__row``; the header is row 1, a skipped row keeps
+    its number): the file is never all in memory at once. What cannot be read is collected, not raised."""
+    malformed: list[tuple[int, int, str]] = []
+    undecodable: list[str] = []
+
+    def skip(row: Any) -> str:
+        malformed.append((int(row.number), int(row.actual_columns), str(row.text)))
+        return "skip"
+
+    try:
+        reader = pacsv.open_csv(
+            path, read_options=pacsv.ReadOptions(encoding=encoding, use_threads=False),  # rows numbered as read
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=skip),
+            convert_options=pacsv.ConvertOptions(strings_can_be_null=False, include_columns=columns,
+                                                 column_types={c: pa.string() for c in columns}))
+    except UnicodeDecodeError as exc:
+        undecodable.append(_decode_message(exc, encoding))
+        empty = pa.schema([*(pa.field(c, pa.string()) for c in columns), pa.field("__row", pa.int64())])
+        return Source(pa.RecordBatchReader.from_batches(empty, iter(())), malformed, undecodable)
     schema = reader.schema.append(pa.field("__row", pa.int64()))
 
     def numbered() -> Iterator[pa.RecordBatch]:
-        row = 2
-        for batch in reader:
-            yield pa.RecordBatch.from_arrays([*batch.columns, pa.array(range(row, row + batch.num_rows), pa.int64())],
-                                             schema=schema)
-            row += batch.num_rows
+        row, seen = 2, 0
+        try:
+            for batch in reader:
+                skipped = {r for r, _, _ in malformed[seen:]}
+                seen = len(malformed)
+                numbers: Sequence[int]
+                if skipped:
+                    numbers = [n for n in range(row, row + batch.num_rows + len(skipped)) if n not in skipped]
+                    numbers = numbers[:batch.num_rows]
+                else:
+                    numbers = range(row, row + batch.num_rows)
+                yield pa.RecordBatch.from_arrays([*batch.columns, pa.array(numbers, pa.int64())], schema=schema)
+                row = (numbers[-1] if len(numbers) else row - 1) + 1
+                while row in skipped:
+                    row += 1
+        except UnicodeDecodeError as exc:  # collected: the import reports it and writes nothing
+            undecodable.append(_decode_message(exc, encoding))
 
-    return pa.RecordBatchReader.from_batches(schema, numbered())
+    return Source(pa.RecordBatchReader.from_batches(schema, numbered()), malformed, undecodable)
+
+
+def _decode_message(exc: UnicodeDecodeError, encoding: str) -> str:
+    return f"is not {encoding} text: byte 0x{exc.object[exc.start]:02x} cannot be read as {encoding}"
 
 
 def _fingerprint(resolver: PlaceResolver) -> str:
@@ -258,15 +305,16 @@ def import_register(decl: RegisterCollection, folder: Path, out: Path, resolver:
         con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill})
         try:
             return _import(con, decl, read_batches(source, encoding, spec.delimiter, wanted), out, resolver,
-                           progress, cache)
+                           progress, cache, len(columns))
         finally:
             con.close()
 
 
-def _import(con: duckdb.DuckDBPyConnection, decl: RegisterCollection, batches: pa.RecordBatchReader, out: Path,
-            resolver: PlaceResolver, progress: Callable[[str], None], cache: Path | None) -> RegisterReport:
+def _import(con: duckdb.DuckDBPyConnection, decl: RegisterCollection, source: Source, out: Path,
+            resolver: PlaceResolver, progress: Callable[[str], None], cache: Path | None,
+            n_columns: int) -> RegisterReport:
     spec = decl.table
-    con.register("raw", batches)
+    con.register("raw", source.batches)
     fields = ", ".join(f"NULLIF(trim({_quote(f.column)}), '') AS {_quote('f_' + f.id)}" for f in spec.fields) \
         or "NULL AS no_fields"
     date_text = "coalesce(" + ", ".join(f"NULLIF(NULLIF(trim({_quote(c)}), ''), '0')" for c in spec.date) + ")"
@@ -277,6 +325,14 @@ def _import(con: duckdb.DuckDBPyConnection, decl: RegisterCollection, batches: p
                                           year=SQL_YEAR.format(v="packed"), month=SQL_MONTH.format(v="packed"),
                                           day=SQL_DAY.format(v="packed")))
     con.unregister("raw")
+    if source.undecodable:
+        raise DataError([Problem(spec.file, None, None, None, message, ENCODING_FIX)
+                         for message in source.undecodable])
+    if source.malformed and decl.bad_rows == "fail":
+        raise DataError([Problem(spec.file, row, None, text[:80], f"has {fields} fields where the header has "
+                                 f"{n_columns}", 'quote the field that holds the separator, or declare '
+                                 'bad_rows = "report" to leave such rows out and list them')
+                         for row, fields, text in source.malformed])
     n_rows, n_undated, no_place = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE date_text IS NULL), count(*) FILTER (WHERE place_text IS NULL) "
         "FROM decoded").fetchone()  # type: ignore[misc]
@@ -317,8 +373,9 @@ def _import(con: duckdb.DuckDBPyConnection, decl: RegisterCollection, batches: p
     for t, r in resolved.items():
         key = r.precision or "unresolved"
         by_precision[key] = by_precision.get(key, 0) + by_text[t]
+    n_rows += len(source.malformed)
     report = _report(decl, n_rows, n_records, len(sites), len(texts), unresolved, int(no_place), int(n_undated),
-                     bad, by_precision)
+                     bad, by_precision, source.malformed, n_columns)
 
     def parquet(sql: str) -> Callable[[Path], None]:
         def write(p: Path) -> None:
@@ -392,13 +449,22 @@ def _name_index(con: duckdb.DuckDBPyConnection, parts: int) -> None:
 
 def _report(decl: RegisterCollection, rows: int, records: int, sites: int, texts: int,
             unresolved: Sequence[tuple[int, str, str]], no_place: int, undated: int,
-            bad: Sequence[tuple[str, int, int]], by_precision: Mapping[str, int]) -> str:
+            bad: Sequence[tuple[str, int, int]], by_precision: Mapping[str, int],
+            malformed: Sequence[tuple[int, int, str]] = (), n_columns: int = 0) -> str:
     lines = [f"# {decl.title.en}: build report", "",
              f"{rows} rows read; {records} records on the map ({100 * records / rows if rows else 0:.1f} %), "
              f"at {sites} sites from {texts} distinct place texts.", "",
              "Place texts, by rows: " + ", ".join(f"{k} {v}" for k, v in sorted(by_precision.items())) + ".",
              f"Rows without a place text: {no_place}. Rows without a date: {undated}.",
-             f"Rows with a packed date that is no date: {sum(n for _, n, _ in bad)}.", ""]
+             f"Rows with a packed date that is no date: {sum(n for _, n, _ in bad)}.",
+             f"Rows left out because their number of fields is not the header's ({n_columns}): {len(malformed)}.",
+             ""]
+    if malformed:
+        lines += ["## Rows left out: not as many fields as the header (row, fields, text)", ""]
+        lines += [f"- row {r}, {n} fields: {t[:120]!r}" for r, n, t in malformed[:REPORT_TOP]]
+        if len(malformed) > REPORT_TOP:
+            lines.append(f"- … and {len(malformed) - REPORT_TOP} rows more")
+        lines.append("")
     if bad:
         lines += ["## Packed dates that are no date (value, rows, first row)", f"Fix: {PACKED_FIX}.", ""]
         lines += [f"- {v!r}: {n} rows, first row {r}" for v, n, r in bad[:REPORT_TOP]]

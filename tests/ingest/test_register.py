@@ -241,3 +241,58 @@ def test_a_name_is_found_in_any_spelling_and_order(tmp_path: Path) -> None:
     assert [h.row_no for h in find(names, "Hruscev")] == [3]
     assert find(names, "Ф") == [] and find(names, "Zz") == []
     assert len(find(names, "Фрицевич", limit=1)) == 1
+
+
+def _append_lines(path: Path, raw: bytes) -> None:
+    with path.open("ab") as f:
+        f.write(raw)
+
+
+def test_rows_of_the_wrong_width_are_left_out_and_listed_and_the_others_keep_their_row(tmp_path: Path) -> None:
+    rows: list[list[object]] = [[1, "А", "Б", "г. Москва", "", pack(1937, 8, 5), "", ""]]
+    decl = write_register(tmp_path / "victims", rows)
+    persons = tmp_path / "victims" / "persons.csv"
+    _append_lines(persons, "2;А;Б;г. Москва;;70144;;;лишнее\r\n".encode("cp1251"))  # one field too many: row 3
+    _append_lines(persons, f"4;Иванов;Иван;г. Москва;;{pack(1938, 1, 1)};;\r\n".encode("cp1251"))  # row 4
+    _append_lines(persons, "5;А\r\n".encode("cp1251"))  # row 5: too few
+    _append_lines(persons, f"6;Петров;Пётр;г. Москва;;{pack(1938, 2, 1)};;\r\n".encode("cp1251"))  # row 6
+    report = import_register(decl, tmp_path / "victims", tmp_path / "out", resolver())
+    assert (report.rows, report.records) == (5, 3)
+    rows_of = dict(duckdb.connect().execute(
+        f"SELECT name, row_no FROM '{tmp_path / 'out' / 'victims.records.parquet'}'").fetchall())
+    assert rows_of == {"А Б": 2, "Иванов Иван": 4, "Петров Пётр": 6}
+    text = (tmp_path / "out" / "victims.report.txt").read_text(encoding="utf-8")
+    assert "Rows left out because their number of fields is not the header's (8): 2." in text
+    assert "- row 3, 9 fields: '2;А;Б;г. Москва;;70144;;;лишнее'" in text and "- row 5, 2 fields: '5;А'" in text
+
+
+def test_rows_of_the_wrong_width_stop_a_register_that_says_fail(tmp_path: Path) -> None:
+    decl = write_register(tmp_path / "victims", [[1, "А", "Б", "г. Москва", "", pack(1937, 8, 5), "", ""]])
+    _append_lines(tmp_path / "victims" / "persons.csv", "2;А;Б;г. Москва;;70144;;;лишнее\r\n".encode("cp1251"))
+    strict = decl.model_copy(update={"bad_rows": "fail"})
+    with pytest.raises(DataError) as err:
+        import_register(strict, tmp_path / "victims", tmp_path / "out", resolver())
+    assert str(err.value).startswith("persons.csv row 3: '2;А;Б;г. Москва;;70144;;;лишнее' has 9 fields where the "
+                                     "header has 8. Fix: quote the field")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("where", ["first", "late"])
+def test_text_not_in_the_declared_encoding_is_a_problem_not_a_traceback(tmp_path: Path, where: str) -> None:
+    rows: list[list[object]] = [[i, "А", "Б", "г. Москва", "", pack(1937, 8, 5), "", ""] for i in range(
+        1, 2 if where == "first" else 30_000)]
+    decl = write_register(tmp_path / "victims", rows)
+    _append_lines(tmp_path / "victims" / "persons.csv", b"99999;\x98;x;y;;70144;;\r\n")  # 0x98: nothing in cp1251
+    with pytest.raises(DataError) as err:
+        import_register(decl, tmp_path / "victims", tmp_path / "out", resolver())
+    assert str(err.value).startswith("persons.csv is not cp1251 text: byte 0x98 cannot be read as cp1251. Fix: "
+                                     "declare the file's encoding")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_header_not_in_the_declared_encoding_is_a_problem(tmp_path: Path) -> None:
+    decl = write_register(tmp_path / "victims", [])
+    (tmp_path / "victims" / "persons.csv").write_bytes(b"id;\x98\r\n1;2\r\n")
+    with pytest.raises(DataError) as err:
+        import_register(decl, tmp_path / "victims", tmp_path / "out", resolver())
+    assert str(err.value).startswith("persons.csv row 1 is not cp1251 text: byte 0x98 cannot be read as cp1251. ")
