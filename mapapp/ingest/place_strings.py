@@ -69,8 +69,6 @@ def _kind_and_name(part: str) -> tuple[str | None, str]:
             return "settlement", " ".join(words[:i] + words[i + 1:])
         if key in _REGION_KINDS and len(words) > 1:
             return _REGION_KINDS[key], " ".join(words[:i] + words[i + 1:])
-    if len(words) > 2 and normalise(" ".join(words[-2:])) in _DISTRICT_KINDS:
-        return "district", " ".join(words[:-2])
     if len(words) > 1 and normalise(words[-1]) in _DISTRICT_KINDS:
         return "district", " ".join(words[:-1])
     return None, part.strip()

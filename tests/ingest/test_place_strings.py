@@ -60,7 +60,7 @@ def test_parse_and_resolve_take_any_text(text: str) -> None:
 ])
 def test_resolve(text: str, geonameid: int | None, precision: str | None, why: str) -> None:
     r = resolver().resolve(text)
-    assert (r.geonameid, r.precision) == (geonameid, precision), r
+    assert (r.geonameid, r.precision, r.text) == (geonameid, precision, text), r
     assert why in r.how
 
 
@@ -124,7 +124,8 @@ def test_a_curated_place_comes_before_the_gazetteer_and_keeps_its_id() -> None:
     base = resolver()
     kirov = CuratedName("kirov", "Вятка", 58.6, 49.66, "RU")
     r = PlaceResolver(base.gazetteer, base.regions, [kirov]).resolve("г. Вятка")
-    assert (r.place, r.lat, r.precision) == ("kirov", 58.6, "town") and "curated place kirov" in r.how
+    assert (r.place, r.lat, r.lon, r.precision, r.text) == ("kirov", 58.6, 49.66, "town", "г. Вятка")
+    assert r.how == "the curated place kirov (Вятка)"
     # ... but not a curated place of the same name far outside the region the text gives
     far = PlaceResolver(base.gazetteer, base.regions, [CuratedName("x", "Луга", 40.0, 40.0, "RU")])
     assert far.resolve("Ленинградская обл., г. Луга").geonameid == 2
