@@ -8,7 +8,9 @@ sentence and death, the sentencing body and the sentence. Nothing here is a real
 from short lists of common names, the places from the curated places (every name they had), the regions table,
 the Gulag camps' locations and GeoNames' towns of the Soviet Union, skewed as the record is (Moscow, Leningrad,
 Ukraine, Kazakhstan, the camps), and the arrests peak in August 1937 – November 1938. The same ``N`` and ``seed``
-always give the same file. Only a small sample is committed (``tests/data/victims-sample.csv``).
+always give the same file. Only a small sample is committed: ``benchmarks/victims/persons-sample.csv``, 200 rows
+of seed 1937 (``tests/test_bench_register.py`` checks that it is what the generator makes; after an intended
+change, regenerate it with ``python benchmarks/gen_victims.py 200 benchmarks/victims/persons-sample.csv``).
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import csv
 import functools
 import json
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -63,8 +67,8 @@ class Pools:
     texts: dict[str, list[str]]
 
 
-def _cyrillic_name(city: dict[str, object]) -> str | None:
-    names = [str(n) for n in (city.get("alternatenames") or []) if isinstance(n, str)]  # type: ignore[attr-defined]
+def _cyrillic_name(city: Mapping[str, Any]) -> str | None:
+    names = [n for n in (city.get("alternatenames") or []) if isinstance(n, str)]
     ru = [n for n in names if n and set(n.casefold()) & CYRILLIC and not set(n.casefold()) - CYRILLIC - set(" -")]
     return min(ru, key=len) if ru else None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from mapapp import REPO_ROOT
 
@@ -20,3 +21,15 @@ def test_the_register_benchmark_runs_at_a_small_size() -> None:
     assert "not run" in large[-2]  # and not past --naive-max
     assert "(×" in large[3]  # growth from the previous size
     assert "Targets at the largest size (1,000)" in proc.stdout
+
+
+def test_the_committed_sample_is_what_the_generator_makes(tmp_path: Path) -> None:
+    from benchmarks.gen_victims import generate
+
+    out = generate(200, tmp_path / "sample.csv", seed=1937)
+    committed = REPO_ROOT / "benchmarks" / "victims" / "persons-sample.csv"
+    assert out.read_bytes() == committed.read_bytes(), (
+        "regenerate it: python benchmarks/gen_victims.py 200 benchmarks/victims/persons-sample.csv")
+    assert out.read_bytes().decode("cp1251").splitlines()[0] == (
+        "id;surname;name;patronymic;birth_year;birthplace;residence;arrest_date;sentence_date;sentenced_by;"
+        "sentence;death_date")

@@ -37,7 +37,7 @@ from mapapp.ingest import place_strings
 from mapapp.ingest.collection_schema import RegisterCollection
 from mapapp.ingest.packed_dates import FIX as PACKED_FIX
 from mapapp.ingest.packed_dates import SQL_DAY, SQL_MONTH, SQL_YEAR
-from mapapp.ingest.place_strings import PlaceResolver, Resolved
+from mapapp.ingest.place_strings import PlaceResolver, Precision, Resolved
 from mapapp.model.names import skeleton
 from mapapp.problems import DataError, Problem
 from mapapp.schema import validate_toml
@@ -217,10 +217,27 @@ def read_cache(path: Path, fingerprint: str) -> dict[str, Resolved]:
             lat = float(row["lat"]) if row["lat"] else None
             lon = float(row["lon"]) if row["lon"] else None
             prec = row["precision"] or None
-            out[row["text"]] = Resolved(row["text"], lat, lon, prec if prec in ("town", "region") else None,  # type: ignore[arg-type]
+            out[row["text"]] = Resolved(row["text"], lat, lon, _PRECISIONS.get(prec or ""),
                                         row["how"], row["place"] or None,
                                         int(row["geonameid"]) if row["geonameid"] else None)
         return out
+
+
+_PRECISIONS: dict[str, Precision] = {"town": "town", "region": "region"}
+
+
+def _site_of(r: Resolved, sites: Mapping[tuple[float, float, str], int]) -> int | None:
+    """The site a resolved text is at (None: unresolved)."""
+    if r.lat is None or r.lon is None or r.precision is None:
+        return None
+    return sites[(r.lat, r.lon, r.precision)]
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
+    """The one row of an aggregate query."""
+    row = con.execute(sql).fetchone()
+    assert row is not None, sql  # an aggregate without GROUP BY always has one row
+    return tuple(row)
 
 
 def _sites(resolved: Mapping[str, Resolved]) -> dict[tuple[float, float, str], int]:
@@ -333,9 +350,9 @@ def _import(con: duckdb.DuckDBPyConnection, decl: RegisterCollection, source: So
                                  f"{n_columns}", 'quote the field that holds the separator, or declare '
                                  'bad_rows = "report" to leave such rows out and list them')
                          for row, fields, text in source.malformed])
-    n_rows, n_undated, no_place = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE date_text IS NULL), count(*) FILTER (WHERE place_text IS NULL) "
-        "FROM decoded").fetchone()  # type: ignore[misc]
+    n_rows, n_undated, no_place = _one(
+        con, "SELECT count(*), count(*) FILTER (WHERE date_text IS NULL), count(*) FILTER (WHERE place_text IS NULL) "
+        "FROM decoded")
     con.execute(QUERIES["dated"])
     bad = con.execute(QUERIES["bad_dates"]).fetchall()
     progress("resolving places")
@@ -344,8 +361,7 @@ def _import(con: duckdb.DuckDBPyConnection, decl: RegisterCollection, source: So
     known = read_cache(cache or out / f"{decl.id}.places.csv", fingerprint)
     resolved = {t: known.get(t) or resolver.resolve(t) for t, _ in texts}
     sites = _sites(resolved)
-    place_rows = [(t, sites.get((r.lat, r.lon, r.precision)) if r.precision else None)  # type: ignore[arg-type]
-                  for t, r in resolved.items()]
+    place_rows = [(t, _site_of(r, sites)) for t, r in resolved.items()]
     con.register("places_in", pa.table({"text": pa.array([t for t, _ in place_rows], pa.string()),
                                         "site": pa.array([s for _, s in place_rows], pa.int32())}))
     con.execute("CREATE TABLE places AS SELECT * FROM places_in")
@@ -364,7 +380,7 @@ def _import(con: duckdb.DuckDBPyConnection, decl: RegisterCollection, source: So
     con.execute("CREATE TABLE cells AS SELECT * FROM cells_in")
     progress("aggregating")
     con.execute(QUERIES["aggregates"])
-    n_records = con.execute("SELECT count(*) FROM records").fetchone()[0]  # type: ignore[index]
+    (n_records,) = _one(con, "SELECT count(*) FROM records")
     n_bad = sum(int(n) for _, n, _ in bad)
     by_text = dict(texts)
     unresolved = sorted(((by_text[t], t, r.how) for t, r in resolved.items() if r.precision is None),
@@ -400,7 +416,7 @@ def _import(con: duckdb.DuckDBPyConnection, decl: RegisterCollection, source: So
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(CACHE_COLUMNS)
         for t, r in sorted(resolved.items(), key=lambda kv: (-by_text[kv[0]], kv[0])):
-            site = sites.get((r.lat, r.lon, r.precision)) if r.precision else None  # type: ignore[arg-type]
+            site = _site_of(r, sites)
             w.writerow([t, "" if site is None else site, "" if r.lat is None else r.lat,
                         "" if r.lon is None else r.lon, r.precision or "", r.how, r.place or "",
                         r.geonameid or ""])
