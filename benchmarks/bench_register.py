@@ -118,8 +118,9 @@ def child_naive(out: Path) -> dict[str, Any]:
     import folium
     from folium.plugins import MarkerCluster
 
-    rows = duckdb.connect().execute(f"SELECT s.lat, s.lon, r.name FROM '{out / 'victims.records.parquet'}' r "
-                      f"JOIN '{out / 'victims.sites.csv'}' s USING (site)").fetchall()
+    with duckdb.connect() as con:
+        rows = con.execute(f"SELECT s.lat, s.lon, r.name FROM '{out / 'victims.records.parquet'}' r "
+                           f"JOIN '{out / 'victims.sites.csv'}' s USING (site)").fetchall()
     result = {}
     t = time.perf_counter()
     m = folium.Map(location=[55, 60], zoom_start=3, tiles=None)

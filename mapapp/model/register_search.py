@@ -42,9 +42,10 @@ def find(names: Path, query: str, limit: int = 20) -> list[RecordHit]:
     if len(key.replace(" ", "")) < MIN_QUERY:
         return []
     lo, hi = prefix_range(key)
-    rows = duckdb.connect().execute(
-        f"SELECT row_no, any_value(name), any_value(site), any_value(year), any_value(month), any_value(day), "
-        f"min(CASE WHEN key = ? THEN 0 ELSE 1 END) AS rank FROM read_parquet('{names}') "
-        f"WHERE key >= ? AND key < ? GROUP BY row_no ORDER BY rank, any_value(name), row_no LIMIT ?",
-        [key, lo, hi, limit]).fetchall()
+    with duckdb.connect() as con:  # closed at once: a search must not keep a database open per query
+        rows = con.execute(
+            f"SELECT row_no, any_value(name), any_value(site), any_value(year), any_value(month), any_value(day), "
+            f"min(CASE WHEN key = ? THEN 0 ELSE 1 END) AS rank FROM read_parquet('{names}') "
+            f"WHERE key >= ? AND key < ? GROUP BY row_no ORDER BY rank, any_value(name), row_no LIMIT ?",
+            [key, lo, hi, limit]).fetchall()
     return [RecordHit(int(r[0]), str(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows]

@@ -83,9 +83,9 @@ def test_pack_refuses_years_the_layout_cannot_hold(year: int) -> None:
 @given(st.lists(partial_dates(), min_size=1, max_size=50))
 def test_the_sql_decoding_is_the_python_decoding(dates: list[PartialDate]) -> None:
     values = [pack(d.year, d.month, d.day) for d in dates]
-    con = duckdb.connect()
-    con.execute("CREATE TABLE t (v INTEGER)")
-    con.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
-    rows = con.execute(f"SELECT {SQL_YEAR.format(v='v')}, {SQL_MONTH.format(v='v')}, {SQL_DAY.format(v='v')} "
+    with duckdb.connect() as con:
+        con.execute("CREATE TABLE t (v INTEGER)")
+        con.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
+        rows = con.execute(f"SELECT {SQL_YEAR.format(v='v')}, {SQL_MONTH.format(v='v')}, {SQL_DAY.format(v='v')} "
                        "FROM t ORDER BY rowid").fetchall()
     assert [(d.year, d.month or 0, d.day or 0) for d in dates] == [tuple(r) for r in rows]

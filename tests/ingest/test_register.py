@@ -6,6 +6,7 @@ import csv
 import tomllib
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -60,6 +61,12 @@ date = ["arrest_date", "sentence_date"]
 item = { en = "record", ru = "запись" }
 fields = [{ id = "sentence", label = { en = "Sentence", ru = "Приговор" }, column = "sentence" }]
 """
+def query(sql: str) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` over the build's Parquet files, from a connection closed at once."""
+    with duckdb.connect() as con:
+        return con.execute(sql).fetchall()
+
+
 HEADER = ["id", "surname", "name", "residence", "birthplace", "arrest_date", "sentence_date", "sentence"]
 
 
@@ -104,11 +111,11 @@ def test_aggregates_equal_a_brute_force_count(tmp_path_factory: pytest.TempPathF
     report = import_register(decl, folder, out, resolver())
     placed = [(g, y, m) for t, y, m, _ in records if (g := TEXTS[t]) is not None]
     assert report.records == len(placed)
-    sites = duckdb.connect().execute(f"SELECT site, geometry FROM '{out / 'victims.sites.parquet'}'").fetchall()
+    sites = query(f"SELECT site, geometry FROM '{out / 'victims.sites.parquet'}'")
     assert len(sites) == len({g for g, _, _ in placed})
-    site_of = dict(duckdb.connect().execute(f"SELECT DISTINCT place_text, site FROM '{out / 'victims.records.parquet'}'")
-                   .fetchall())
-    geo_of_site = {site_of[t]: g for t in site_of if (g := TEXTS[t]) is not None}
+    site_of: dict[object, object] = dict(
+        query(f"SELECT DISTINCT place_text, site FROM '{out / 'victims.records.parquet'}'"))
+    geo_of_site = {site_of[t]: g for t in site_of if (g := TEXTS[str(t)]) is not None}
     for level in LEVELS:
         agg = Aggregates.read(out / "victims.aggregates.parquet", level)
         for first, span in windows:
@@ -182,8 +189,8 @@ def test_the_report_names_bad_dates_and_unresolved_places_by_frequency(tmp_path:
     kh = next(i for i, line in enumerate(lines) if "Кхзщурово" in line)
     unknown = next(i for i, line in enumerate(lines) if "'нет сведений'" in line)
     assert kh < unknown and lines[kh].startswith("- 2 × ") and "says the place is not known" in lines[unknown]
-    names = duckdb.connect().execute(f"SELECT name, year, month, day, f_sentence FROM '{tmp_path / 'out' / 'victims.records.parquet'}'"
-                       " ORDER BY row_no").fetchall()
+    names = query(f"SELECT name, year, month, day, f_sentence FROM '{tmp_path / 'out' / 'victims.records.parquet'}'"
+                       " ORDER BY row_no")
     assert names == [("А Б", 1937, 8, 5, None), ("А Б", 1939, 3, 1, None)]
 
 
@@ -258,8 +265,8 @@ def test_rows_of_the_wrong_width_are_left_out_and_listed_and_the_others_keep_the
     _append_lines(persons, f"6;Петров;Пётр;г. Москва;;{pack(1938, 2, 1)};;\r\n".encode("cp1251"))  # row 6
     report = import_register(decl, tmp_path / "victims", tmp_path / "out", resolver())
     assert (report.rows, report.records) == (5, 3)
-    rows_of = dict(duckdb.connect().execute(
-        f"SELECT name, row_no FROM '{tmp_path / 'out' / 'victims.records.parquet'}'").fetchall())
+    rows_of: dict[object, object] = dict(query(
+        f"SELECT name, row_no FROM '{tmp_path / 'out' / 'victims.records.parquet'}'"))
     assert rows_of == {"А Б": 2, "Иванов Иван": 4, "Петров Пётр": 6}
     text = (tmp_path / "out" / "victims.report.txt").read_text(encoding="utf-8")
     assert "Rows left out because their number of fields is not the header's (8): 2." in text
