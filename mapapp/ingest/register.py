@@ -30,6 +30,7 @@ from typing import Any
 import duckdb
 import geopandas
 import h3
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -171,12 +172,12 @@ def read_batches(path: Path, encoding: str, delimiter: str, columns: Sequence[st
             for batch in reader:
                 skipped = {r for r, _, _ in malformed[seen:]}
                 seen = len(malformed)
-                numbers: Sequence[int]
+                numbers: Sequence[int] | np.ndarray
                 if skipped:
                     numbers = [n for n in range(row, row + batch.num_rows + len(skipped)) if n not in skipped]
                     numbers = numbers[:batch.num_rows]
                 else:
-                    numbers = range(row, row + batch.num_rows)
+                    numbers = np.arange(row, row + batch.num_rows, dtype=np.int64)
                 yield pa.RecordBatch.from_arrays([*batch.columns, pa.array(numbers, pa.int64())], schema=schema)
                 row = (numbers[-1] if len(numbers) else row - 1) + 1
                 while row in skipped:
