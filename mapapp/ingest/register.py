@@ -1,16 +1,19 @@
 """The import of a register (millions of dated records placed by free text) into columnar files and aggregates.
 
 The cost that grows with the number of records is kept in SQL over columns (DuckDB here; the queries in
-:data:`QUERIES` use only standard SQL and integer bit operators, so the same text runs on Spark/Sedona for inputs
-past one machine, see docs/scale.md). What Python does is bounded by the number of *distinct* place texts (tens of
+:data:`QUERIES` use SQL that DuckDB and Spark both accept, so the same text can run on Spark/Sedona for inputs past
+one machine, see docs/scale.md). What Python does is bounded by the number of *distinct* place texts (tens of
 thousands): :class:`~mapapp.ingest.place_strings.PlaceResolver` resolves each once, and a cache beside the output
 keeps what was resolved for the next build. Written atomically into ``out``:
 
+- ``<id>.register.json``: its texts in both languages, levels and counts (what the model reads first);
 - ``<id>.records.parquet``: every record that has a place and a date, sorted by month, with its site;
 - ``<id>.sites.parquet``: the sites (one per resolved point), GeoParquet through geopandas;
 - ``<id>.aggregates.parquet``: counts per (level, key, year, month), level ``site`` and H3 cells (:data:`LEVELS`);
+- ``<id>.names.parquet``: the name index, one row per way of writing a name, sorted by its skeleton;
 - ``<id>.places.csv``: every distinct place text, its site and how it was resolved (the cache);
-- ``<id>.report.txt``: rows read, left out by reason, place texts that did not resolve by frequency, bad dates.
+- ``<id>.report.txt``: rows read, left out by reason (no place, no date, a date that is none, the wrong number of
+  fields), place texts that did not resolve by frequency.
 """
 
 from __future__ import annotations
