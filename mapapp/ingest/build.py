@@ -8,6 +8,7 @@ has ``borders.csv``, the historical borders are prepared too (:mod:`mapapp.inges
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -313,18 +314,15 @@ def curated_places(tables: Mapping[str, Table]) -> list[CuratedPlace]:
     return out
 
 
-def _import_registers(data_dir: Path, out_dir: Path, tables: Mapping[str, Table], gazetteer: Gazetteer | None,
-                      into: Path) -> tuple[list[tuple[str, RegisterReport]], list[Problem]]:
-    """Every register of ``data_dir/collections`` imported into the folder ``into`` (moved into place with the
-    rest of the build), each reusing the place texts the last build resolved; all problems together."""
+def _import_registers(data_dir: Path, out_dir: Path, folders: list[Path], tables: Mapping[str, Table],
+                      gazetteer: Gazetteer | None, into: Path) -> tuple[list[tuple[str, RegisterReport]], list[Problem]]:
+    """The registers in ``folders`` imported into the folder ``into`` (moved into place with the rest of the
+    build), each reusing the place texts the last build resolved; all problems together."""
     from mapapp.ingest import register
     from mapapp.ingest.place_strings import CuratedName, PlaceResolver, read_regions
 
     done: list[tuple[str, RegisterReport]] = []
     problems: list[Problem] = []
-    folders = [f for f in collection_import.collection_folders(data_dir) if collection_import.is_register(f)]
-    if not folders:
-        return done, problems
     gazetteer = gazetteer if gazetteer is not None else default_gazetteer()
     country = {row["id"]: row["country"] for row in tables["places.csv"].rows}
     curated = [CuratedName(p.id, n, p.lat, p.lon, country.get(p.id, "")) for p in curated_places(tables)
@@ -370,16 +368,15 @@ def build(data_dir: Path, out_dir: Path, gazetteer: Gazetteer | None = None) -> 
         problems = sorted(problems + borders.read_spans(data_dir)[1], key=sort_key)
     collections, collection_problems = collection_import.import_all(data_dir, LAYER_IDS, gazetteer,
                                                                     curated_places(tables))
-    staging = Path(tempfile.mkdtemp(prefix=".registers-"))
-    try:
-        registers, register_problems = _import_registers(data_dir, out_dir, tables, gazetteer, staging)
+    folders = [f for f in collection_import.collection_folders(data_dir) if collection_import.is_register(f)]
+    with tempfile.TemporaryDirectory(prefix=".registers-") if folders else contextlib.nullcontext("") as staged:
+        staging = Path(staged)  # only made, and removed, when there is a register
+        registers, register_problems = (_import_registers(data_dir, out_dir, folders, tables, gazetteer, staging)
+                                        if folders else ([], []))
         problems = sorted(problems + collection_problems + register_problems, key=sort_key)
         if problems:
             raise DataError(problems)
-        result = _write(data_dir, out_dir, tables, cities, label, label_ru, collections, registers, staging)
-    finally:
-        shutil.rmtree(staging, ignore_errors=False)
-    return result
+        return _write(data_dir, out_dir, tables, cities, label, label_ru, collections, registers, staging)
 
 
 def _write(data_dir: Path, out_dir: Path, tables: Mapping[str, Table], cities: Mapping[str, City], label: str,

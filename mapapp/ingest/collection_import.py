@@ -31,6 +31,7 @@ from mapapp.ingest.collection_schema import (
     Features,
     FileSpec,
     GeoJSONColumn,
+    Header,
     LonLatColumns,
     NativeGeometry,
     PlaceColumn,
@@ -190,13 +191,23 @@ def read_declaration(folder: Path) -> tuple[Collection | None, list[Problem]]:
         problems = [replace(p, key=re.sub(r"^features\[1\]", "features", p.key)) if p.key else p for p in problems]
     reading = _Reading(folder, name)
     reading.config(problems)
-    if model is not None and model.id != folder.name:
-        reading.key("id", model.id, f"is not the folder's name ({folder.name})",
-                    f'rename the folder or write id = "{folder.name}"')
-    if model is not None and not (folder / model.licence).is_file():
-        reading.key("licence", model.licence, f"is not a file in {folder}",
-                    "keep the source's licence or SOURCE file beside collection.toml and name it here")
+    if model is not None:
+        reading.fatal.extend(header_problems(model, folder))
     return (model if not reading.fatal else None), reading.fatal
+
+
+def header_problems(model: Header, folder: Path) -> list[Problem]:
+    """What a valid declaration's header (collection or register) can still get wrong against its folder: an id
+    that is not the folder's name, a licence file that is not there."""
+    name = f"{folder.name}/{DECLARATION}"
+    problems = []
+    if model.id != folder.name:
+        problems.append(Problem(name, None, "id", model.id, f"is not the folder's name ({folder.name})",
+                                f'rename the folder or write id = "{folder.name}"'))
+    if not (folder / model.licence).is_file():
+        problems.append(Problem(name, None, "licence", model.licence, f"is not a file in {folder}",
+                                "keep the source's licence or SOURCE file beside collection.toml and name it here"))
+    return problems
 
 
 def _read(reading: _Reading, spec: FileSpec | ValuesByYear, key: str, crs: str | None = None) -> Source | None:

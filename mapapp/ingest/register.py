@@ -38,6 +38,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from mapapp.ingest import place_strings
+from mapapp.ingest.collection_import import DECLARATION, header_problems
 from mapapp.ingest.collection_schema import RegisterCollection
 from mapapp.ingest.packed_dates import FIX as PACKED_FIX
 from mapapp.ingest.packed_dates import SQL_DAY, SQL_MONTH, SQL_YEAR
@@ -288,17 +289,14 @@ def metadata(decl: RegisterCollection, report: RegisterReport) -> str:
 
 
 def read_register_declaration(folder: Path) -> tuple[RegisterCollection | None, list[Problem]]:
-    """``folder/collection.toml`` as a register's declaration, or every problem with it."""
-    name = f"{folder.name}/collection.toml"
+    """``folder/collection.toml`` as a register's declaration, or every problem with it (the file parses:
+    :func:`~mapapp.ingest.collection_import.is_register` has read it)."""
+    name = f"{folder.name}/{DECLARATION}"
     model, config_problems = validate_toml(RegisterCollection, tomllib.loads(
-        (folder / "collection.toml").read_text(encoding="utf-8")), name)
+        (folder / DECLARATION).read_text(encoding="utf-8")), name)
     problems = [Problem(name, None, p.key, p.value, p.message, p.fix) for p in config_problems]
-    if model is not None and model.id != folder.name:
-        problems.append(Problem(name, None, "id", model.id, f"is not the folder's name ({folder.name})",
-                                f'rename the folder or write id = "{folder.name}"'))
-    if model is not None and not (folder / model.licence).is_file():
-        problems.append(Problem(name, None, "licence", model.licence, f"is not a file in {folder}",
-                                "keep the source's licence or SOURCE file beside collection.toml and name it here"))
+    if model is not None:
+        problems.extend(header_problems(model, folder))
     return (model if not problems else None), problems
 
 

@@ -61,28 +61,24 @@ class Register:
         return self.aggregates(level).window(first, last)
 
 
-def _fail(path: Path, why: str) -> GeodataError:
-    return GeodataError(path, why)
-
-
 def load_register(meta_path: Path) -> Register:
     """The register described by ``<id>.register.json``; a missing or broken file is a :class:`GeodataError`."""
     try:
         data: Any = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _fail(meta_path, f"cannot be read as the build's JSON ({exc})") from exc
+        raise GeodataError(meta_path, f"cannot be read as the build's JSON ({exc})") from exc
     if not isinstance(data, dict):
-        raise _fail(meta_path, "is not a JSON object")
+        raise GeodataError(meta_path, "is not a JSON object")
     missing = [k for k in ("id", "layer", "levels", "records", *TEXTS) if k not in data]
     if missing:
-        raise _fail(meta_path, f"lacks {', '.join(missing)}")
+        raise GeodataError(meta_path, f"lacks {', '.join(missing)}")
     for key in TEXTS:
         if not isinstance(data[key], dict) or not all(isinstance(data[key].get(lang), str) for lang in ("en", "ru")):
-            raise _fail(meta_path, f"has no English and Russian text for {key!r}")
+            raise GeodataError(meta_path, f"has no English and Russian text for {key!r}")
     folder = meta_path.parent
     for suffix in FILES:
         if not (folder / f"{data['id']}.{suffix}").is_file():
-            raise _fail(folder / f"{data['id']}.{suffix}", "is missing beside its register.json")
+            raise GeodataError(folder / f"{data['id']}.{suffix}", "is missing beside its register.json")
     counts = {k: int(data[k]) for k in ("rows", "records", "sites", "unresolved_rows", "undated_rows",
                                         "bad_date_rows") if k in data}
     return Register(str(data["id"]), str(data["layer"]), {k: dict(data[k]) for k in TEXTS},

@@ -303,3 +303,23 @@ def test_a_header_not_in_the_declared_encoding_is_a_problem(tmp_path: Path) -> N
     with pytest.raises(DataError) as err:
         import_register(decl, tmp_path / "victims", tmp_path / "out", resolver())
     assert str(err.value).startswith("persons.csv row 1 is not cp1251 text: byte 0x98 cannot be read as cp1251. ")
+
+
+def test_a_register_declaration_must_name_its_folder_and_its_licence(tmp_path: Path) -> None:
+    from mapapp.ingest.register import read_register_declaration
+
+    folder = tmp_path / "victims"
+    write_register(folder, [])
+    (folder / "collection.toml").write_text(DECLARATION.replace('id = "victims"\n', 'id = "victim"\n', 1),
+                                            encoding="utf-8")
+    (folder / "SOURCE.md").unlink()
+    decl, problems = read_register_declaration(folder)
+    assert decl is None
+    assert [str(p) for p in problems] == [
+        "victims/collection.toml field 'id': 'victim' is not the folder's name (victims). Fix: rename the folder "
+        'or write id = "victims".',
+        f"victims/collection.toml field 'licence': 'SOURCE.md' is not a file in {folder}. Fix: keep the source's "
+        "licence or SOURCE file beside collection.toml and name it here."]
+    (folder / "SOURCE.md").write_text("x", encoding="utf-8")
+    (folder / "collection.toml").write_text(DECLARATION, encoding="utf-8")
+    assert read_register_declaration(folder)[1] == []
