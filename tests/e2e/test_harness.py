@@ -41,6 +41,8 @@ def test_an_abort_counts_while_its_frame_lives_and_not_once_the_frame_is_gone(pa
                      f'<link rel="stylesheet" href="{static}?page">')
     page.wait_for_load_state("load")
     page.wait_for_timeout(300)
-    assert sorted(url.rsplit("?", 1)[1] for url, _ in request_failures(page)) == ["frame", "page"]
+    # Chromium may ask for the frame's stylesheet twice (its preload scanner and its parser): which
+    # documents failed is the point, not how many times each one asked.
+    assert sorted({url.rsplit("?", 1)[1] for url, _ in request_failures(page)}) == ["frame", "page"]
     page.evaluate("() => document.getElementById('f').remove()")  # the frame is replaced: its abort is not a fault
-    assert [url.rsplit("?", 1)[1] for url, _ in request_failures(page)] == ["page"]
+    assert {url.rsplit("?", 1)[1] for url, _ in request_failures(page)} == {"page"}
