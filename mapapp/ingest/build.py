@@ -293,9 +293,12 @@ def _remove_old_collections(out_dir: Path, files: Mapping[str, str]) -> None:
     folder = out_dir / collection_import.OUTPUT_DIR
     if folder.is_dir():
         for path in folder.iterdir():
-            if path.is_file() and not path.name.startswith(".") and \
-                    f"{collection_import.OUTPUT_DIR}/{path.name}" not in files:
+            if path.name.startswith(".") or f"{collection_import.OUTPUT_DIR}/{path.name}" in files:
+                continue
+            if path.is_file():
                 path.unlink()
+            elif path.is_dir() and path.name.endswith(".web"):  # a register's browser files
+                shutil.rmtree(path)
 
 
 def curated_places(tables: Mapping[str, Table]) -> list[CuratedPlace]:
@@ -401,6 +404,8 @@ def _write(data_dir: Path, out_dir: Path, tables: Mapping[str, Table], cities: M
         for name in output_names(register_id):
             target = out_dir / collection_import.OUTPUT_DIR / name
             target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir():  # a register's browser files: a folder, replaced whole
+                shutil.rmtree(target)
             shutil.move(staging / name, target)
             kept[f"{collection_import.OUTPUT_DIR}/{name}"] = ""
     _remove_old_collections(out_dir, kept)

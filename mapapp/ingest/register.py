@@ -12,6 +12,8 @@ keeps what was resolved for the next build. Written atomically into ``out``:
 - ``<id>.aggregates.parquet``: counts per (level, key, year, month), level ``site`` and H3 cells (:data:`LEVELS`);
 - ``<id>.names.parquet``: the name index, one row per way of writing a name, sorted by its skeleton;
 - ``<id>.places.csv``: every distinct place text, its site and how it was resolved (the cache);
+- ``<id>.web/``: the browser's files, counts per cell and year and the records in pages
+  (:mod:`mapapp.ingest.register_web`);
 - ``<id>.report.txt``: rows read, left out by reason (no place, no date, a date that is none, the wrong number of
   fields), place texts that did not resolve by frequency.
 """
@@ -23,6 +25,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import tempfile
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -43,6 +46,8 @@ from mapapp.ingest.collection_schema import RegisterCollection
 from mapapp.ingest.packed_dates import FIX as PACKED_FIX
 from mapapp.ingest.packed_dates import SQL_DAY, SQL_MONTH, SQL_YEAR
 from mapapp.ingest.place_strings import PlaceResolver, Precision, Resolved
+from mapapp.ingest.register_web import write_web
+from mapapp.model.layers import LAYERS
 from mapapp.model.names import skeleton
 from mapapp.problems import DataError, Problem
 from mapapp.schema import validate_toml
@@ -261,17 +266,18 @@ def _write_atomically(out: Path, files: Mapping[str, Callable[[Path], None]]) ->
         for name, write in files.items():
             write(tmp / name)
         for name in files:
+            if (tmp / name).is_dir() and (out / name).is_dir():  # a folder is not replaced by a rename
+                shutil.rmtree(out / name)
             os.replace(tmp / name, out / name)
     finally:
-        for p in tmp.iterdir():
-            p.unlink()
-        tmp.rmdir()
+        shutil.rmtree(tmp)
 
 
 def output_names(register_id: str) -> list[str]:
     """The files an import writes for a register."""
     return [f"{register_id}.{suffix}" for suffix in ("register.json", "records.parquet", "aggregates.parquet",
-                                                      "names.parquet", "sites.parquet", "places.csv", "report.txt")]
+                                                      "names.parquet", "sites.parquet", "places.csv", "report.txt",
+                                                      "web")]
 
 
 def metadata(decl: RegisterCollection, report: RegisterReport) -> str:
@@ -297,6 +303,10 @@ def read_register_declaration(folder: Path) -> tuple[RegisterCollection | None, 
     problems = [Problem(name, None, p.key, p.value, p.message, p.fix) for p in config_problems]
     if model is not None:
         problems.extend(header_problems(model, folder))
+        drawn = [la.id for la in LAYERS if la.collection]
+        if model.layer not in drawn:
+            problems.append(Problem(name, None, "layer", model.layer, "is not a map layer a register can draw on",
+                                    f"use one of {', '.join(drawn)} (mapapp/model/layers.py), or add a layer there"))
     return (model if not problems else None), problems
 
 
@@ -430,6 +440,11 @@ def _import(con: duckdb.DuckDBPyConnection, decl: RegisterCollection, source: So
     def metadata_file(p: Path) -> None:
         p.write_text(metadata(decl, counted), encoding="utf-8")
 
+    def web_folder(p: Path) -> None:
+        p.mkdir()
+        write_web(con, p, LEVELS, {site: (lat, lon, prec) for (lat, lon, prec), site in sites.items()},
+                  [f.id for f in spec.fields])
+
     progress("writing")
     _write_atomically(out, {
         f"{decl.id}.register.json": metadata_file,
@@ -439,6 +454,7 @@ def _import(con: duckdb.DuckDBPyConnection, decl: RegisterCollection, source: So
         f"{decl.id}.sites.parquet": sites_file,
         f"{decl.id}.places.csv": cache_file,
         f"{decl.id}.report.txt": report_file,
+        f"{decl.id}.web": web_folder,
     })
     return counted
 
