@@ -72,3 +72,16 @@ class Aggregates:
         whole = self._may.between(k, (first + 11) // 12, (last + 1) // 12 - 1)  # years inside the window
         overlapping = self._may.between(k, first // 12, last // 12)
         return WindowCounts(self.keys, self._sure.between(k, first, last) + whole, overlapping - whole)
+
+
+#: The zoom from which each level is drawn: H3 resolution 2 cells (edges ~160 km) for the country, resolution 4
+#: (~23 km) for a region, and from :data:`SITE_ZOOM` the sites themselves, the places the records name, whose
+#: popups list their records. Coarse first.
+LEVEL_ZOOMS: dict[str, int] = {"h3r2": 0, "h3r4": 5, "site": 8}
+SITE_ZOOM = LEVEL_ZOOMS["site"]
+
+
+def level_for_zoom(levels: tuple[str, ...] | list[str], zoom: int) -> str:
+    """The finest of ``levels`` that :data:`LEVEL_ZOOMS` allows at ``zoom`` (the coarsest one below all of them)."""
+    allowed = [level for level in levels if LEVEL_ZOOMS.get(level, 0) <= zoom]
+    return max(allowed, key=lambda level: LEVEL_ZOOMS.get(level, 0)) if allowed else levels[0]

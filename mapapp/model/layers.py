@@ -46,6 +46,10 @@ LAYERS: tuple[Layer, ...] = (
     # People shot in Moscow (data/collections/moscow-executions): how many lived at each address, for the window.
     Layer("addresses", "Last addresses of people shot", "Последние адреса расстрелянных", "#4D4D4D", "circle",
           collection=True),
+    # A register of millions of records (Memorial's database of victims, or a regional Book of Memory, declared in
+    # data/collections/<id>/collection.toml with a [register] table): their counts by place and window.
+    Layer("victims", "Records of persecution, by place", "Записи о репрессиях, по местам", "#CC6677", "circle",
+          collection=True),
 )
 LAYER_IDS: tuple[str, ...] = tuple(layer.id for layer in LAYERS)
 #: The layers of the curated places (every layer but the collections').

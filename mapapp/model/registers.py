@@ -34,10 +34,29 @@ class Register:
     levels: tuple[str, ...]  # coarse first
     counts: Mapping[str, int]
     folder: Path = field(compare=False)
+    #: The records' fields as the popup shows them: (id, {lang: label}).
+    fields: tuple[tuple[str, Mapping[str, str]], ...] = ()
 
     def text(self, key: str, lang: Lang) -> str:
         """One of :data:`TEXTS` in ``lang``."""
         return self.texts[key][lang]
+
+    @property
+    def web(self) -> Path:
+        """The folder of the register's browser files (:mod:`mapapp.ingest.register_web`)."""
+        return self.path("web")
+
+    @functools.cached_property
+    def manifest(self) -> Mapping[str, Any]:
+        """``web/manifest.json``: the levels with their years, the page size, the records' fields, the digest."""
+        path = self.web / "manifest.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise GeodataError(path, f"cannot be read as the build's JSON ({exc})") from exc
+        if not isinstance(data, dict) or not {"levels", "page", "fields", "digest"} <= set(data):
+            raise GeodataError(path, "is not a register's manifest (levels, page, fields, digest)")
+        return data
 
     def path(self, suffix: str) -> Path:
         """``<folder>/<id>.<suffix>``."""
@@ -76,13 +95,16 @@ def load_register(meta_path: Path) -> Register:
         if not isinstance(data[key], dict) or not all(isinstance(data[key].get(lang), str) for lang in ("en", "ru")):
             raise GeodataError(meta_path, f"has no English and Russian text for {key!r}")
     folder = meta_path.parent
+    if not (folder / f"{data['id']}.web" / "manifest.json").is_file():
+        raise GeodataError(folder / f"{data['id']}.web" / "manifest.json", "is missing beside its register.json")
     for suffix in FILES:
         if not (folder / f"{data['id']}.{suffix}").is_file():
             raise GeodataError(folder / f"{data['id']}.{suffix}", "is missing beside its register.json")
     counts = {k: int(data[k]) for k in ("rows", "records", "sites", "unresolved_rows", "undated_rows",
                                         "bad_date_rows") if k in data}
+    fields = tuple((str(f["id"]), dict(f["label"])) for f in data.get("fields", []))
     return Register(str(data["id"]), str(data["layer"]), {k: dict(data[k]) for k in TEXTS},
-                    tuple(data["levels"]), counts, folder)
+                    tuple(data["levels"]), counts, folder, fields)
 
 
 def load_registers(geodata: Path) -> tuple[Register, ...]:

@@ -119,9 +119,18 @@ def map_files(ds: Dataset) -> dict[str, bytes]:
     return files
 
 
+def register_key(register_id: str) -> str:
+    """The key of a register's served folder in :func:`served`'s answer."""
+    return f"registers/{register_id}/"
+
+
 def served(ds: Dataset, repo_root: Path, base: str = STATIC_URL) -> dict[str, str]:
-    """The files of :func:`map_files` that ``repo_root/static/`` holds byte for byte: path → URL."""
-    out: dict[str, str] = {}
+    """The files of :func:`map_files` that ``repo_root/static/`` holds byte for byte: path → URL; and each
+    register's folder of files (:func:`register_key`), linked into ``static/`` first if it is not there yet
+    (:func:`mapapp.webmap.registerview.install_register`: millions of records are never copied into the map)."""
+    from mapapp.webmap.registerview import register_urls
+
+    out: dict[str, str] = {register_key(rid): url for rid, url in register_urls(ds.registers, repo_root, base).items()}
     for rel, data in map_files(ds).items():
         path = Path(repo_root) / STATIC_DIRNAME / rel
         if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:

@@ -30,12 +30,14 @@ from mapapp.model.dates import MONTHS_EN, MONTHS_LONG_EN, MONTHS_LONG_RU, MONTHS
 from mapapp.model.histogram import PURGE_PERIOD, Series, histogram
 from mapapp.model.layers import LAYERS, LAYERS_BY_ID, layer_of
 from mapapp.model.records import Event, Person, Place, load_events, load_people, load_places
+from mapapp.model.registers import Register, load_registers
 from mapapp.model.timeline import events_in_window
 from mapapp.model.trails import people_with_trails, trail_of
 from mapapp.model.viewstate import VIEWS, VIEWS_BY_ID, MapState
 from mapapp.webmap.assets import STATIC_URL, asset_links
 from mapapp.webmap.collectionview import collection_json
-from mapapp.webmap.mapfiles import border_file, collection_file, record_json
+from mapapp.webmap.mapfiles import border_file, collection_file, record_json, register_key
+from mapapp.webmap.registerview import register_json
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class Dataset:
     borders: Borders | None = None
     #: The collections (``geodata/collections/*.geojson``), by id.
     collections: tuple[Collection, ...] = ()
+    #: The registers (``geodata/collections/*.register.json``: millions of records, read as counts), by id.
+    registers: tuple[Register, ...] = ()
 
     @property
     def span(self) -> tuple[date, date]:
@@ -79,7 +83,7 @@ def load_dataset(geodata: Path = GEODATA_DIR) -> Dataset:
     """Read the build output in ``geodata`` into a :class:`Dataset` (:class:`~mapapp.problems.GeodataError` if broken)."""
     return Dataset(load_places(geodata / "places.geojson"), tuple(load_events(geodata / "events.geojson")),
                    load_people(geodata / "people.json"), load_borders(geodata / "borders.geojson"),
-                   load_collections(geodata))
+                   load_collections(geodata), load_registers(geodata))
 
 
 def visible_place_ids(ds: Dataset, state: MapState) -> list[str]:
@@ -199,13 +203,16 @@ def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None
     """
     files: Mapping[str, str] = served or {}
     lang = state.lang
+    # a collection's layer is in the legend only when a collection or register draws on it
+    drawn = {c.layer for c in ds.collections} | {r.layer for r in ds.registers}
     first, last = ds.span
     return {
         "lang": lang,
         "span": {"start": _month(first), "end": _month(last)},
         "state": state.as_dict(),
         "layers": [{"id": la.id, "label": la.label_en if lang == "en" else la.label_ru,
-                    "colour": la.colour, "shape": la.shape, "collection": la.collection} for la in LAYERS],
+                    "colour": la.colour, "shape": la.shape, "collection": la.collection} for la in LAYERS
+                   if not la.collection or la.id in drawn],
         "views": [{"id": v.id, "label": v.label_en if lang == "en" else v.label_ru,
                    "center": list(v.center), "zoom": v.zoom} for v in VIEWS],
         "places": [_place_json(ds, p, lang) for p in sorted(ds.places.values(), key=lambda p: p.id)],
@@ -220,6 +227,7 @@ def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None
         "trails": [trail_json(ds, pid, lang) for pid in people_with_trails(ds)],
         "collections": [collection_json(c, lang, files.get(collection_file(c.id, lang)), files)
                         for c in ds.collections],
+        "registers": [register_json(r, lang, files.get(register_key(r.id))) for r in ds.registers],
         **({"collectionRenderer": "svg"} if svg_collections else {}),
     }
 

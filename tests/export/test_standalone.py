@@ -132,6 +132,7 @@ def test_a_missing_asset_names_the_file_and_the_fix(ds: Dataset, tmp_path: Path)
     web.mkdir(parents=True)
     (web / "mapapp.css").write_text("/* no mapapp.js beside it */", encoding="utf-8")
     (web / "timecontrol.js").write_text("/* the time control is here, mapapp.js is not */", encoding="utf-8")
+    (web / "register.js").write_text("/* and the register layer */", encoding="utf-8")
     with pytest.raises(MissingAssetError) as err:
         standalone_html(ds, WINDOW, root=tmp_path)
     message = str(err.value)

@@ -40,10 +40,10 @@ def run(ds: Dataset, out: Path, person: str | None = None, **options: str) -> Pa
                "OUT {tmp}: is a folder; give a file name, e.g. {tmp}/map.png"]),
     ("map.png", {"categories": "bogus"},
      ["--categories: unknown layer 'bogus'; choose from killing, nkvd, camps, power, sharashki, renamed, abroad, "
-      "other, gulag, addresses"]),
+      "other, gulag, addresses, victims"]),
     ("map.png", {"categories": "killing,bogus,nope"},
      ["--categories: unknown layers 'bogus', 'nope'; choose from killing, nkvd, camps, power, sharashki, renamed, "
-      "abroad, other, gulag, addresses"]),
+      "abroad, other, gulag, addresses, victims"]),
     ("map.png", {"start": "1938-01", "end": "1937-12"},
      ["--from 1938-01 --to 1937-12: the window ends before it starts; swap them"]),
     # 1900: no event, no figure, no record, no site with its years (Memorial's undated sites are on every map)
@@ -258,7 +258,7 @@ def test_cli_bad_options_exit_2_with_every_problem(tmp_path: Path, capsys: pytes
     assert err.splitlines() == [
         "--from 1938-01 --to 1937-12: the window ends before it starts; swap them",
         "--categories: unknown layer 'bogus'; choose from killing, nkvd, camps, power, sharashki, renamed, abroad, "
-        "other, gulag, addresses",
+        "other, gulag, addresses, victims",
         "--dpi 20: too low; use 72..1200",
         "3 problems found.",
         "Nothing was written.",
