@@ -7,7 +7,8 @@ import mapapp from "./eslint-rules/mapapp.mjs";
 // Functions that build DOM nodes with createElement/textContent and return a node: the only things
 // that may be handed to Leaflet as content. node-builder-returns-node checks they never return a string.
 const NODE_BUILDERS = ["el", "svgPath", "symbol", "clusterNode", "creditNode", "popupContent", "trailTip",
-                       "arrowNode", "featurePopup", "sitePopup", "addressPopup", "recordPopup"];
+                       "arrowNode", "featurePopup", "sitePopup", "addressPopup", "recordPopup",
+                       "cellPopup", "sitePopup", "recordNode", "keyNode"];
 
 // Leaflet's methods that write a string argument with innerHTML (index of that argument).
 const LEAFLET_CONTENT_METHODS = Object.fromEntries(

@@ -1171,6 +1171,18 @@
       if (view.c.features) loadRecords(view, view.c.features, false);
       else if (view.c.url) fetchJson(view.c.url, view.c.id, function (features) { loadRecords(view, features, true); });
     });
+    // Registers of millions of records (register.js): counts per cell for the zoom and window, fetched as files.
+    var regViews = (data.registers || []).map(function (r) {
+      var count = el("p", "mapapp-collection-count");
+      var view = window.mapappRegister.create(map, r, {
+        el: el, fill: fill, fmt: fmt, label: label, fetchJson: fetchJson, popupOptions: popupOptions, keyRow: keyRow,
+        renderer: collCanvas, kiosk: !!data.kiosk, windowMonths: windowMonths, countNode: count,
+        colour: (layersById[r.layer] || { colour: "#4D4D4D" }).colour,
+        on: function () { return !!st.layers[r.layer]; } });
+      legend.insertBefore(view.keyNode(), countNode);
+      legend.appendChild(count);
+      return view;
+    });
     // A person chosen in the search: their record at their last home, and the path to their burial ground.
     var recordPath = L.layerGroup().addTo(map);
     function focusRecord(collectionId, r) {
@@ -1249,6 +1261,7 @@
       refreshCollections();
       refreshSites();
       refreshRecords();
+      regViews.forEach(function (v) { v.refresh(); });
       var ids = visiblePlaceIds(), keep = {};
       ids.forEach(function (id) { keep[id] = true; });
       var add = [], drop = [];
@@ -1390,6 +1403,7 @@
     }
 
     var api = {
+      map: map, // the Leaflet map (tests and benchmarks drive its zoom)
       runTour: runTour, stopTour: stopTour,
       // Show the tour's next step now (the soak benchmark drives 1,000 steps with it).
       nextStep: function () { if (tourTimer) { clearTimeout(tourTimer); showStep(); } },
@@ -1430,6 +1444,18 @@
         return v ? { addresses: (v.live || []).map(function (x) { return String(x[0].id); }).sort(), people: v.people,
                      circles: (map.hasLayer(v.group) ? v.group.getLayers().length : 0) + v.cells.getLayers().length }
           : null;
+      },
+      registerShown: function (id) { // what a register draws: its level, circles, sure and may counts
+        var v = regViews.filter(function (x) { return x.reg.id === id; })[0];
+        return v ? v.shown() : null;
+      },
+      registerBase: function (id) {
+        var v = regViews.filter(function (x) { return x.reg.id === id; })[0];
+        return v ? v.reg.base : null;
+      },
+      openRegisterCell: function (id, k) {
+        var v = regViews.filter(function (x) { return x.reg.id === id; })[0];
+        return v ? v.open(k) : false;
       },
       recordsLoaded: function () { return recViews.every(function (v) { return v.features.length > 0; }); },
       sitesLoaded: function () { return siteViews.every(function (v) { return v.items.length > 0; }); },

@@ -1,0 +1,160 @@
+"""A register on the map, in Chromium: the committed geodata plus 2,000 records of the synthetic register
+(benchmarks/gen_victims.py, declared as benchmarks/victims), built by the real import. What the browser sums from the build's files must equal the
+Python aggregates (themselves held to a brute-force count), at the level the zoom calls for; a place's popup pages
+through its records as the records file holds them."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+from playwright.sync_api import Frame, Page
+
+from benchmarks.gen_victims import generate
+from mapapp import GEODATA_DIR
+from mapapp.ingest.collection_schema import RegisterCollection
+from mapapp.ingest.place_strings import project_resolver
+from mapapp.ingest.register import import_register
+from mapapp.model.aggregates import LEVEL_ZOOMS
+from mapapp.model.registers import load_register
+
+from .conftest import REPO, request_failures, serve_app, wait_for_app
+
+SAMPLE = REPO / "benchmarks" / "victims"
+IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+@pytest.fixture(scope="module")
+def register_geodata(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The committed geodata with the sample register built into its collections."""
+    work = tmp_path_factory.mktemp("register")
+    folder = work / "victims"
+    folder.mkdir()
+    shutil.copy(SAMPLE / "collection.toml", folder / "collection.toml")
+    generate(2000, folder / "persons.csv", seed=1937)  # its busiest place has pages of records to turn
+    (folder / "SOURCE.md").write_text("Synthetic records: benchmarks/gen_victims.py\n", encoding="utf-8")
+    geodata = work / "geodata"
+    shutil.copytree(GEODATA_DIR, geodata)
+    decl = RegisterCollection.model_validate(tomllib.loads((folder / "collection.toml").read_text(encoding="utf-8")))
+    import_register(decl, folder, geodata / "collections", project_resolver(REPO))
+    return geodata
+
+
+@pytest.fixture(scope="module")
+def register_url(register_geodata: Path, artifacts_dir: Path) -> Iterator[str]:
+    with serve_app("streamlit-register", artifacts_dir, {"MAPAPP_GEODATA": str(register_geodata)}) as url:
+        yield url
+
+
+def map_frame(page: Page) -> Frame:
+    handle = page.wait_for_selector(IFRAME, timeout=60_000)
+    frame = handle.content_frame() if handle is not None else None
+    assert frame is not None
+    return frame
+
+
+def shown(frame: Frame) -> dict[str, object]:
+    frame.wait_for_function("() => window.mapappApi && window.mapappApi.registerShown('victims').ready",
+                            timeout=20_000)
+    value = frame.evaluate("() => window.mapappApi.registerShown('victims')")
+    assert isinstance(value, dict)
+    return value
+
+
+def set_view(frame: Frame, lat: float, lon: float, zoom: int) -> None:
+    """Move the map at once (no animation) and wait for its moveend."""
+    frame.evaluate(f"() => new Promise(r => {{ window.mapappApi.map.once('moveend', () => r(true)); "
+                   f"window.mapappApi.map.setView([{lat}, {lon}], {zoom}, {{animate: false}}); }})")
+
+
+def expected(geodata: Path, level: str, first: int, last: int) -> tuple[int, int, int]:
+    """(sure, may, cells with any) for the window, from the Python aggregates."""
+    got = load_register(geodata / "collections" / "victims.register.json").window(level, first, last)
+    return int(got.sure.sum()), int(got.may.sum()), int(np.count_nonzero(got.sure + got.may))
+
+
+def month(text: str) -> int:
+    y, m = text.split("-")
+    return int(y) * 12 + int(m) - 1
+
+
+@pytest.mark.parametrize("start, end", [("1934-01", "1953-12"), ("1937-08", "1938-11"), ("1937-01", "1937-01"),
+                                        ("1938-06", "1939-05")])
+def test_the_browser_sums_the_window_as_the_aggregates_do(page: Page, register_url: str, register_geodata: Path,
+                                                          start: str, end: str) -> None:
+    page.goto(register_url)
+    wait_for_app(page)
+    frame = map_frame(page)
+    assert shown(frame)["level"] == "h3r2"
+    frame.evaluate(f"() => window.mapappApi.setWindow('{start}', '{end}')")
+    got = shown(frame)
+    sure, may, cells = expected(register_geodata, "h3r2", month(start), month(end))
+    assert (got["sure"], got["may"], got["circles"]) == (sure, may, cells)
+    assert sure + may > 0
+    assert request_failures(page) == []
+    assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("zoom, level", [(LEVEL_ZOOMS["h3r4"] - 1, "h3r2"), (LEVEL_ZOOMS["h3r4"], "h3r4"),
+                                         (LEVEL_ZOOMS["site"] - 1, "h3r4"), (LEVEL_ZOOMS["site"], "site")])
+def test_the_zoom_decides_between_cells_and_places(page: Page, register_url: str, zoom: int, level: str) -> None:
+    page.goto(register_url)
+    wait_for_app(page)
+    frame = map_frame(page)
+    shown(frame)
+    set_view(frame, 55.75, 37.62, zoom)
+    frame.wait_for_function(f"() => window.mapappApi.registerShown('victims').level === '{level}' && "
+                            "window.mapappApi.registerShown('victims').ready", timeout=20_000)
+
+
+def test_a_place_pages_through_its_records_by_date(page: Page, register_url: str, register_geodata: Path) -> None:
+    records = register_geodata / "collections" / "victims.records.parquet"
+    with duckdb.connect() as con:
+        site, n = con.execute(f"SELECT site, count(*) FROM '{records}' GROUP BY site ORDER BY 2 DESC, 1 LIMIT 1"
+                              ).fetchall()[0]
+        names = [r[0] or "—" for r in con.execute(
+            f"SELECT name FROM '{records}' WHERE site = ? ORDER BY year, month, day, row_no", [site]).fetchall()]
+        placed = con.execute(f"SELECT DISTINCT site FROM '{records}' ORDER BY site").fetchall()
+    k = [s for (s,) in placed].index(site)  # its row in site.cells.json: the sites with records, in order
+    page.goto(register_url)
+    wait_for_app(page)
+    frame = map_frame(page)
+    shown(frame)
+    frame.evaluate("() => window.mapappApi.setWindow('1918-01', '1953-12')")
+    cell = frame.evaluate(f"() => fetch(window.mapappApi.registerBase('victims') + 'site.cells.json')"
+                          f".then(r => r.json()).then(c => c[{k}])")
+    set_view(frame, cell[1], cell[0], LEVEL_ZOOMS["site"])
+    frame.wait_for_function("() => window.mapappApi.registerShown('victims').ready", timeout=20_000)
+    assert frame.evaluate(f"() => window.mapappApi.openRegisterCell('victims', {k})")
+    popup = frame.locator(".mapapp-register-site")
+    popup.locator(".mapapp-person-record").first.wait_for()
+    assert popup.locator("h3").inner_text() == cell[3]
+    first_page = popup.locator(".mapapp-person-name").all_inner_texts()
+    assert first_page == names[:100]
+    later = popup.get_by_role("button", name="Later")
+    assert n > 100, "the busiest place has more than one page"
+    later.click()
+    frame.wait_for_function("() => document.querySelector('.mapapp-register-site').dataset.page === '1' && "
+                            "!document.querySelector('.mapapp-register-page').textContent.includes('…')")
+    assert popup.locator(".mapapp-person-name").all_inner_texts() == names[100:200]
+    assert popup.locator(".mapapp-register-page").inner_text() == f"Records 101–{min(200, n)} of {n:,}, by date"
+    assert popup.get_by_role("button", name="Earlier").is_enabled()
+    assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_the_legend_says_what_a_circle_counts_and_the_layer_hides_it(page: Page, register_url: str) -> None:
+    page.goto(register_url)
+    wait_for_app(page)
+    frame = map_frame(page)
+    shown(frame)
+    key = frame.locator(".mapapp-register-key")
+    assert "Circle area ∝ records in the window, summed over a hexagon of about 160 km" in key.inner_text()
+    assert "Dashed ring" in key.inner_text()
+    frame.locator('input[data-layer="victims"]').uncheck()
+    frame.wait_for_function("() => window.mapappApi.registerShown('victims').circles === 0")
+    assert frame.evaluate("() => window.mapappApi.registerShown('victims').sure") == 0
