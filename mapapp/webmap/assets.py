@@ -22,6 +22,9 @@ from pathlib import Path
 STATIC_URL = "/app/static"
 #: The generated folder beside ``streamlit_app.py``.
 STATIC_DIRNAME = "static"
+#: Where the app links registers' files (:mod:`mapapp.webmap.registerview`), under ``static/``: kept by
+#: :func:`install_static`, which rebuilds everything else.
+REGISTERS_DIR = "registers"
 #: Our own JavaScript and CSS, copied into ``static/mapapp/``.
 WEB_DIR = Path("mapapp") / "web"
 
@@ -162,7 +165,8 @@ def install_static(repo_root: Path) -> list[Path]:
 
     The tree is assembled in a temporary folder beside it and renamed into place, so a server
     never sees a half-copied tree and a failure leaves the old ``static/`` as it was. Anything
-    else in ``static/`` is removed: the folder is generated. Raises :class:`MissingAssetError`
+    else in ``static/`` is removed (the folder is generated), but for ``static/registers/``: a running app may serve
+    the registers it linked there. Raises :class:`MissingAssetError`
     (naming the file and the fix) before touching anything when ``node_modules`` lacks a file.
     """
     repo_root = Path(repo_root).resolve()
@@ -192,6 +196,8 @@ def install_static(repo_root: Path) -> list[Path]:
                 os.chmod(dest, 0o644)
             for d in [tmp, *(p for p in tmp.rglob("*") if p.is_dir())]:
                 os.chmod(d, 0o755)  # mkdtemp makes 0700: unreadable to a web server or other users
+            if (target / REGISTERS_DIR).is_dir():  # registers a running app linked in (registerview): kept
+                os.rename(target / REGISTERS_DIR, tmp / REGISTERS_DIR)
             _swap_in(tmp, target)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)  # already gone after a successful swap

@@ -20,10 +20,8 @@ from typing import Any
 from mapapp.i18n import Lang
 from mapapp.model.aggregates import LEVEL_ZOOMS
 from mapapp.model.registers import Register
-from mapapp.webmap.assets import STATIC_DIRNAME, STATIC_URL
+from mapapp.webmap.assets import REGISTERS_DIR, STATIC_DIRNAME, STATIC_URL
 from mapapp.webmap.collectionview import key_values
-
-REGISTERS_DIR = "registers"
 
 STRINGS: dict[str, dict[Lang, str]] = {
     "key_cells": {"en": "Circle area ∝ {measure} in the window, summed over a hexagon of about {km} km; zoom in for "
@@ -68,12 +66,16 @@ def served_dir(reg: Register) -> str:
 
 def install_register(reg: Register, repo_root: Path) -> Path:
     """Make ``static/`` serve ``reg``'s browser files (hard links to the build's, or copies across file systems);
-    return the folder. Done once per build: a folder already there is the same build's (its name is the digest).
+    return the folder. Done once per build: a folder already there is the same build's (its name is the digest);
+    an earlier build's folder of the same register goes.
     Assembled beside it and renamed into place, so a server never serves half of it."""
     target = Path(repo_root) / STATIC_DIRNAME / served_dir(reg)
     if (target / "manifest.json").is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
+    for old in target.parent.glob(f"{reg.id}-*"):  # an earlier build's: the build output no longer holds it
+        if old.is_dir() and len(old.name) == len(target.name):
+            shutil.rmtree(old)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         shutil.copytree(reg.web, tmp / "tree", copy_function=_link_or_copy)

@@ -100,6 +100,16 @@ def test_install_static_replaces_the_old_tree_and_leaves_no_temporaries(tmp_path
     assert leftovers == []
 
 
+def test_install_static_keeps_the_registers_a_running_app_linked_in(tmp_path: Path) -> None:
+    fake_node_modules(tmp_path)
+    linked = tmp_path / "static" / "registers" / "victims-0123456789abcdef" / "manifest.json"
+    linked.parent.mkdir(parents=True)
+    linked.write_text("{}")
+    install_static(tmp_path)
+    assert linked.read_text() == "{}"
+    assert written(tmp_path) == sorted([*EXPECTED_VENDOR, "registers/victims-0123456789abcdef/manifest.json"])
+
+
 def test_missing_package_is_an_exact_error_and_writes_nothing(tmp_path: Path) -> None:
     fake_node_modules(tmp_path)
     install_static(tmp_path)

@@ -88,3 +88,11 @@ def test_the_map_carries_the_register_and_its_layer_only_with_a_register(reg: Re
     assert entry["base"] == f"/app/static/{served_dir(reg)}/"
     assert served(with_reg, tmp_path)[register_key("victims")] == entry["base"]
     assert len(json.dumps(entry)) < 8_000  # a description, not the data
+
+
+def test_a_new_build_replaces_the_old_one_s_folder(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    first = install_register(built(tmp_path / "a" / "victims"), root)
+    second = install_register(built(tmp_path / "b" / "victims", RECORDS[:2]), root)
+    assert first != second
+    assert [p.name for p in second.parent.iterdir()] == [second.name]
