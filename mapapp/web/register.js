@@ -12,15 +12,34 @@
   /* Counts per cell for the months first..last (both included): ``years`` maps a year to its rows
    * [cell, known to the year only, month, n, month, n, …]. A record known to its year only is sure when the
    * window holds the whole year, else it may be in the window. */
+  var yearTotals = typeof WeakMap === "function" ? new WeakMap() : null;
+  // Each row's records of the year, worked out once per year file: a year the window holds whole is one add a
+  // cell, not a walk through its months (only the window's first and last years are walked).
+  function totalsOf(rows) {
+    var t = yearTotals && yearTotals.get(rows);
+    if (t) return t;
+    t = new Float64Array(rows.length);
+    for (var i = 0; i < rows.length; i++) {
+      var r = rows[i], n = r[1];
+      for (var k = 3; k < r.length; k += 2) n += r[k];
+      t[i] = n;
+    }
+    if (yearTotals) yearTotals.set(rows, t);
+    return t;
+  }
   function windowCounts(nCells, years, first, last) {
     var sure = new Float64Array(nCells), may = new Float64Array(nCells);
     for (var y = Math.floor(first / 12); y <= Math.floor(last / 12); y++) {
-      var rows = years[y];
+      var rows = years[y], i;
       if (!rows) continue;
-      var whole = first <= y * 12 && y * 12 + 11 <= last;
-      for (var i = 0; i < rows.length; i++) {
+      if (first <= y * 12 && y * 12 + 11 <= last) { // the whole year: every record of it is sure
+        var totals = totalsOf(rows);
+        for (i = 0; i < rows.length; i++) sure[rows[i][0]] += totals[i];
+        continue;
+      }
+      for (i = 0; i < rows.length; i++) {
         var r = rows[i], c = r[0];
-        if (r[1]) { if (whole) sure[c] += r[1]; else may[c] += r[1]; }
+        if (r[1]) may[c] += r[1];
         for (var k = 2; k < r.length; k += 2) {
           var mi = y * 12 + r[k] - 1;
           if (mi >= first && mi <= last) sure[c] += r[k + 1];
@@ -63,7 +82,7 @@
 
   function create(map, reg, ctx) {
     var el = ctx.el, fill = ctx.fill, fmt = ctx.fmt, S = reg.strings;
-    var view = { cells: {}, years: {}, pending: {}, markers: [], drawn: null, level: null, sure: 0, may: 0, shown: 0 };
+    var view = { cells: {}, years: {}, pending: {}, made: {}, drawn: null, level: null, sure: 0, may: 0, shown: 0 };
     var group = L.layerGroup().addTo(map);
 
     function get(rel, then) {
@@ -158,20 +177,24 @@
       show(pageAt(pages, w[0]));
       return box;
     }
-    function marker(lv, k, row, sure, may, dashed) {
+    // One cell's circle (its counts, m.sure and m.may, set by refresh): the disc of the sure records, or the dashed
+    // ring around it that adds those that may be in the window.
+    function marker(lv, k, row, dashed) {
       var m = L.circleMarker([row[1], row[0]], {
-        renderer: ctx.renderer, bubblingMouseEvents: false, radius: radius(lv, dashed ? sure + may : sure),
+        renderer: ctx.renderer, bubblingMouseEvents: false, radius: 1,
         color: dashed ? ctx.colour : "#1f1f1f", weight: dashed ? 1.4 : 0.7, dashArray: dashed ? "3 3" : null,
         fillColor: ctx.colour, fillOpacity: dashed ? 0 : (row[5] === "region" ? PALE : FULL), interactive: !dashed });
       m.cell = k;
       if (dashed) return m;
       var name = lv.id === "site" ? row[3] : reg.title;
-      m.bindTooltip(el("span", null, name + " — " + fmt(sure) + (may ? " (+" + fmt(may) + ")" : "")),
-                    { direction: "top", className: "mapapp-label" });
+      m.bindTooltip(el("span"), { direction: "top", className: "mapapp-label" });
+      m.on("tooltipopen", function () {
+        m.setTooltipContent(el("span", null, name + " — " + fmt(m.sure) + (m.may ? " (+" + fmt(m.may) + ")" : "")));
+      });
       m.bindPopup(el("div", "mapapp-popup"), ctx.popupOptions(420, 280));
       m.on("popupopen", function () {
-        if (lv.id === "site") m.setPopupContent(sitePopup(k, row, sure, may));
-        else m.setPopupContent(cellPopup(lv, row, sure, may));
+        if (lv.id === "site") m.setPopupContent(sitePopup(k, row, m.sure, m.may));
+        else m.setPopupContent(cellPopup(lv, row, m.sure, m.may));
       });
       return m;
     }
@@ -198,12 +221,34 @@
         items.push([s + p, k, s, p]);
       }
       items.sort(function (a, b) { return b[0] - a[0]; }); // the larger first, so the smaller stay on top
-      group.clearLayers();
+      // Each cell's circles are made the first time they are shown and kept: a window change resizes them, and
+      // only what changed is added or taken away (the canvas redraws once a frame).
+      var made = view.made[lv.id] = view.made[lv.id] || {}, now = [];
       items.forEach(function (it) {
-        var row = rows[it[1]];
-        if (it[3]) group.addLayer(marker(lv, it[1], row, it[2], it[3], true));
-        if (it[2]) group.addLayer(marker(lv, it[1], row, it[2], it[3], false));
+        var k = it[1], pair = made[k] = made[k] || {};
+        [["ring", it[3], it[2] + it[3]], ["disc", it[2], it[2]]].forEach(function (part) {
+          if (!part[1]) return;
+          var m = pair[part[0]];
+          if (!m) m = pair[part[0]] = marker(lv, k, rows[k], part[0] === "ring");
+          m.sure = it[2];
+          m.may = it[3];
+          var r = radius(lv, part[2]);
+          if (m.getRadius() !== r) m.setRadius(r);
+          now.push(m);
+        });
       });
+      var keep = new Set(now), stale = [];
+      group.eachLayer(function (m) { if (!keep.has(m)) stale.push(m); });
+      stale.forEach(function (m) { group.removeLayer(m); });
+      var fresh = now.filter(function (m) { return !group.hasLayer(m); });
+      if (fresh.length) {
+        if (fresh.length > now.length / 4) { // many new: draw all again, the larger first
+          group.clearLayers();
+          now.forEach(function (m) { group.addLayer(m); });
+        } else {
+          fresh.forEach(function (m) { group.addLayer(m); });
+        }
+      }
       view.sure = sure;
       view.may = may;
       view.shown = items.length;
