@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from mapapp import REPO_ROOT
 
 
+@pytest.mark.e2e  # its browser part serves the app and drives Chromium
 def test_the_register_benchmark_runs_at_a_small_size() -> None:
     proc = subprocess.run([sys.executable, "benchmarks/bench_register.py", "--sizes", "300,1000", "--windows", "20",
                            "--naive-max", "300", "--no-write"], cwd=REPO_ROOT, capture_output=True, text=True,
@@ -21,6 +25,9 @@ def test_the_register_benchmark_runs_at_a_small_size() -> None:
     assert "not run" in large[-2]  # and not past --naive-max
     assert "(×" in large[3]  # growth from the previous size
     assert "Targets at the largest size (1,000)" in proc.stdout
+    assert "every window agreed with Python" in proc.stdout and "never agreed" not in proc.stdout
+    for r in rows:  # first paint (two decimals, seconds) and the slider (country, close up), measured
+        assert re.search(r"\| \d+\.\d\d s( \(×[\d.]+\))? \| \d+ / \d+ ms, \d+ / \d+ ms", r), r
 
 
 def test_the_committed_sample_is_what_the_generator_makes(tmp_path: Path) -> None:
