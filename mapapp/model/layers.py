@@ -47,8 +47,9 @@ LAYERS: tuple[Layer, ...] = (
     Layer("addresses", "Last addresses of people shot", "Последние адреса расстрелянных", "#4D4D4D", "circle",
           collection=True),
     # A register of millions of records (Memorial's database of victims, or a regional Book of Memory, declared in
-    # data/collections/<id>/collection.toml with a [register] table): their counts by place and window.
-    Layer("victims", "Records of persecution, by place", "Записи о репрессиях, по местам", "#CC6677", "circle",
+    # data/collections/<id>/collection.toml with a [register] table): their counts by place and window. Ochre: apart
+    # from Paul Tol's muted palette above, which the other layers use up, and from the trails' rose.
+    Layer("victims", "Records of persecution, by place", "Записи о репрессиях, по местам", "#C8743A", "circle",
           collection=True),
 )
 LAYER_IDS: tuple[str, ...] = tuple(layer.id for layer in LAYERS)
