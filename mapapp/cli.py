@@ -31,6 +31,7 @@ from mapapp.kiosk import server as kiosk
 from mapapp.model.collections import load_collections
 from mapapp.model.layers import LAYER_IDS
 from mapapp.model.records import check_references, load_events, load_people, load_places
+from mapapp.model.registers import load_registers
 from mapapp.problems import DataError, GeodataError, report_lines
 from mapapp.webmap.assets import MissingAssetError, install_static
 from mapapp.webmap.mapview import Dataset
@@ -186,6 +187,7 @@ def load_geodata(folder: Path) -> tuple[Dataset | None, list[str]]:
     borders = read(load_borders, "borders.geojson")
     people = read(load_people, "people.json")
     collections = read(lambda path: load_collections(path.parent), "collections")  # what load_dataset adds
+    registers = read(lambda path: load_registers(path.parent), "collections")
     if places is not None and events is not None:
         try:
             check_references(places, events, folder / "events.geojson")
@@ -193,7 +195,7 @@ def load_geodata(folder: Path) -> tuple[Dataset | None, list[str]]:
             problems.append(f"--geodata {folder}: {exc}")
     if problems or places is None or events is None or people is None:
         return None, problems
-    return Dataset(places, tuple(events), people, borders, collections or ()), []
+    return Dataset(places, tuple(events), people, borders, collections or (), registers or ()), []
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -41,6 +41,12 @@ from shapely.geometry.base import BaseGeometry
 from mapapp.export.basemap import load_countries
 from mapapp.export.options import ExportOptions
 from mapapp.export.regions import BBox, Region
+from mapapp.export.registers import credit as register_credit
+from mapapp.export.registers import draw as draw_register
+from mapapp.export.registers import draw_key as draw_register_key
+from mapapp.export.registers import drawn_registers
+from mapapp.export.registers import key_height as register_key_height
+from mapapp.export.registers import total_line as register_line
 from mapapp.i18n import Lang, t
 from mapapp.ingest.borders import Borders
 from mapapp.model.collections import Collection, Feature, drawn, in_layers
@@ -900,6 +906,7 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
     forward, _ = _transformers(region.proj)
     collections = drawn_collections(ds, opts)
     collection_layers = {d.collection.layer_of(f) for d in collections for f, _ in d.operating}
+    collection_layers |= {reg.layer for reg in ds.registers}  # a register's layer, while it is on (below)
     present = [layer for layer in LAYERS if layer.id in state.layers and (
         layer.id in collection_layers or any(ds.layer(p) == layer.id for p in ids))]
     snapshot, border_geoms = border_geometries(ds.borders, when)
@@ -910,6 +917,13 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
         footer_text += f" {t('borders_footer', lang)}"
     for drawing in collections:
         footer_text += f" {collection_credit(drawing.collection, lang)}"
+    extent = projected_extent(region)
+    first_month, last_month = (d.year * 12 + d.month - 1 for d in (start, end))
+    width_km = (extent[2] - extent[0]) / 1000
+    # the registers' texts do not depend on the map's final frame: the level is the region's, the totals all cells'
+    registers = drawn_registers(ds.registers, state.layers, first_month, last_month, forward, extent, width_km)
+    for rd in registers:
+        footer_text += f" {register_credit(rd, lang)}"
     s = max(min(w_in, h_in) / 8.27, 0.7)  # type scale: 1 on A4, never so small that text is unreadable
     while True:  # ... unless the page is so small that the map would get less than half of it
         title_pt, stamp_pt, legend_pt, footer_pt = 16 * s, 11.5 * s, 7.5 * s, 6 * s
@@ -928,8 +942,10 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
         # Each collection: its size key, then the year's total (gid collection-total-<id>).
         blocks = [(d, _key_height(d, legend_pt, s), textwrap.wrap(drawing_line(d, lang), line_chars))
                   for d in collections]
+        register_blocks = [(rd, register_key_height(legend_pt, s), textwrap.wrap(register_line(rd, lang), line_chars))
+                           for rd in registers]
         collection_band = sum(key_h + len(lines) * legend_pt * 1.35 / 72 + legend_pt * 0.5 / 72
-                              for _, key_h, lines in blocks if key_h or lines)
+                              for _, key_h, lines in [*blocks, *register_blocks] if key_h or lines)
         map_bottom = footer_band + trail_band + collection_band + legend_band + 0.08 * s
         map_h = h_in - top_band - map_bottom
         map_w = w_in - 2 * margin
@@ -966,7 +982,9 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
         if view[0] <= x <= view[2] and view[1] <= y <= view[3]:
             xy[pid] = (float(x), float(y))
     shown = [pid for pid in ids if pid in xy]
-    circles = [_draw_collection(ax, drawing, forward, view, s) for drawing in collections]  # below the markers
+    registers = drawn_registers(ds.registers, state.layers, first_month, last_month, forward, view, width_km)
+    circles = [draw_register(ax, rd, s, COLLECTION_ZORDER - 0.5) for rd in registers]  # under the collections
+    circles += [_draw_collection(ax, drawing, forward, view, s) for drawing in collections]  # below the markers
     _draw_markers(ax, ds, shown, xy, s)
     pts = np.array([xy[p] for p in shown]) if shown else np.empty((0, 2))
 
@@ -992,6 +1010,7 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
     place_labels(ax, cands, obstacles, 6.5 * s, renderer)
 
     # Legend and footer.
+    collection_layers -= {rd.layer.id for rd in registers if not len(rd.xy)}  # nothing of it on this map
     present = [layer for layer in present  # only what is drawn
                if layer.id in collection_layers or any(ds.layer(p) == layer.id for p in shown)]
     if present:
@@ -1014,6 +1033,11 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
                      color=INK, linespacing=1.35, gid=f"collection-total-{drawing.collection.id}")
         if key_h or lines:
             top -= key_h + len(lines) * legend_pt * 1.35 / 72 + legend_pt * 0.5 / 72
+    for rd, key_h, lines in register_blocks:
+        draw_register_key(fig, rd, (margin, top - key_h, map_w, key_h), lang, legend_pt, s, renderer, INK)
+        fig.text(margin / w_in, (top - key_h) / h_in, "\n".join(lines), ha="left", va="top", fontsize=legend_pt,
+                 color=INK, linespacing=1.35, gid=f"register-total-{rd.register.id}")
+        top -= key_h + len(lines) * legend_pt * 1.35 / 72 + legend_pt * 0.5 / 72
     if trail_lines:
         fig.text(margin / w_in, (footer_band + trail_band - legend_pt * 0.25 / 72) / h_in, "\n".join(trail_lines),
                  ha="left", va="top", fontsize=legend_pt, color=TRAIL_INK, linespacing=1.35, gid="trail-key")

@@ -14,11 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import geopandas
+import h3
+
 from mapapp.i18n import Lang
 from mapapp.model.aggregates import Aggregates, WindowCounts
 from mapapp.problems import GeodataError
 
 FOLDER = "collections"
+#: The H3 resolution of each level of cells (the level ``site`` is the sites themselves).
+LEVEL_RESOLUTIONS: dict[str, int] = {"h3r2": 2, "h3r4": 4}
 FILES = ("aggregates.parquet", "names.parquet", "sites.parquet", "records.parquet")
 #: The texts every register.json carries in both languages.
 TEXTS = ("title", "credit", "citation", "caveat", "measure", "item")
@@ -74,6 +79,26 @@ class Register:
         if level not in cached:
             cached[level] = Aggregates.read(self.path("aggregates.parquet"), level)
         return cached[level]
+
+    @functools.cached_property
+    def _centres(self) -> dict[str, dict[str, tuple[float, float]]]:
+        return {}
+
+    def centres(self, level: str) -> dict[str, tuple[float, float]]:
+        """Each key of ``level`` → (lon, lat): an H3 cell's centre, or a site's point (read once, then kept)."""
+        if level not in self._centres:
+            self._centres[level] = self._read_centres(level)
+        return self._centres[level]
+
+    def _read_centres(self, level: str) -> dict[str, tuple[float, float]]:
+        keys = self.aggregates(level).keys
+        resolution = LEVEL_RESOLUTIONS.get(level)
+        if resolution is not None:
+            return {str(k): (lon, lat) for k in keys for lat, lon in (h3.cell_to_latlng(str(k)),)}
+        frame = geopandas.read_parquet(self.path("sites.parquet"), columns=["site", "geometry"])
+        points = {str(s): (float(x), float(y)) for s, x, y in zip(frame["site"], frame.geometry.x, frame.geometry.y,
+                                                                     strict=True)}
+        return {str(k): points[str(k)] for k in keys}
 
     def window(self, level: str, first: int, last: int) -> WindowCounts:
         """Counts per key of ``level`` for the months ``first``..``last`` (see :class:`Aggregates`)."""
