@@ -30,7 +30,7 @@ from mapapp.i18n import LANG_NAMES, LANGS, Lang, t
 from mapapp.kiosk.tour import TourStep, load_tour
 from mapapp.kiosk.view import kiosk_payload, page_script
 from mapapp.model.collections import Collection
-from mapapp.model.search import SearchIndex, build_index
+from mapapp.model.search import Hit, SearchIndex, build_index
 from mapapp.model.trails import people_with_trails, trail_of
 from mapapp.model.viewstate import MapState
 from mapapp.problems import ConfigError, GeodataError
@@ -47,6 +47,7 @@ from mapapp.webmap.download import (
 from mapapp.webmap.mapfiles import served
 from mapapp.webmap.mapframe import MapFrame, focus_js, map_frame
 from mapapp.webmap.mapview import Dataset, build_map, focus_group, focus_place_ids, focus_record, load_dataset
+from mapapp.webmap.registerview import RegisterHit, register_hits
 from mapapp.webmap.unreadable import unreadable_message
 
 #: Benchmark knob (benchmarks/bench_sessions.py): MAPAPP_PAGE_CACHE=0 builds and renders the map on every
@@ -161,13 +162,17 @@ def visitor_page(cfg: AppConfig) -> None:
     title.title(t("title", lang), anchor=False)
     query = find.text_input(t("search", lang), placeholder=t("search_help", lang), key="query",
                             label_visibility="collapsed")
-    hits = search_index(str(cfg.geodata)).search(query) if query else []
+    hits: list[Hit | RegisterHit] = [*search_index(str(cfg.geodata)).search(query),
+                                     *register_hits(ds.registers, query)] if query else []
     focus, person, collection, record = None, None, None, None
     if query and not hits:
         found.info(t("no_results", lang))
     elif hits:
         hit = found.selectbox(t("search_results", lang), hits, key="hit", format_func=lambda h: h.label(lang),
                               label_visibility="collapsed")
+    if hits and isinstance(hit, RegisterHit):  # a register's record: its place, opened at the page of its date
+        focus, collection, record = [hit.key], hit.register.id, json.dumps(hit.focus(), ensure_ascii=False)
+    elif hits and isinstance(hit, Hit):
         focus = focus_place_ids(ds, hit.kind, hit.id)
         if hit.kind == "person" and trail_of(ds, hit.id):  # someone who moved: show the trail, dated
             person = hit.id

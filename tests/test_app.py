@@ -294,3 +294,34 @@ def test_the_bar_holds_title_search_and_language_above_the_map(fixture_app: AppT
     query = at.text_input(key="query")
     assert query.label == "Search people and places"  # the name a screen reader says, not shown
     assert query.proto.label_visibility.value == query.proto.label_visibility.COLLAPSED
+
+
+@pytest.fixture
+def register_app(data_dir: Path, tmp_path: Path, test_gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The page on the test data with a small register built beside it."""
+    from mapapp.ingest.register import import_register
+    from tests.ingest.test_register import packed, resolver, write_register
+
+    build(data_dir, tmp_path / "geo", test_gazetteer)
+    rows = [[1, "Иванов", "Иван", "г. Москва", "", packed(1937, 8, 15), "", "ВМН"],
+            [2, "Петров", "Пётр", "Долинка", "", packed(1938, 0, 0), "", "10 лет"]]
+    folder = tmp_path / "src" / "victims"
+    import_register(write_register(folder, rows), folder, tmp_path / "geo" / "collections", resolver())
+    monkeypatch.setenv("MAPAPP_GEODATA", str(tmp_path / "geo"))
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+@pytest.mark.parametrize("query", ["Иванов", "ivanov", "Ivan Ivanov"])
+def test_a_register_s_record_is_found_by_name_and_opened_on_the_map(register_app: AppTest, query: str) -> None:
+    from mapapp.webmap.registerview import RegisterHit
+
+    at = register_app
+    assert not at.exception
+    assert [r["id"] for r in payload(map_args(at))["registers"]] == ["victims"]
+    at.text_input(key="query").input(query).run()
+    assert not at.exception
+    hit = at.selectbox(key="hit").value
+    assert isinstance(hit, RegisterHit) and hit.record.name == "Иванов Иван"
+    assert hit.label("en") == "Иванов Иван — 15.08.1937, г. Москва (record)"
+    group = map_args(at)["feature_group"]
+    assert '"register": "victims"' in group and '"date": "1937-08-15"' in group and '"month": 23251' in group

@@ -29,6 +29,18 @@ class RecordHit:
     month: int  # 0: unknown
     day: int  # 0: unknown
 
+    @property
+    def date(self) -> str:
+        """The date as far as the source knows it, ISO and partial (``1937``, ``1937-08``, ``1937-08-15``)."""
+        if not self.month:
+            return f"{self.year:04d}"
+        return f"{self.year:04d}-{self.month:02d}" + (f"-{self.day:02d}" if self.day else "")
+
+    @property
+    def month_index(self) -> int:
+        """The month it sorts at (a record known to its year only: January), as the pages of records are sorted."""
+        return self.year * 12 + max(self.month, 1) - 1
+
 
 def prefix_range(prefix: str) -> tuple[str, str]:
     """The keys that start with ``prefix``: ``lo <= key < hi``."""

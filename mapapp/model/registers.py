@@ -100,6 +100,17 @@ class Register:
                                                                      strict=True)}
         return {str(k): points[str(k)] for k in keys}
 
+    @functools.cached_property
+    def site_rows(self) -> dict[int, int]:
+        """Each site with records → its row in the browser's ``site.cells.json`` (the sites in order)."""
+        return {site: row for row, site in enumerate(sorted(int(k) for k in self.aggregates("site").keys))}
+
+    @functools.cached_property
+    def site_names(self) -> dict[int, str]:
+        """Each site with records → the place text most of its records give (the browser's ``site.cells.json``)."""
+        rows = json.loads((self.web / "site.cells.json").read_text(encoding="utf-8"))
+        return {site: str(rows[row][3]) for site, row in self.site_rows.items()}
+
     def window(self, level: str, first: int, last: int) -> WindowCounts:
         """Counts per key of ``level`` for the months ``first``..``last`` (see :class:`Aggregates`)."""
         return self.aggregates(level).window(first, last)

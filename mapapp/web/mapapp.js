@@ -1491,7 +1491,9 @@
     };
     // A focus or trail asked for by the page (search) before this map existed.
     api.request = function (req) {
-      if (req.collection && req.record) focusRecord(req.collection, req.record);
+      if (req.record && req.record.register) {
+        regViews.forEach(function (v) { if (v.reg.id === req.record.register) v.focus(req.record); });
+      } else if (req.collection && req.record) focusRecord(req.collection, req.record);
       else if (req.collection) focusFeatures(req.collection, req.features || []);
       else if (req.person && api.showTrail) api.showTrail(req.person); else focus(req.places);
     };

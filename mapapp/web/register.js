@@ -140,7 +140,8 @@
       });
       return li;
     }
-    function sitePopup(site, row, sure, may) {
+    function sitePopup(site, row, sure, may, wanted) {
+      // ``wanted``: a record found by name ({month, name, date}): its page is opened and it is marked
       var w = ctx.windowMonths(), box = el("div", "mapapp-popup mapapp-register-site");
       var total = row[2], pages = row[4] || [0];
       box.dataset.site = String(site);
@@ -167,14 +168,20 @@
         get("records/" + site + "-" + page + ".json", function (records) {
           if (box.dataset.page !== String(page)) return; // another page was asked for meanwhile
           list.textContent = "";
-          records.forEach(function (r) { list.appendChild(recordNode(r, w)); });
+          records.forEach(function (r) {
+            var li = list.appendChild(recordNode(r, w));
+            if (wanted && r[1] === wanted.name && r[2] === wanted.date) {
+              li.classList.add("mapapp-found");
+              li.setAttribute("aria-current", "true");
+            }
+          });
           head.textContent = fill(S.page, { from: fmt(page * reg.page + 1), to: fmt(page * reg.page + records.length),
                                             total: fmt(total) });
         });
       }
       earlier.addEventListener("click", function () { show(Number(box.dataset.page) - 1); });
       later.addEventListener("click", function () { show(Number(box.dataset.page) + 1); });
-      show(pageAt(pages, w[0]));
+      show(pageAt(pages, wanted ? wanted.month : w[0]));
       return box;
     }
     // One cell's circle (its counts, m.sure and m.may, set by refresh): the disc of the sure records, or the dashed
@@ -257,6 +264,28 @@
                                                      measure: reg.measure, measure_cap: reg.measureCap });
       }
       performance.mark("mapapp-register-drawn");
+      if (view.wanted && lv.id === "site") openWanted();
+    }
+    // A record found by name: its place's popup, at the page of its date, whether or not the window holds it.
+    function openWanted() {
+      var rec = view.wanted, rows = view.cells.site;
+      view.wanted = null;
+      var made = (view.made.site || {})[rec.row], m = made && made.disc;
+      if (m && group.hasLayer(m)) {
+        m.openPopup();
+        m.setPopupContent(sitePopup(rec.row, rows[rec.row], m.sure, m.may, rec));
+        return;
+      }
+      L.popup(ctx.popupOptions(420, 280)).setLatLng([rec.lat, rec.lon])
+        .setContent(sitePopup(rec.row, rows[rec.row], 0, 0, rec)).openOn(map);
+    }
+    function focus(rec) {
+      view.wanted = rec;
+      var site = reg.levels.filter(function (x) { return x.id === "site"; })[0];
+      var zoom = Math.max(map.getZoom(), site ? site.minZoom : map.getZoom());
+      map.setView([rec.lat, rec.lon], zoom, { animate: false });
+      view.drawn = null;
+      refresh();
     }
     function keyNode() {
       var box = el("div", "mapapp-size-key mapapp-register-key");
@@ -290,7 +319,7 @@
     }
     map.on("zoomend moveend", refresh);
     return {
-      reg: reg, refresh: refresh, keyNode: keyNode,
+      reg: reg, refresh: refresh, keyNode: keyNode, focus: focus,
       shown: function () {
         return { level: view.level, circles: view.shown, sure: view.sure, may: view.may, ready: view.drawn !== null };
       },

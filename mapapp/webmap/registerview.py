@@ -14,11 +14,13 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mapapp.i18n import Lang
 from mapapp.model.aggregates import LEVEL_ZOOMS
+from mapapp.model.register_search import RecordHit, find
 from mapapp.model.registers import Register
 from mapapp.webmap.assets import REGISTERS_DIR, STATIC_DIRNAME, STATIC_URL
 from mapapp.webmap.collectionview import key_values
@@ -66,16 +68,14 @@ def served_dir(reg: Register) -> str:
 
 def install_register(reg: Register, repo_root: Path) -> Path:
     """Make ``static/`` serve ``reg``'s browser files (hard links to the build's, or copies across file systems);
-    return the folder. Done once per build: a folder already there is the same build's (its name is the digest);
-    an earlier build's folder of the same register goes.
+    return the folder. Done once per build: a folder already there is the same build's (its name is the digest).
+    An earlier build's folder stays: another server may still serve it (links cost no space while the build's
+    files exist; ``static/registers/`` may be emptied whenever no app runs, each app links its own at start).
     Assembled beside it and renamed into place, so a server never serves half of it."""
     target = Path(repo_root) / STATIC_DIRNAME / served_dir(reg)
     if (target / "manifest.json").is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    for old in target.parent.glob(f"{reg.id}-*"):  # an earlier build's: the build output no longer holds it
-        if old.is_dir() and len(old.name) == len(target.name):
-            shutil.rmtree(old)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         shutil.copytree(reg.web, tmp / "tree", copy_function=_link_or_copy)
@@ -142,3 +142,37 @@ def register_urls(registers: tuple[Register, ...], repo_root: Path,
         install_register(reg, repo_root)
         out[reg.id] = f"{base.rstrip('/')}/{served_dir(reg)}/"
     return out
+
+
+@dataclass(frozen=True)
+class RegisterHit:
+    """A register's record found by name, as the search lists it and as the map is asked to show it."""
+
+    register: Register
+    record: RecordHit
+
+    @property
+    def key(self) -> str:
+        """``<register>/<row>``: the focus's one id (what makes the page ask the map)."""
+        return f"{self.register.id}/{self.record.row_no}"
+
+    def label(self, lang: Lang) -> str:
+        """"Иванов Иван Петрович — 15.08.1937, г. Москва (record of persecution)": the name, date and place as the
+        source gives them."""
+        r = self.record
+        place = self.register.site_names.get(r.site, "")
+        day = ".".join(reversed(r.date.split("-")))
+        return f"{r.name} — {day}, {place} ({self.register.text('item', lang)})"
+
+    def focus(self) -> dict[str, Any]:
+        """What the browser needs to open the record's place at the page of its date and mark it there."""
+        r = self.record
+        lon, lat = self.register.centres("site")[str(r.site)]
+        return {"register": self.register.id, "row": self.register.site_rows[r.site], "lat": lat, "lon": lon,
+                "month": r.month_index, "name": r.name, "date": r.date}
+
+
+def register_hits(registers: tuple[Register, ...], query: str, limit: int = 20) -> list[RegisterHit]:
+    """The records of every register whose name starts with ``query`` in any spelling (the sorted name index of
+    :mod:`mapapp.model.register_search`: a range read, never a scan)."""
+    return [RegisterHit(reg, hit) for reg in registers for hit in find(reg.path("names.parquet"), query, limit)]

@@ -158,3 +158,28 @@ def test_the_legend_says_what_a_circle_counts_and_the_layer_hides_it(page: Page,
     frame.locator('input[data-layer="victims"]').uncheck()
     frame.wait_for_function("() => window.mapappApi.registerShown('victims').circles === 0")
     assert frame.evaluate("() => window.mapappApi.registerShown('victims').sure") == 0
+
+
+def test_a_name_found_in_the_search_opens_its_place_at_the_page_of_its_date(page: Page, register_url: str,
+                                                                            register_geodata: Path) -> None:
+    from mapapp.model.registers import load_registers
+    from mapapp.webmap.registerview import register_hits
+
+    records = register_geodata / "collections" / "victims.records.parquet"
+    with duckdb.connect() as con:  # someone at the busiest place, on its second page of records
+        (site,) = con.execute(f"SELECT site FROM '{records}' GROUP BY site ORDER BY count(*) DESC LIMIT 1").fetchone()
+        (name,) = con.execute(f"SELECT name FROM '{records}' WHERE site = ? ORDER BY year, month, day, row_no "
+                              "LIMIT 1 OFFSET 150", [site]).fetchone()
+    (hit, *_) = register_hits(load_registers(register_geodata), name)
+    page.goto(register_url)
+    wait_for_app(page)
+    page.get_by_placeholder("Any spelling").fill(name)
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    frame = map_frame(page)
+    found = frame.locator(".mapapp-register-site .mapapp-found")
+    found.wait_for(timeout=20_000)
+    assert found.locator(".mapapp-person-name").inner_text() == hit.record.name
+    assert frame.locator(".mapapp-register-site h3").inner_text() == hit.register.site_names[hit.record.site]
+    assert frame.evaluate("() => window.mapappApi.registerShown('victims').level") == "site"
+    assert page.console_errors == []  # type: ignore[attr-defined]

@@ -12,9 +12,9 @@ from matplotlib.collections import PathCollection
 
 from mapapp import GEODATA_DIR
 from mapapp.export.options import parse_options
+from mapapp.export.regions import REGIONS_BY_ID
 from mapapp.export.registers import LEVEL_WIDTH_KM, drawn_registers, level_for_width, radius
 from mapapp.export.staticmap import _transformers, projected_extent, render
-from mapapp.export.regions import REGIONS_BY_ID
 from mapapp.ingest.register import import_register
 from mapapp.model.registers import Register, load_register
 from mapapp.webmap.mapview import Dataset, load_dataset

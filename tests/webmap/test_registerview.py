@@ -90,9 +90,10 @@ def test_the_map_carries_the_register_and_its_layer_only_with_a_register(reg: Re
     assert len(json.dumps(entry)) < 8_000  # a description, not the data
 
 
-def test_a_new_build_replaces_the_old_one_s_folder(tmp_path: Path) -> None:
+def test_a_new_build_gets_a_folder_of_its_own_and_the_old_one_stays_for_its_server(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     first = install_register(built(tmp_path / "a" / "victims"), root)
     second = install_register(built(tmp_path / "b" / "victims", RECORDS[:2]), root)
     assert first != second
-    assert [p.name for p in second.parent.iterdir()] == [second.name]
+    assert sorted(p.name for p in second.parent.iterdir()) == sorted([first.name, second.name])
+    assert (first / "manifest.json").read_bytes() != (second / "manifest.json").read_bytes()
