@@ -167,9 +167,10 @@ def test_a_name_found_in_the_search_opens_its_place_at_the_page_of_its_date(page
 
     records = register_geodata / "collections" / "victims.records.parquet"
     with duckdb.connect() as con:  # someone at the busiest place, on its second page of records
-        (site,) = con.execute(f"SELECT site FROM '{records}' GROUP BY site ORDER BY count(*) DESC LIMIT 1").fetchone()
-        (name,) = con.execute(f"SELECT name FROM '{records}' WHERE site = ? ORDER BY year, month, day, row_no "
-                              "LIMIT 1 OFFSET 150", [site]).fetchone()
+        site = con.execute(f"SELECT site FROM '{records}' GROUP BY site ORDER BY count(*) DESC LIMIT 1"
+                           ).fetchall()[0][0]
+        name = con.execute(f"SELECT name FROM '{records}' WHERE site = ? ORDER BY year, month, day, row_no "
+                           "LIMIT 1 OFFSET 150", [site]).fetchall()[0][0]
     (hit, *_) = register_hits(load_registers(register_geodata), name)
     page.goto(register_url)
     wait_for_app(page)
