@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pytest
-from playwright.sync_api import Frame, Page
+from playwright.sync_api import Browser, Frame, Page, Route
 
 from benchmarks.gen_victims import generate
 from mapapp import GEODATA_DIR
@@ -23,7 +23,7 @@ from mapapp.ingest.register import import_register
 from mapapp.model.aggregates import LEVEL_ZOOMS
 from mapapp.model.registers import load_register
 
-from .conftest import REPO, request_failures, serve_app, wait_for_app
+from .conftest import REPO, VIEWPORT, request_failures, serve_app, wait_for_app
 
 SAMPLE = REPO / "benchmarks" / "victims"
 IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -184,3 +184,38 @@ def test_a_name_found_in_the_search_opens_its_place_at_the_page_of_its_date(page
     assert frame.locator(".mapapp-register-site h3").inner_text() == hit.register.site_names[hit.record.site]
     assert frame.evaluate("() => window.mapappApi.registerShown('victims').level") == "site"
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_the_standalone_page_draws_the_register_from_what_it_carries(browser: Browser, register_geodata: Path,
+                                                                     tmp_path: Path) -> None:
+    from mapapp.export.standalone import standalone_html
+    from mapapp.model.viewstate import MapState
+    from mapapp.webmap.mapview import load_dataset
+
+    path = tmp_path / "map.html"
+    path.write_text(standalone_html(load_dataset(register_geodata), MapState(start="1937-08", end="1938-11")),
+                    encoding="utf-8")
+    context = browser.new_context(viewport=VIEWPORT)
+    tried: list[str] = []
+
+    def gate(route: Route) -> None:  # the file and what it carries, nothing else
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            tried.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", gate)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(path.as_uri())
+    page.wait_for_function("() => window.mapappApi && window.mapappApi.registerShown('victims').ready",
+                           timeout=20_000)
+    got = page.evaluate("() => window.mapappApi.registerShown('victims')")
+    sure, may, cells = expected(register_geodata, "h3r2", month("1937-08"), month("1938-11"))
+    assert (got["level"], got["sure"], got["may"], got["circles"]) == ("h3r2", sure, may, cells)
+    page.evaluate(f"() => window.mapappApi.map.setView([55.75, 37.62], {LEVEL_ZOOMS['site']}, {{animate: false}})")
+    assert page.evaluate("() => window.mapappApi.registerShown('victims').level") == "h3r2"  # all it carries
+    assert tried == [] and errors == []
+    context.close()

@@ -97,3 +97,15 @@ def test_a_new_build_gets_a_folder_of_its_own_and_the_old_one_stays_for_its_serv
     assert first != second
     assert sorted(p.name for p in second.parent.iterdir()) == sorted([first.name, second.name])
     assert (first / "manifest.json").read_bytes() != (second / "manifest.json").read_bytes()
+
+
+def test_the_standalone_page_carries_the_coarsest_level_and_no_records(reg: Register) -> None:
+    from mapapp.export.standalone import standalone_html
+
+    base = load_dataset(GEODATA_DIR)
+    with_reg = dataclasses.replace(base, registers=(reg,))
+    html, plain = standalone_html(with_reg, MapState()), standalone_html(base, MapState())
+    assert "h3r2.cells.json" in html and "h3r2.cells.json" not in plain
+    assert "records/0-0.json" not in html and "site.cells.json" not in html
+    assert "/app/static/registers" not in html  # nothing to fetch: the page stands alone
+    assert len(html) - len(plain) < 20_000  # a few cells and years, whatever the register's size
