@@ -91,23 +91,25 @@
       view.pending[rel] = true;
       ctx.fetchJson(reg.base + rel, reg.id, function (got) { delete view.pending[rel]; then(got); });
     }
+    var needing = false; // inside need(): files carried inline arrive at once, and must not redraw from there
     function need(lv, w) {
-      // the cells and each year of the window (and the year either side, for playback), fetched once
-      var ready = true;
+      // the cells and each year of the window (and the year either side, for playback), fetched once; true when
+      // all the window needs is in
+      needing = true;
       if (!view.cells[lv.id]) {
-        ready = false;
-        get(lv.id + ".cells.json", function (rows) { view.cells[lv.id] = rows; redraw(); });
+        get(lv.id + ".cells.json", function (rows) { view.cells[lv.id] = rows; if (!needing) redraw(); });
       }
-      var years = view.years[lv.id] = view.years[lv.id] || {};
-      for (var y = Math.floor(w[0] / 12) - 1; y <= Math.floor(w[1] / 12) + 1; y++) {
+      var years = view.years[lv.id] = view.years[lv.id] || {}, y0 = Math.floor(w[0] / 12), y1 = Math.floor(w[1] / 12);
+      for (var y = y0 - 1; y <= y1 + 1; y++) {
         if (lv.years.indexOf(y) < 0 || years[y]) continue;
-        var inWindow = y >= Math.floor(w[0] / 12) && y <= Math.floor(w[1] / 12);
-        if (inWindow) ready = false;
         (function (year, wanted) {
-          get(lv.id + "/" + year + ".json", function (rows) { years[year] = rows; if (wanted) redraw(); });
-        })(y, inWindow);
+          get(lv.id + "/" + year + ".json", function (rows) { years[year] = rows; if (wanted && !needing) redraw(); });
+        })(y, y >= y0 && y <= y1);
       }
-      return ready;
+      needing = false;
+      if (!view.cells[lv.id]) return false;
+      for (y = y0; y <= y1; y++) if (lv.years.indexOf(y) >= 0 && !years[y]) return false;
+      return true;
     }
     function radius(lv, n) {
       return Math.max(ctx.kiosk ? 6 : 2.5, (ctx.kiosk ? 34 : 24) * Math.sqrt(n / Math.max(1, lv.top)));

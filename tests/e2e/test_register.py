@@ -215,7 +215,7 @@ def test_the_standalone_page_draws_the_register_from_what_it_carries(browser: Br
     got = page.evaluate("() => window.mapappApi.registerShown('victims')")
     sure, may, cells = expected(register_geodata, "h3r2", month("1937-08"), month("1938-11"))
     assert (got["level"], got["sure"], got["may"], got["circles"]) == ("h3r2", sure, may, cells)
-    page.evaluate(f"() => window.mapappApi.map.setView([55.75, 37.62], {LEVEL_ZOOMS['site']}, {{animate: false}})")
+    page.evaluate(f"() => {{ window.mapappApi.map.setView([55.75, 37.62], {LEVEL_ZOOMS['site']}, {{animate: false}}); }}")
     assert page.evaluate("() => window.mapappApi.registerShown('victims').level") == "h3r2"  # all it carries
     assert tried == [] and errors == []
     context.close()
