@@ -12,11 +12,11 @@
   /* Counts per cell for the months first..last (both included): ``years`` maps a year to its rows
    * [cell, known to the year only, month, n, month, n, …]. A record known to its year only is sure when the
    * window holds the whole year, else it may be in the window. */
-  var yearTotals = typeof WeakMap === "function" ? new WeakMap() : null;
+  var yearTotals = new WeakMap();
   // Each row's records of the year, worked out once per year file: a year the window holds whole is one add a
   // cell, not a walk through its months (only the window's first and last years are walked).
   function totalsOf(rows) {
-    var t = yearTotals && yearTotals.get(rows);
+    var t = yearTotals.get(rows);
     if (t) return t;
     t = new Float64Array(rows.length);
     for (var i = 0; i < rows.length; i++) {
@@ -24,7 +24,7 @@
       for (var k = 3; k < r.length; k += 2) n += r[k];
       t[i] = n;
     }
-    if (yearTotals) yearTotals.set(rows, t);
+    yearTotals.set(rows, t);
     return t;
   }
   function windowCounts(nCells, years, first, last) {
@@ -49,11 +49,14 @@
     return { sure: sure, may: may };
   }
 
-  /* The level drawn at ``zoom``: the finest whose minZoom it reaches (levels come coarse first). */
+  /* The level drawn at ``zoom``: the finest whose minZoom it reaches (else the coarsest), in whatever order. */
   function levelAt(levels, zoom) {
-    var at = levels[0];
-    levels.forEach(function (lv) { if (lv.minZoom <= zoom && lv.minZoom >= at.minZoom) at = lv; });
-    return at;
+    var at = null, coarsest = levels[0];
+    levels.forEach(function (lv) {
+      if (lv.minZoom < coarsest.minZoom) coarsest = lv;
+      if (lv.minZoom <= zoom && (!at || lv.minZoom > at.minZoom)) at = lv;
+    });
+    return at || coarsest;
   }
 
   /* The page of a place's records that holds the window's first month: the last page starting at or before it. */

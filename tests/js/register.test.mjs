@@ -8,6 +8,10 @@ import { JSDOM } from "jsdom";
 
 const SOURCE = readFileSync(new URL("../../mapapp/web/register.js", import.meta.url), "utf8");
 const dom = new JSDOM("<!DOCTYPE html><body></body>", { runScripts: "outside-only" });
+// Under Stryker the file is instrumented and reads the mutant to switch on from process.env: hand the page the
+// one it runs (as timecontrol.test.mjs does).
+const active = process.env.__STRYKER_ACTIVE_MUTANT__;
+if (active !== undefined) dom.window.process = { env: { __STRYKER_ACTIVE_MUTANT__: active } };
 dom.window.eval(SOURCE);
 const R = dom.window.mapappRegister;
 const m = (ym) => { const [y, mo] = ym.split("-").map(Number); return y * 12 + mo - 1; };
@@ -77,6 +81,11 @@ test("the level is the finest the zoom reaches", () => {
   const at = (z) => R.levelAt(levels, z).id;
   assert.deepEqual([2, 4, 5, 7, 8, 16].map(at), ["h3r2", "h3r2", "h3r4", "h3r4", "site", "site"]);
   assert.equal(R.levelAt(levels.slice(0, 1), 12).id, "h3r2"); // the standalone page has the coarsest alone
+  const shuffled = [levels[2], levels[0], levels[1]]; // in any order, the finest the zoom reaches
+  assert.deepEqual([4, 6, 9].map((z) => R.levelAt(shuffled, z).id), ["h3r2", "h3r4", "site"]);
+  // below every level's zoom (none starting at 0): the coarsest, wherever it stands
+  assert.equal(R.levelAt([levels[2], levels[1]], 2).id, "h3r4");
+  assert.equal(R.levelAt([levels[1], levels[2]], 2).id, "h3r4");
 });
 
 test("a popup opens at the page holding the window's first month", () => {
