@@ -513,6 +513,7 @@
 
     var legend = addPanel("topright", "mapapp-legend", S.layers, true);
     data.layers.forEach(function (l) {
+      if (l.drawn === false) return; // a collection's layer with nothing of it in this data: no dead checkbox
       var row = el("label", "mapapp-layer-row");
       var box = el("input");
       box.type = "checkbox";

@@ -203,16 +203,16 @@ def payload(ds: Dataset, state: MapState, kiosk: Mapping[str, Any] | None = None
     """
     files: Mapping[str, str] = served or {}
     lang = state.lang
-    # a collection's layer is in the legend only when a collection or register draws on it
-    drawn = {c.layer for c in ds.collections} | {r.layer for r in ds.registers}
+    # a collection's layer is in the legend only when a collection or register draws on it (it stays in the state)
+    drawn = {la for c in ds.collections for la in c.layers} | {r.layer for r in ds.registers}
     first, last = ds.span
     return {
         "lang": lang,
         "span": {"start": _month(first), "end": _month(last)},
         "state": state.as_dict(),
         "layers": [{"id": la.id, "label": la.label_en if lang == "en" else la.label_ru,
-                    "colour": la.colour, "shape": la.shape, "collection": la.collection} for la in LAYERS
-                   if not la.collection or la.id in drawn],
+                    "colour": la.colour, "shape": la.shape, "collection": la.collection,
+                    "drawn": not la.collection or la.id in drawn} for la in LAYERS],
         "views": [{"id": v.id, "label": v.label_en if lang == "en" else v.label_ru,
                    "center": list(v.center), "zoom": v.zoom} for v in VIEWS],
         "places": [_place_json(ds, p, lang) for p in sorted(ds.places.values(), key=lambda p: p.id)],

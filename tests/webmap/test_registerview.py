@@ -80,10 +80,11 @@ def test_the_map_carries_the_register_and_its_layer_only_with_a_register(reg: Re
     plain = load_dataset(GEODATA_DIR)
     with_reg: Dataset = dataclasses.replace(plain, registers=(reg,))
     state = MapState()
-    assert "victims" not in [la["id"] for la in payload(plain, state)["layers"]]
+    assert [la["drawn"] for la in payload(plain, state)["layers"] if la["id"] == "victims"] == [False]
+    assert all(la["drawn"] for la in payload(plain, state)["layers"] if la["id"] != "victims")
     assert payload(plain, state)["registers"] == []
     got = payload(with_reg, state, served=served(with_reg, tmp_path))
-    assert "victims" in [la["id"] for la in got["layers"]]
+    assert [la["drawn"] for la in got["layers"] if la["id"] == "victims"] == [True]
     (entry,) = got["registers"]
     assert entry["base"] == f"/app/static/{served_dir(reg)}/"
     assert served(with_reg, tmp_path)[register_key("victims")] == entry["base"]
