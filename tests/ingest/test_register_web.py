@@ -7,12 +7,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import h3
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mapapp.ingest.register import LEVELS, import_register
-from mapapp.ingest.register_web import PAGE, month_of
+from mapapp.ingest.register_web import PAGE
 from tests.ingest.test_register import TEXTS, packed, query, resolver, write_register
 
 record = st.tuples(st.sampled_from(sorted(TEXTS)), st.integers(1930, 1940), st.integers(0, 12),
@@ -61,6 +62,9 @@ def test_the_year_files_hold_every_aggregate_and_nothing_else(tmp_path_factory: 
         for (k, _, _), n in want.items():
             totals[k] += n
         assert [c[2] for c in cells] == [totals[k] for k in keys]
+        if level != "site":  # a hexagon is drawn at its centre, to 5 decimals (~1 m)
+            centres = [h3.cell_to_latlng(k) for k in keys]
+            assert [c[:2] for c in cells] == [[round(lon, 5), round(lat, 5)] for lat, lon in centres]
 
 
 def test_a_place_s_records_are_in_pages_by_date_with_each_page_s_first_month(tmp_path: Path) -> None:
@@ -82,7 +86,8 @@ def test_a_place_s_records_are_in_pages_by_date_with_each_page_s_first_month(tmp
         dates = [f"{y}" if not m else f"{y}-{m:02d}" if not d else f"{y}-{m:02d}-{d:02d}" for _, _, y, m, d, _, _ in want]
         assert flat == [[i, n, dt, place, sentence] for (i, n, _, _, _, place, sentence), dt in zip(want, dates,
                                                                                                     strict=True)]
-        assert cells[row][4] == [month_of(want[k * PAGE][2], want[k * PAGE][3]) for k in range(len(pages))]
+        # each page's first record's month: year × 12 + month − 1, a year-only record at its January
+        assert cells[row][4] == [want[k * PAGE][2] * 12 + max(want[k * PAGE][3], 1) - 1 for k in range(len(pages))]
         assert cells[row][2] == len(want)
     moscow = cells[0] if cells[0][2] > 1 else cells[1]
     assert moscow[3] in ("г. Москва", "Москва") and moscow[5] == "town"
