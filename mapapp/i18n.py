@@ -165,3 +165,9 @@ def t(key: str, lang: Lang) -> str:
 def strings(lang: Lang) -> dict[str, str]:
     """Every interface string in ``lang``, for the browser."""
     return {key: value[lang] for key, value in STRINGS.items()}
+
+
+def format_number(n: int, lang: Lang) -> str:
+    """1,559,984 in English, 1 559 984 in Russian (no-break spaces, as the browser's ru-RU locale writes it)."""
+    text = f"{n:,}"
+    return text.replace(",", "\u00a0") if lang == "ru" else text

@@ -5,6 +5,7 @@ key and a line that says what a circle counts. The cost is the number of cells, 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from matplotlib.backend_bases import RendererBase
 from matplotlib.figure import Figure
 from pyproj import Transformer
 
-from mapapp.i18n import Lang
+from mapapp.i18n import Lang, format_number
 from mapapp.model.layers import LAYERS_BY_ID, Layer
 from mapapp.model.registers import Register
 from mapapp.webmap.collectionview import key_values
@@ -39,13 +40,19 @@ class RegisterDrawing:
     register: Register
     layer: Layer
     level: str
-    #: the fullest cell of all dates at this level: the key's and the circles' scale
+    #: the fullest cell of all dates at this level (the build's manifest): the key's and the circles' scale
     top: int
     xy: np.ndarray  # (n, 2) projected
     sure: np.ndarray
     may: np.ndarray
     #: the window's records at every cell (on the map or not), and those that may be in the window
     total: tuple[int, int]
+
+    def within(self, view: tuple[float, float, float, float]) -> RegisterDrawing:
+        """The cells inside ``view`` (projected metres); the totals stay the whole register's."""
+        x, y = self.xy[:, 0], self.xy[:, 1]
+        inside = (x >= view[0]) & (x <= view[2]) & (y >= view[1]) & (y <= view[3])
+        return dataclasses.replace(self, xy=self.xy[inside], sure=self.sure[inside], may=self.may[inside])
 
 
 def level_for_width(levels: Sequence[str], width_km: float) -> str:
@@ -57,10 +64,10 @@ def level_for_width(levels: Sequence[str], width_km: float) -> str:
 
 
 def drawn_registers(registers: Sequence[Register], layers: Sequence[str], first: int, last: int,
-                    forward: Transformer, view: tuple[float, float, float, float],
-                    width_km: float) -> list[RegisterDrawing]:
+                    forward: Transformer, width_km: float) -> list[RegisterDrawing]:
     """Each register whose layer is on, for the months ``first``..``last``, at the level for a map ``width_km``
-    across: its cells inside ``view`` (projected metres) that hold any record of the window."""
+    across: its cells that hold any record of the window, projected by ``forward`` (:meth:`RegisterDrawing.within`
+    keeps those on the map)."""
     out = []
     for reg in registers:
         if reg.layer not in layers:
@@ -68,17 +75,12 @@ def drawn_registers(registers: Sequence[Register], layers: Sequence[str], first:
         level = level_for_width(reg.levels, width_km)
         counts = reg.window(level, first, last)
         centres = reg.centres(level)
-        agg = reg.aggregates(level)
-        top = int(agg.window(-10**6, 10**6).sure.max()) if len(agg.keys) else 0
         keep = np.flatnonzero(counts.sure + counts.may)
         lon = np.array([centres[str(counts.keys[i])][0] for i in keep])
         lat = np.array([centres[str(counts.keys[i])][1] for i in keep])
         x, y = forward.transform(lon, lat) if len(keep) else (np.empty(0), np.empty(0))
-        inside = (np.asarray(x) >= view[0]) & (np.asarray(x) <= view[2]) & (np.asarray(y) >= view[1]) & (
-            np.asarray(y) <= view[3])
-        out.append(RegisterDrawing(reg, LAYERS_BY_ID[reg.layer], level, top,
-                                   np.column_stack([x, y])[inside] if len(keep) else np.empty((0, 2)),
-                                   counts.sure[keep][inside], counts.may[keep][inside],
+        out.append(RegisterDrawing(reg, LAYERS_BY_ID[reg.layer], level, reg.top(level),
+                                   np.column_stack([x, y]).reshape(-1, 2), counts.sure[keep], counts.may[keep],
                                    (int(counts.sure.sum()), int(counts.may.sum()))))
     return out
 
@@ -107,10 +109,6 @@ def draw(ax: Axes, d: RegisterDrawing, s: float, zorder: float) -> np.ndarray:
     return d.xy
 
 
-def _number(n: int, lang: Lang) -> str:
-    return f"{n:,}".replace(",", "\u00a0" if lang == "ru" else ",")
-
-
 def key_note(d: RegisterDrawing, lang: Lang) -> str:
     """What a circle counts at this level, in ``lang`` (the browser's legend text)."""
     measure = d.register.text("measure", lang)
@@ -124,7 +122,7 @@ def total_line(d: RegisterDrawing, lang: Lang) -> str:
     sure, may = d.total
     reg = d.register
     measure = reg.text("measure", lang)
-    line = STRINGS["shown"][lang].format(n=_number(sure, lang), may=_number(may, lang), title=reg.text("title", lang),
+    line = STRINGS["shown"][lang].format(n=format_number(sure, lang), may=format_number(may, lang), title=reg.text("title", lang),
                                          measure=measure, measure_cap=measure[:1].upper() + measure[1:])
     return f"{line}. {reg.text('caveat', lang)}"
 
@@ -161,7 +159,7 @@ def draw_key(fig: Figure, d: RegisterDrawing, rect: tuple[float, float, float, f
         r = float(radius(value, d.top, s))
         ax.scatter([x + r], [yc], s=[(2 * r) ** 2], marker="o", clip_on=False, facecolors=mpl.colors.to_rgba(
             d.layer.colour, ALPHA), edgecolors=EDGE, linewidths=0.6 * s, gid=f"register-key-{rid}-{k}")
-        text = ax.text(x + 2 * r + 3 * s, yc, _number(value, lang), ha="left", va="center", fontsize=legend_pt,
+        text = ax.text(x + 2 * r + 3 * s, yc, format_number(value, lang), ha="left", va="center", fontsize=legend_pt,
                        color=ink)
         x += 2 * r + 3 * s + text.get_window_extent(renderer).width * 72 / fig.dpi + 12 * s
     r = float(radius(values[0] if values else 1, d.top, s))

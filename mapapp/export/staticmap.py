@@ -47,7 +47,7 @@ from mapapp.export.registers import draw_key as draw_register_key
 from mapapp.export.registers import drawn_registers
 from mapapp.export.registers import key_height as register_key_height
 from mapapp.export.registers import total_line as register_line
-from mapapp.i18n import Lang, t
+from mapapp.i18n import Lang, format_number, t
 from mapapp.ingest.borders import Borders
 from mapapp.model.collections import Collection, Feature, drawn, in_layers
 from mapapp.model.layers import LAYERS, LAYERS_BY_ID, Layer
@@ -497,12 +497,6 @@ def _circle_style(kind: CircleKind, colour: str, s: float) -> dict[str, Any]:
             "linewidths": 0.8 * s}
 
 
-def format_number(n: int, lang: Lang) -> str:
-    """1,559,984 in English, 1 559 984 in Russian (no-break spaces, as the browser's ru-RU locale writes it)."""
-    text = f"{n:,}"
-    return text.replace(",", "\u00a0") if lang == "ru" else text
-
-
 @dataclass(frozen=True)
 class CollectionDrawing:
     """A collection as one export draws it: its layer, the year shown and the features drawn then.
@@ -920,8 +914,9 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
     extent = projected_extent(region)
     first_month, last_month = (d.year * 12 + d.month - 1 for d in (start, end))
     width_km = (extent[2] - extent[0]) / 1000
-    # the registers' texts do not depend on the map's final frame: the level is the region's, the totals all cells'
-    registers = drawn_registers(ds.registers, state.layers, first_month, last_month, forward, extent, width_km)
+    # the registers' texts do not depend on the map's final frame (the level is the region's, the totals all cells'):
+    # their cells are counted once, here, and clipped to the frame once it is known
+    registers = drawn_registers(ds.registers, state.layers, first_month, last_month, forward, width_km)
     for rd in registers:
         footer_text += f" {register_credit(rd, lang)}"
     s = max(min(w_in, h_in) / 8.27, 0.7)  # type scale: 1 on A4, never so small that text is unreadable
@@ -959,7 +954,7 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
     for spine in ax.spines.values():
         spine.set_edgecolor("#555555")
         spine.set_linewidth(0.6 * s)
-    view = fit_aspect(projected_extent(region), map_w / map_h)
+    view = fit_aspect(extent, map_w / map_h)
     ax.set_xlim(view[0], view[2])
     ax.set_ylim(view[1], view[3])
     _draw_basemap(ax, region.proj, view, 0.35 * s)
@@ -982,7 +977,7 @@ def _render(ds: Dataset, opts: ExportOptions) -> Figure:
         if view[0] <= x <= view[2] and view[1] <= y <= view[3]:
             xy[pid] = (float(x), float(y))
     shown = [pid for pid in ids if pid in xy]
-    registers = drawn_registers(ds.registers, state.layers, first_month, last_month, forward, view, width_km)
+    registers = [rd.within(view) for rd in registers]
     circles = [draw_register(ax, rd, s, COLLECTION_ZORDER - 0.5) for rd in registers]  # under the collections
     circles += [_draw_collection(ax, drawing, forward, view, s) for drawing in collections]  # below the markers
     _draw_markers(ax, ds, shown, xy, s)

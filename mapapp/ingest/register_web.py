@@ -5,8 +5,9 @@ What the browser fetches is bounded by the screen and the window, never by the n
 the level the zoom calls for (:func:`mapapp.model.aggregates.level_for_zoom`), one small file per year of the
 window, and a popup's one page of records. Every file is JSON, deterministic (same register, same bytes):
 
-- ``manifest.json``: ``{"levels": [{"id", "cells", "years"}], "page": records per page, "fields": the record
-  fields' ids, "digest": sha-256 of every other file}``;
+- ``manifest.json``: ``{"levels": [{"id", "cells", "years", "top"}], "page": records per page, "fields": the
+  record fields' ids, "digest": sha-256 of every other file}`` (``top``: the fullest cell's records at all dates,
+  what sizes the level's circles on the map and on paper);
 - ``<level>.cells.json``: one row per cell, ``[lon, lat, records]`` (H3 levels: the cell's centre) and for the
   level ``site`` also ``name`` (the place text most of its records give, as the source writes it), ``pages``
   (the month index of each page's first record, so a popup opens at the window) and ``precision`` (``town``, or
@@ -138,7 +139,8 @@ def write_web(con: duckdb.DuckDBPyConnection, folder: Path, levels: Mapping[str,
         years = year_files(con, level, keys)
         for year, counts in years.items():
             put(f"{level}/{year}.json", _json(counts))
-        manifest_levels.append({"id": level, "cells": len(keys), "years": list(years)})
+        manifest_levels.append({"id": level, "cells": len(keys), "years": list(years),
+                                "top": max((row[2] for row in rows), default=0)})
     for site, page, records in record_pages(con, fields):
         put(f"records/{row_of[str(site)]}-{page}.json", _json(records))
     (folder / "manifest.json").write_bytes(_json({"levels": manifest_levels, "page": PAGE, "fields": list(fields),

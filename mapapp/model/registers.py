@@ -63,6 +63,10 @@ class Register:
             raise GeodataError(path, "is not a register's manifest (levels, page, fields, digest)")
         return data
 
+    def top(self, level: str) -> int:
+        """The records of ``level``'s fullest cell at all dates (the manifest's): the largest circle's figure."""
+        return int(next(lv["top"] for lv in self.manifest["levels"] if lv["id"] == level))
+
     def path(self, suffix: str) -> Path:
         """``<folder>/<id>.<suffix>``."""
         return self.folder / f"{self.id}.{suffix}"

@@ -116,8 +116,6 @@ def register_json(reg: Register, lang: Lang, url: str | None) -> dict[str, Any]:
     under: every level and the records' pages) or ``files`` (the coarsest level inline)."""
     manifest = reg.manifest
     levels = manifest["levels"] if url else manifest["levels"][:1]
-    tops = {level["id"]: max((row[2] for row in _read(reg, f"{level['id']}.cells.json")), default=0)
-            for level in levels}
     measure = reg.text("measure", lang)
     strings = {k: v[lang] for k, v in STRINGS.items()}
     return {
@@ -125,7 +123,7 @@ def register_json(reg: Register, lang: Lang, url: str | None) -> dict[str, Any]:
         "citation": reg.text("citation", lang), "caveat": reg.text("caveat", lang), "measure": measure,
         "measureCap": measure[:1].upper() + measure[1:], "item": reg.text("item", lang),
         "levels": [{"id": lv["id"], "minZoom": LEVEL_ZOOMS.get(lv["id"], 0), "years": lv["years"],
-                    "top": tops[lv["id"]], "km": CELL_KM.get(lv["id"]), "key": key_values(tops[lv["id"]])}
+                    "top": lv["top"], "km": CELL_KM.get(lv["id"]), "key": key_values(lv["top"])}
                    for lv in levels],
         "page": manifest["page"],
         "fields": [{"id": fid, "label": label[lang]} for fid, label in reg.fields],

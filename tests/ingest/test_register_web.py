@@ -62,6 +62,7 @@ def test_the_year_files_hold_every_aggregate_and_nothing_else(tmp_path_factory: 
         for (k, _, _), n in want.items():
             totals[k] += n
         assert [c[2] for c in cells] == [totals[k] for k in keys]
+        assert lv["top"] == max(totals.values(), default=0)
         if level != "site":  # a hexagon is drawn at its centre, to 5 decimals (~1 m)
             centres = [h3.cell_to_latlng(k) for k in keys]
             assert [c[:2] for c in cells] == [[round(lon, 5), round(lat, 5)] for lat, lon in centres]
