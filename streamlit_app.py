@@ -170,16 +170,16 @@ def visitor_page(cfg: AppConfig) -> None:
     elif hits:
         hit = found.selectbox(t("search_results", lang), hits, key="hit", format_func=lambda h: h.label(lang),
                               label_visibility="collapsed")
-    if hits and isinstance(hit, RegisterHit):  # a register's record: its place, opened at the page of its date
-        focus, collection, record = [hit.key], hit.register.id, json.dumps(hit.focus(), ensure_ascii=False)
-    elif hits and isinstance(hit, Hit):
-        focus = focus_place_ids(ds, hit.kind, hit.id)
-        if hit.kind == "person" and trail_of(ds, hit.id):  # someone who moved: show the trail, dated
-            person = hit.id
-        collection = hit.collection[0] if hit.collection else None
-        if hit.kind == "record" and hit.collection:
-            found_record = focus_record(ds, *hit.collection)
-            record = json.dumps(found_record, ensure_ascii=False, sort_keys=True) if found_record else None
+        if isinstance(hit, RegisterHit):  # a register's record: its place, opened at the page of its date
+            focus, collection, record = [hit.key], hit.register.id, json.dumps(hit.focus(), ensure_ascii=False)
+        else:
+            focus = focus_place_ids(ds, hit.kind, hit.id)
+            if hit.kind == "person" and trail_of(ds, hit.id):  # someone who moved: show the trail, dated
+                person = hit.id
+            collection = hit.collection[0] if hit.collection else None
+            if hit.kind == "record" and hit.collection:
+                found_record = focus_record(ds, *hit.collection)
+                record = json.dumps(found_record, ensure_ascii=False, sort_keys=True) if found_record else None
     state = show_map(cfg, lang, MapState(lang=lang), focus, height=720, person=person, collection=collection,
                      record=record)
     st.caption(t("intro", lang))

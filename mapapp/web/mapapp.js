@@ -1184,6 +1184,7 @@
       legend.appendChild(count);
       return view;
     });
+    function regView(id) { return regViews.filter(function (v) { return v.reg.id === id; })[0]; }
     // A person chosen in the search: their record at their last home, and the path to their burial ground.
     var recordPath = L.layerGroup().addTo(map);
     function focusRecord(collectionId, r) {
@@ -1447,17 +1448,11 @@
           : null;
       },
       registerShown: function (id) { // what a register draws: its level, circles, sure and may counts
-        var v = regViews.filter(function (x) { return x.reg.id === id; })[0];
+        var v = regView(id);
         return v ? v.shown() : null;
       },
-      registerBase: function (id) {
-        var v = regViews.filter(function (x) { return x.reg.id === id; })[0];
-        return v ? v.reg.base : null;
-      },
-      openRegisterCell: function (id, k) {
-        var v = regViews.filter(function (x) { return x.reg.id === id; })[0];
-        return v ? v.open(k) : false;
-      },
+      registerBase: function (id) { var v = regView(id); return v ? v.reg.base : null; },
+      openRegisterCell: function (id, k) { var v = regView(id); return v ? v.open(k) : false; },
       recordsLoaded: function () { return recViews.every(function (v) { return v.features.length > 0; }); },
       sitesLoaded: function () { return siteViews.every(function (v) { return v.items.length > 0; }); },
       recordPath: function (id) {
@@ -1493,7 +1488,7 @@
     // A focus or trail asked for by the page (search) before this map existed.
     api.request = function (req) {
       if (req.record && req.record.register) {
-        regViews.forEach(function (v) { if (v.reg.id === req.record.register) v.focus(req.record); });
+        if (regView(req.record.register)) regView(req.record.register).focus(req.record);
       } else if (req.collection && req.record) focusRecord(req.collection, req.record);
       else if (req.collection) focusFeatures(req.collection, req.features || []);
       else if (req.person && api.showTrail) api.showTrail(req.person); else focus(req.places);

@@ -24,9 +24,9 @@ from mapapp.model.aggregates import LEVEL_ZOOMS
 from mapapp.model.registers import load_register
 
 from .conftest import REPO, VIEWPORT, request_failures, serve_app, wait_for_app
+from .test_map import map_frame, month_index
 
 SAMPLE = REPO / "benchmarks" / "victims"
-IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 @pytest.fixture(scope="module")
@@ -51,13 +51,6 @@ def register_url(register_geodata: Path, artifacts_dir: Path) -> Iterator[str]:
         yield url
 
 
-def map_frame(page: Page) -> Frame:
-    handle = page.wait_for_selector(IFRAME, timeout=60_000)
-    frame = handle.content_frame() if handle is not None else None
-    assert frame is not None
-    return frame
-
-
 def shown(frame: Frame) -> dict[str, object]:
     frame.wait_for_function("() => window.mapappApi && window.mapappApi.registerShown('victims').ready",
                             timeout=20_000)
@@ -78,11 +71,6 @@ def expected(geodata: Path, level: str, first: int, last: int) -> tuple[int, int
     return int(got.sure.sum()), int(got.may.sum()), int(np.count_nonzero(got.sure + got.may))
 
 
-def month(text: str) -> int:
-    y, m = text.split("-")
-    return int(y) * 12 + int(m) - 1
-
-
 @pytest.mark.parametrize("start, end", [("1934-01", "1953-12"), ("1937-08", "1938-11"), ("1937-01", "1937-01"),
                                         ("1938-06", "1939-05")])
 def test_the_browser_sums_the_window_as_the_aggregates_do(page: Page, register_url: str, register_geodata: Path,
@@ -93,7 +81,7 @@ def test_the_browser_sums_the_window_as_the_aggregates_do(page: Page, register_u
     assert shown(frame)["level"] == "h3r2"
     frame.evaluate(f"() => window.mapappApi.setWindow('{start}', '{end}')")
     got = shown(frame)
-    sure, may, cells = expected(register_geodata, "h3r2", month(start), month(end))
+    sure, may, cells = expected(register_geodata, "h3r2", month_index(start), month_index(end))
     assert (got["sure"], got["may"], got["circles"]) == (sure, may, cells)
     assert sure + may > 0
     assert request_failures(page) == []
@@ -213,7 +201,7 @@ def test_the_standalone_page_draws_the_register_from_what_it_carries(browser: Br
     page.wait_for_function("() => window.mapappApi && window.mapappApi.registerShown('victims').ready",
                            timeout=20_000)
     got = page.evaluate("() => window.mapappApi.registerShown('victims')")
-    sure, may, cells = expected(register_geodata, "h3r2", month("1937-08"), month("1938-11"))
+    sure, may, cells = expected(register_geodata, "h3r2", month_index("1937-08"), month_index("1938-11"))
     assert (got["level"], got["sure"], got["may"], got["circles"]) == ("h3r2", sure, may, cells)
     page.evaluate(f"() => {{ window.mapappApi.map.setView([55.75, 37.62], {LEVEL_ZOOMS['site']}, {{animate: false}}); }}")
     assert page.evaluate("() => window.mapappApi.registerShown('victims').level") == "h3r2"  # all it carries
