@@ -39,7 +39,7 @@ from mapapp import REPO_ROOT, __version__
 from mapapp.i18n import strings
 from mapapp.model.viewstate import MapState
 from mapapp.webmap.assets import STATIC_DIRNAME, VENDOR_FILES, WEB_DIR, MissingAssetError, missing_message
-from mapapp.webmap.mapview import Dataset, Focus, MapappLayer, build_map
+from mapapp.webmap.mapview import BasemapLevel, Dataset, Focus, MapappLayer, build_map
 
 #: The ``static_url`` handed to ``build_map``: every asset URL it makes starts with it, so each one
 #: can be mapped back to its file. Never reaches the output (the post-check would refuse it).
@@ -274,7 +274,7 @@ def standalone_html(ds: Dataset, state: MapState, *, basemap: Basemap = "50m", r
     ``person``: someone with a trail (:func:`mapapp.model.trails.trail_of`), shown on opening with the map
     fitted to it, as the app shows a person chosen in its search.
 
-    ``basemap``: the Natural Earth resolution, ``"50m"`` (as in the app; the default) or ``"110m"``
+    ``basemap``: the Natural Earth resolution, ``"50m"`` (the app's from zoom 4; the default) or ``"110m"``
     (a file about 0.6 MB smaller, coarser borders). ``root``: the checkout holding ``node_modules/``,
     ``mapapp/web/`` and ``static/``. Raises :class:`~mapapp.webmap.assets.MissingAssetError` when a file is
     missing (the message names it and says to run ``npm ci && mapapp assets``).
@@ -283,7 +283,7 @@ def standalone_html(ds: Dataset, state: MapState, *, basemap: Basemap = "50m", r
         raise ValueError(f"basemap must be one of {', '.join(BASEMAPS)}, not {basemap!r}")
     root = Path(root)
     basemap_rel = f"vendor/world-atlas/countries-{basemap}.json"
-    fmap = build_map(ds, state, static_url=PLACEHOLDER, basemap_url=basemap_data_url(basemap_rel, root),
+    fmap = build_map(ds, state, static_url=PLACEHOLDER, basemap=(BasemapLevel(basemap_data_url(basemap_rel, root), 0),),
                      bundled=False)  # the scripts inlined one by one, from their sources
     if person is not None:
         fmap.add_child(Focus([], person))

@@ -71,23 +71,6 @@
       return r.json();
     }).then(then).catch(function (err) { console.error("mapapp:", err); });
   }
-  // Natural Earth rings that cross the antimeridian jump from +180 to -180; Leaflet would
-  // draw that jump as a stripe across the world, so continue them past 180 instead.
-  function unwrapRing(ring) {
-    for (var i = 1; i < ring.length; i++) {
-      var d = ring[i][0] - ring[i - 1][0];
-      if (Math.abs(d) > 180) ring[i][0] -= 360 * Math.round(d / 360);
-    }
-  }
-  function unwrap(geojson) {
-    geojson.features.forEach(function (f) {
-      var g = f.geometry;
-      if (!g) return;
-      var polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
-      polys.forEach(function (poly) { poly.forEach(unwrapRing); });
-    });
-    return geojson;
-  }
   function stopMap(node) {
     L.DomEvent.disableClickPropagation(node);
     L.DomEvent.disableScrollPropagation(node);
@@ -112,7 +95,7 @@
     doc.head.appendChild(meta);
   }
 
-  function init(map, data, basemapUrl) {
+  function init(map, data, basemapLevels) {
     performance.mark("mapapp-init"); // benchmarks read how long the map takes to draw itself
     lockDocument(map.getContainer().ownerDocument);
     map.getContainer().ownerDocument.documentElement.lang = data.lang; // the frame speaks the map's language
@@ -183,11 +166,8 @@
     if (window.ResizeObserver) {
       new ResizeObserver(function () { map.invalidateSize({ animate: false, pan: true }); }).observe(map.getContainer());
     }
-    fetchJson(basemapUrl, "basemap", function (topo) {
-      L.geoJSON(unwrap(topojson.feature(topo, topo.objects.countries)), {
-        pane: "basemap", interactive: false,
-        style: { fillColor: "#f2efe8", fillOpacity: 1, color: "#a9a59b", weight: 0.6 }
-      }).addTo(map);
+    // The levels of mapapp/web/basemap.js: the coarse file zoomed out, the finer one once the zoom reaches it.
+    var basemap = window.mapappBasemap.attach(map, basemapLevels, "basemap", fetchJson, function () {
       if (bordersShown && borderLayers[bordersShown]) borderLayers[bordersShown].bringToFront();
     });
 
@@ -1410,6 +1390,7 @@
       // Show the tour's next step now (the soak benchmark drives 1,000 steps with it).
       nextStep: function () { if (tourTimer) { clearTimeout(tourTimer); showStep(); } },
       touring: function () { return tourTimer !== null; },
+      basemapShown: function () { return basemap.shown(); }, // the url of the basemap level drawn, or null
       state: function () {
         var layers = data.layers.filter(function (l) { return st.layers[l.id]; }).map(function (l) { return l.id; });
         return { start: monthText(st.start), end: monthText(st.end), mode: st.mode, layers: layers, view: st.view };

@@ -49,6 +49,7 @@ JS_FILES: tuple[tuple[str, str], ...] = (
     ("topojson-client", "vendor/topojson-client/topojson-client.min.js"),
     ("mapapp-time", "mapapp/timecontrol.js"),
     ("mapapp-register", "mapapp/register.js"),
+    ("mapapp-basemap", "mapapp/basemap.js"),
     ("mapapp", "mapapp/mapapp.js"),
 )
 #: The app's scripts as one file: ``JS_FILES`` joined in order by :func:`install_static`. streamlit-folium loads a

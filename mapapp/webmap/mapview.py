@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -248,6 +248,26 @@ def script_json(value: Any) -> str:
     return _TEMPLATE_OPENER.sub(lambda _: "\\u007b", text)
 
 
+@dataclass(frozen=True)
+class BasemapLevel:
+    """A basemap file and the zoom from which the browser draws it (mapapp/web/basemap.js)."""
+
+    url: str
+    min_zoom: int
+
+
+#: The zoom from which the 1:50 million countries replace the 1:110 million ones. At zoom 3 (the USSR view) a
+#: pixel is ~10 km at Moscow's latitude, about the 110m file's detail; from zoom 4 its coastlines show their
+#: cuts. The coarse file is 108 KB, the fine one 756 KB: a visitor who never zooms in never fetches it.
+FINE_BASEMAP_ZOOM = 4
+
+
+def basemap_levels(static_url: str = STATIC_URL) -> tuple[BasemapLevel, ...]:
+    """The app's basemap: Natural Earth 1:110m zoomed out, 1:50m from :data:`FINE_BASEMAP_ZOOM`."""
+    return (BasemapLevel(f"{static_url}/vendor/world-atlas/countries-110m.json", 0),
+            BasemapLevel(f"{static_url}/vendor/world-atlas/countries-50m.json", FINE_BASEMAP_ZOOM))
+
+
 class MapappLayer(MacroElement):
     """Hands the payload to ``mapapp.init``; data reaches JavaScript only as JSON."""
 
@@ -258,12 +278,12 @@ class MapappLayer(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, data: dict[str, Any], basemap_url: str) -> None:
+    def __init__(self, data: dict[str, Any], basemap: Sequence[BasemapLevel]) -> None:
         super().__init__()
         self._name = "MapappLayer"
         self._id = "mapapp"
         self.data_json = script_json(data)
-        self.basemap_json = script_json(basemap_url)
+        self.basemap_json = script_json([{"url": level.url, "minZoom": level.min_zoom} for level in basemap])
 
 
 class Focus(MacroElement):
@@ -340,13 +360,13 @@ def focus_group(place_ids: list[str], person: str | None = None, collection: str
 
 
 def build_map(ds: Dataset, state: MapState, *, static_url: str = STATIC_URL,
-              kiosk: Mapping[str, Any] | None = None, basemap_url: str | None = None,
+              kiosk: Mapping[str, Any] | None = None, basemap: Sequence[BasemapLevel] | None = None,
               served: Mapping[str, str] | None = None, svg_collections: bool = False,
               bundled: bool = True) -> folium.Map:
     """The folium map of ``ds`` in ``state``, loading every asset from ``static_url`` (no CDN, no tiles).
 
-    ``basemap_url`` overrides where the Natural Earth TopoJSON comes from (the standalone export
-    passes a ``data:`` URL). ``served``: the files the browser may fetch beside the map (each border snapshot, each
+    ``basemap``: the Natural Earth TopoJSON files by zoom (default :func:`basemap_levels` under ``static_url``; the
+    standalone export passes one ``data:`` URL). ``served``: the files the browser may fetch beside the map (each border snapshot, each
     collection in the map's language: :func:`mapapp.webmap.mapfiles.served`); without them all travels inside.
     """
     view = VIEWS_BY_ID[state.view]
@@ -359,6 +379,6 @@ def build_map(ds: Dataset, state: MapState, *, static_url: str = STATIC_URL,
     js, css = asset_links(static_url, bundled=bundled)  # bundled: one script file (assets.BUNDLE), not five
     fmap.default_js = js
     fmap.default_css = css
-    basemap = basemap_url or f"{static_url}/vendor/world-atlas/countries-50m.json"
-    fmap.add_child(MapappLayer(payload(ds, state, kiosk, served, svg_collections), basemap))
+    levels = basemap_levels(static_url) if basemap is None else basemap
+    fmap.add_child(MapappLayer(payload(ds, state, kiosk, served, svg_collections), levels))
     return fmap

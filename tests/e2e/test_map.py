@@ -19,7 +19,7 @@ from conftest import geodata_copy
 from mapapp import GEODATA_DIR
 from mapapp.model.layers import LAYER_IDS
 from mapapp.model.viewstate import VIEWS_BY_ID, MapState, parse_month
-from mapapp.webmap.mapview import Dataset, load_dataset, visible_place_ids
+from mapapp.webmap.mapview import FINE_BASEMAP_ZOOM, Dataset, load_dataset, visible_place_ids
 
 from .conftest import request_failures, serve_app, wait_for_app
 
@@ -29,6 +29,13 @@ HOSTILE_NAME = "<b>bold</b>"
 HOSTILE_EVENT = "kirov_assassination"  # at "smolny", shown in 1934
 HOSTILE_PLACE = "smolny"
 HOSTILE_CAMP = "105"  # Sevvostlag's location of 1938–1952 (a collection's feature)
+
+
+
+def level_paths(index: int) -> str:
+    """JS: how many countries of the basemap level ``index`` (0: 1:110m, 1: 1:50m) are drawn."""
+    return f"() => document.querySelectorAll('path.mapapp-basemap-{index}').length"
+
 
 #: The count of markers in the DOM: unclustered markers that are displayed, plus what each cluster holds.
 DOM_COUNT_JS = """() => {
@@ -197,6 +204,35 @@ def test_moscow_view_with_open_popup(open_app: Callable[..., Page], dataset: Dat
     assert frame.locator(".leaflet-popup-content .mapapp-event").count() >= 1
     wait_popup_shown(frame)
     shoot(page, artifacts_dir / "map-moscow-popup.png")
+    assert_offline(page)
+
+
+def test_the_basemap_is_the_coarse_file_until_the_zoom_reaches_the_fine_one(page: Page,
+                                                                             open_app: Callable[..., Page]) -> None:
+    """The USSR view (zoom 3) fetches only the 1:110m countries; zoom 4 fetches the 1:50m ones, which replace them
+    (one basemap drawn, never two), and zooming out again keeps them and fetches nothing."""
+    basemaps: list[str] = []
+    page.on("request", lambda r: basemaps.append(r.url.rsplit("/", 1)[-1]) if "world-atlas" in r.url else None)
+    page, frame = open_map(open_app)
+    assert frame.evaluate("() => mapappApi.map.getZoom()") == VIEWS_BY_ID["ussr"].zoom < FINE_BASEMAP_ZOOM
+    frame.wait_for_function("() => mapappApi.basemapShown() !== null")
+    assert frame.evaluate("() => mapappApi.basemapShown()").endswith("/countries-110m.json")
+    assert basemaps == ["countries-110m.json"]
+    assert frame.evaluate(level_paths(0)) > 100  # the world's countries, from the coarse file
+    assert frame.evaluate(level_paths(1)) == 0
+
+    frame.evaluate(f"() => {{ mapappApi.map.setZoom({FINE_BASEMAP_ZOOM}, {{animate: false}}); }}")
+    frame.wait_for_function("() => mapappApi.basemapShown().endsWith('/countries-50m.json')")
+    assert basemaps == ["countries-110m.json", "countries-50m.json"]
+    assert frame.evaluate(level_paths(1)) > 0
+    assert frame.evaluate(level_paths(0)) == 0, "the coarse countries are still drawn under the fine ones"
+
+    frame.evaluate("() => { mapappApi.map.setZoom(2, {animate: false}); }")
+    frame.wait_for_function("() => mapappApi.map.getZoom() === 2")
+    time.sleep(0.3)
+    assert frame.evaluate("() => mapappApi.basemapShown()").endswith("/countries-50m.json")
+    assert frame.evaluate(level_paths(0)) == 0 and frame.evaluate(level_paths(1)) > 100
+    assert basemaps == ["countries-110m.json", "countries-50m.json"]
     assert_offline(page)
 
 

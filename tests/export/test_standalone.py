@@ -46,7 +46,7 @@ def page(ds: Dataset) -> str:
 
 def basemap_json(page: str) -> dict:
     """The TopoJSON inside the page's basemap data URL."""
-    match = re.search(r'"data:application/json;charset=utf-8,([^"]+)"\);', page)
+    match = re.search(r'\[\{"url": "data:application/json;charset=utf-8,([^"]+)", "minZoom": 0\}\]\);', page)
     assert match, "no basemap data URL handed to mapapp.init"
     return json.loads(unquote(match.group(1)))
 
@@ -133,6 +133,7 @@ def test_a_missing_asset_names_the_file_and_the_fix(ds: Dataset, tmp_path: Path)
     (web / "mapapp.css").write_text("/* no mapapp.js beside it */", encoding="utf-8")
     (web / "timecontrol.js").write_text("/* the time control is here, mapapp.js is not */", encoding="utf-8")
     (web / "register.js").write_text("/* and the register layer */", encoding="utf-8")
+    (web / "basemap.js").write_text("/* and the basemap */", encoding="utf-8")
     with pytest.raises(MissingAssetError) as err:
         standalone_html(ds, WINDOW, root=tmp_path)
     message = str(err.value)

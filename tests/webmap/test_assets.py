@@ -145,7 +145,7 @@ def test_cli_assets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_asset_links_are_local_and_in_load_order() -> None:
     js, css = asset_links()
     assert [name for name, _ in js] == ["leaflet", "markercluster", "topojson-client", "mapapp-time", "mapapp-register",
-                                       "mapapp"]
+                                       "mapapp-basemap", "mapapp"]
     assert [name for name, _ in css] == ["leaflet-css", "markercluster-css", "markercluster-default-css", "mapapp-css"]
     for _, url in js + css:
         assert "http://" not in url and "https://" not in url and not url.startswith("//")

@@ -12,11 +12,12 @@ import pytest
 from branca.element import Figure
 
 from conftest import geodata_copy
-from mapapp import GEODATA_DIR
+from mapapp import GEODATA_DIR, REPO_ROOT
 from mapapp.model.layers import LAYER_IDS, PLACE_LAYER_IDS
-from mapapp.model.viewstate import MapState
+from mapapp.model.viewstate import VIEWS_BY_ID, MapState
 from mapapp.webmap.mapfiles import map_files
 from mapapp.webmap.mapview import (
+    FINE_BASEMAP_ZOOM,
     Dataset,
     build_map,
     focus_group,
@@ -157,6 +158,19 @@ def test_map_html_loads_nothing_from_the_network(ds: Dataset) -> None:
     assert all(u.startswith("/app/static/") for u in urls), urls
     assert not re.search(r"https?://(?!www\.w3\.org)", html)  # the SVG namespace is an identifier, not a request
     assert "L.tileLayer" not in html  # no online tiles by default
+
+
+def test_the_map_hands_the_browser_the_coarse_basemap_first_and_the_fine_one_by_zoom(ds: Dataset) -> None:
+    html = html_of(ds, MapState())
+    match = re.search(r'mapapp\.init\(\w+, .*,\s*(\[\{"url".*?\}\])\);', html, re.S)
+    assert match, "mapapp.init is not handed the basemap's levels"
+    levels = json.loads(match.group(1))
+    assert levels == [{"url": "/app/static/vendor/world-atlas/countries-110m.json", "minZoom": 0},
+                      {"url": "/app/static/vendor/world-atlas/countries-50m.json", "minZoom": FINE_BASEMAP_ZOOM}]
+    # The default view opens below the fine level's zoom: a visitor who never zooms in never fetches the 50m file.
+    assert MapState().view == "ussr" and VIEWS_BY_ID["ussr"].zoom < FINE_BASEMAP_ZOOM
+    static = REPO_ROOT / "static" / "vendor" / "world-atlas"
+    assert (static / "countries-110m.json").stat().st_size < (static / "countries-50m.json").stat().st_size / 5
 
 
 def test_hostile_text_reaches_the_page_only_as_json(ds: Dataset, tmp_path: Path) -> None:
