@@ -1272,22 +1272,7 @@
       });
       listHead.textContent = S.events_in_window + " (" + evs.length + ")";
       timeCtl.sync(evs.length);
-      listBody.textContent = "";
-      if (!evs.length) listBody.appendChild(el("li", "mapapp-empty", S.no_events));
-      evs.forEach(function (e) {
-        var li = el("li"), b = el("button", "mapapp-list-item");
-        b.type = "button";
-        b.dataset.event = e.id;
-        b.appendChild(el("span", "mapapp-date", e.date));
-        b.appendChild(el("span", "mapapp-title", e.title));
-        b.appendChild(el("span", "mapapp-place", e.places.filter(function (id) { return keep[id]; })
-          .map(function (id) { return nameAt(placesById[id], day); }).join(", ")));
-        b.addEventListener("click", function () {
-          focus(e.places.filter(function (id) { return keep[id]; }));
-        });
-        li.appendChild(b);
-        listBody.appendChild(li);
-      });
+      showEventList(evs, keep, day);
       if (openPlace) {
         // Updating a popup pans it into view, and that first stops any pan still running: its moveend
         // re-clusters, which can take the marker, and so the popup, off the map in mid-update. Stop it first.
@@ -1299,6 +1284,39 @@
       revealTrail();
       report();
     }
+
+    // The events list, kept: each event's item is built once and rebuilt only when the names of its places shown
+    // change, and the list is rewritten only when its items differ. A slider step that leaves the list as it was
+    // (most of them, at a month a step) touches no node of it.
+    var listItems = {}, listShown = [], listKeep = {};
+    function eventItem(e, places) {
+      var li = el("li"), b = el("button", "mapapp-list-item");
+      b.type = "button";
+      b.dataset.event = e.id;
+      b.appendChild(el("span", "mapapp-date", e.date));
+      b.appendChild(el("span", "mapapp-title", e.title));
+      b.appendChild(el("span", "mapapp-place", places));
+      b.addEventListener("click", function () {
+        focus(e.places.filter(function (id) { return listKeep[id]; }));
+      });
+      li.appendChild(b);
+      return li;
+    }
+    function showEventList(evs, keep, day) {
+      listKeep = keep;
+      var items = evs.map(function (e) {
+        var places = e.places.filter(function (id) { return keep[id]; })
+          .map(function (id) { return nameAt(placesById[id], day); }).join(", ");
+        var item = listItems[e.id];
+        if (!item || item.places !== places) item = listItems[e.id] = { li: eventItem(e, places), places: places };
+        return item.li;
+      });
+      if (!items.length) items = [listEmpty];
+      if (items.length === listShown.length && items.every(function (li, i) { return li === listShown[i]; })) return;
+      listBody.replaceChildren.apply(listBody, items);
+      listShown = items;
+    }
+    var listEmpty = el("li", "mapapp-empty", S.no_events);
 
     function focus(ids) {
       ids = (ids || []).filter(function (id) { return markers[id]; });
