@@ -595,6 +595,19 @@
                fillOpacity: 0.55, opacity: 1 };
     }
     function featName(f) { return f.name; }
+    // A collection's file (mapapp/webmap/mapfiles.py, collection_features) writes each attribute's texts once and
+    // gives each feature their indices: turn them back into {attribute id: text}, as the popups read them.
+    function withAttrs(file) {
+      return file.features.map(function (f) {
+        var attrs = {};
+        file.attributes.forEach(function (a, i) {
+          var k = f.attrs[i];
+          if (k !== null && k !== undefined) attrs[a[0]] = a[1][k];
+        });
+        f.attrs = attrs;
+        return f;
+      });
+    }
     function loadCollection(view, features) {
       features.forEach(function (f) {
         var m = L.circleMarker([f.lat, f.lon], { renderer: collCanvas, bubblingMouseEvents: false });
@@ -621,8 +634,8 @@
       time.appendChild(totalsChart(view));
     });
     colls.forEach(function (view) {
-      if (view.c.features) loadCollection(view, view.c.features);
-      else if (view.c.url) fetchJson(view.c.url, view.c.id, function (features) { loadCollection(view, features); });
+      if (view.c.features) loadCollection(view, withAttrs(view.c.features));
+      else if (view.c.url) fetchJson(view.c.url, view.c.id, function (file) { loadCollection(view, withAttrs(file)); });
     });
     function currentYear() { return Math.floor(st.end / 12); }
     function refreshCollections() {
@@ -888,8 +901,8 @@
       });
     }
     siteViews.forEach(function (view) {
-      if (view.c.features) loadSites(view, view.c.features, false);
-      else if (view.c.url) fetchJson(view.c.url, view.c.id, function (features) { loadSites(view, features, true); });
+      if (view.c.features) loadSites(view, withAttrs(view.c.features), false);
+      else if (view.c.url) fetchJson(view.c.url, view.c.id, function (file) { loadSites(view, withAttrs(file), true); });
     });
     map.on("zoomend", function () { refreshSites(); refreshRecords(); });
     map.on("moveend", function () { refreshRecords(); }); // at city zoom the addresses near the view
@@ -963,11 +976,15 @@
       });
       return box;
     }
-    function loadRecords(view, rows, later) {
-      // [id, lon, lat, shard, street, name, months] (mapapp/webmap/mapfiles.py, collection_features)
-      var features = rows.map(function (a) {
+    function loadRecords(view, file, later) {
+      // {streets, rows: [id, lon, lat, shard, street, name, months]} (mapapp/webmap/mapfiles.py, collection_features);
+      // a name is [k, rest] for streets[k] + rest, or whole; the months are steps from the one before
+      var features = file.rows.map(function (a) {
+        var name = typeof a[5] === "string" ? a[5] : file.streets[a[5][0]] + a[5][1];
+        var m = a[6].slice();
+        for (var i = 1; i < m.length; i++) m[i] += m[i - 1];
         return { id: String(a[0]), lon: a[1], lat: a[2], ll: L.latLng(a[2], a[1]), s: a[3], street: a[4] === 1,
-                 name: a[5], m: a[6] };
+                 name: name, m: m };
       });
       view.features = features;
       features.forEach(function (f) { view.byId[String(f.id)] = f; });
@@ -1150,7 +1167,7 @@
       view.countNode = el("p", "mapapp-collection-count");
       legend.appendChild(view.countNode);
       if (view.c.features) loadRecords(view, view.c.features, false);
-      else if (view.c.url) fetchJson(view.c.url, view.c.id, function (features) { loadRecords(view, features, true); });
+      else if (view.c.url) fetchJson(view.c.url, view.c.id, function (file) { loadRecords(view, file, true); });
     });
     // Registers of millions of records (register.js): counts per cell for the zoom and window, fetched as files.
     var regViews = (data.registers || []).map(function (r) {

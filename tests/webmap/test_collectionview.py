@@ -39,7 +39,15 @@ def test_payload_carries_the_collection_in_the_maps_language(ds: Dataset, lang: 
     assert t is not None
     assert c["totals"][20] == {"year": 1938, "total": t.total, "with_value": t.with_value, "operating": t.operating}
     assert c["strings"]["no_count"] == STRINGS["no_count"][lang]
-    assert len(c["features"]) == 641 and c["url"] is None
+    assert len(c["features"]["features"]) == 641 and c["url"] is None
+    # each attribute's texts written once, each feature pointing at its own: decoded, they are the collection's
+    table = dict(c["features"]["attributes"])
+    ids = [a for a, _ in c["features"]["attributes"]]
+    assert all(len(set(texts)) == len(texts) for texts in table.values())
+    assert len(table["type"]) < 10  # six types of camp, for 641 locations
+    for f, raw in zip(camps.features, c["features"]["features"], strict=True):
+        decoded = {a: table[a][k] for a, k in zip(ids, raw["attrs"], strict=True) if k is not None}
+        assert decoded == {a: t[lang] for a, t in f.attributes.items() if t.get(lang)}, f.id
     assert [a["label"] for a in c["attributes"]] == [a["label"][lang] for a in camps.meta["attributes"]]
     assert c["max"] == max(v for f in camps.features for v in f.values.values() if v is not None)
     layer = next(la for la in data["layers"] if la["id"] == "gulag")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections import Counter
 from datetime import date
@@ -108,17 +109,24 @@ def test_each_address_is_in_exactly_one_shard_with_all_its_people(c: Collection,
 
 
 def test_the_features_month_indices(c: Collection, persons: list[dict[str, str]]) -> None:
-    """Each address a row ``[id, lon, lat, shard, street, name, months]``."""
-    features = collection_features(c, "en")
+    """Each address a row ``[id, lon, lat, shard, street, name, months]``, its name written through the streets."""
+    file = collection_features(c, "en")
+    features, streets = file["rows"], file["streets"]
     assert [f[0] for f in features] == [f.id for f in c.features]
     pointing = Counter(r.feature for r in c.records() if r.feature is not None and r.date is not None)
-    for fid, _, _, shard, street, _, months in features:
-        assert months == sorted(months), fid
+    for fid, _, _, shard, street, _, steps in features:
+        months = list(itertools.accumulate(steps))
+        assert months == sorted(months) and steps[1:] == [b - a for a, b in itertools.pairwise(months)], fid
         assert len(months) == pointing[fid], fid
         assert shard == shard_of(c)[fid] and street == int(fid.startswith("street:"))
     # Kron Arnold Fritsevich (persons.csv row 1, shot 17.05.1938) lived at address 1 (Aviamotornaya 1)
     (first,) = [f for f in features if f[0] == "1"]
-    assert first[5] == "Авиамоторная ул., д.1" and 1938 * 12 + 4 in first[6]
+    assert streets[first[5][0]] == "Авиамоторная ул., " and first[5][1] == "д.1"
+    assert 1938 * 12 + 4 in itertools.accumulate(first[6])
+    # every name comes back whole, and each street is written once
+    names = {f.id: f.name_ru for f in c.features}
+    assert {f[0]: f[5] if isinstance(f[5], str) else streets[f[5][0]] + f[5][1] for f in features} == names
+    assert len(set(streets)) == len(streets) < len(features) / 2
 
 
 def test_burials_by_month_sum_to_each_places_dated_people(c: Collection, persons: list[dict[str, str]]) -> None:
