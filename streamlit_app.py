@@ -30,6 +30,7 @@ from mapapp.i18n import LANG_NAMES, LANGS, Lang, t
 from mapapp.kiosk.tour import TourStep, load_tour
 from mapapp.kiosk.view import kiosk_payload, page_script
 from mapapp.model.collections import Collection
+from mapapp.model.registers import Register
 from mapapp.model.search import Hit, SearchIndex, build_index
 from mapapp.model.trails import people_with_trails, trail_of
 from mapapp.model.viewstate import MapState
@@ -47,7 +48,9 @@ from mapapp.webmap.download import (
 from mapapp.webmap.mapfiles import served
 from mapapp.webmap.mapframe import MapFrame, focus_js, map_frame
 from mapapp.webmap.mapview import Dataset, build_map, focus_group, focus_place_ids, focus_record, load_dataset
+from mapapp.webmap.register_download import Window, summary_text
 from mapapp.webmap.registerview import RegisterHit, register_hits
+from mapapp.webmap.routes import register_url
 from mapapp.webmap.unreadable import unreadable_message
 
 #: Benchmark knob (benchmarks/bench_sessions.py): MAPAPP_PAGE_CACHE=0 builds and renders the map on every
@@ -195,6 +198,8 @@ def visitor_page(cfg: AppConfig) -> None:
                           mime="text/csv", on_click="ignore")
     for c in ds.collections:
         collection_downloads(c, state, lang, stem)
+    for reg in ds.registers:
+        register_download(reg, Window.of(state, ds.span[0]), state, lang)
     export_section(ds, state, lang, person)
     st.caption(t("sources", lang))
 
@@ -211,6 +216,16 @@ def collection_downloads(c: Collection, state: MapState, lang: Lang, stem: str) 
                          on_click="ignore")
     right.download_button(f"{t('download_csv', lang)} — {title}", lambda: collection_csv(c, state),
                           key=f"dl-{c.id}-csv", file_name=f"{stem}-{c.id}.csv", mime="text/csv", on_click="ignore")
+
+
+def register_download(reg: Register, window: Window, state: MapState, lang: Lang) -> None:
+    """A register's records of the window as a CSV file the server streams (mapapp/webmap/routes.py), when its
+    layer is on: a link, never a file held in the page's memory."""
+    if reg.layer not in state.layers:
+        return
+    st.caption(summary_text(reg, window, lang))
+    st.link_button(t("download_register_button", lang).format(title=reg.text("title", lang)),
+                   register_url(reg.id, window, lang), key=f"dl-{reg.id}-csv")
 
 
 def export_section(ds: Dataset, state: MapState, lang: Lang, person: str | None) -> None:

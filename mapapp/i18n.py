@@ -99,6 +99,15 @@ STRINGS: dict[str, dict[Lang, str]] = {
                                "адресам; имена — на карте)."},
     "download_sites": {"en": "{title} — {year}: {n} sites, with their years and addresses.",
                        "ru": "{title} — {year}: объектов — {n}, с годами и адресами."},
+    "download_register": {"en": "{title} — the window: {n} records, one row each (CSV, made as it downloads).",
+                          "ru": "{title} — выбранный период: записей — {n}, по строке на запись (CSV, "
+                                "формируется при скачивании)."},
+    "download_register_may": {"en": "{title} — the window: {n} records, and {may} known only to a year the window "
+                                    "holds in part, marked so; one row each (CSV, made as it downloads).",
+                              "ru": "{title} — выбранный период: записей — {n}, и ещё {may} с известным только "
+                                    "годом, который период захватывает частично (отмечены); по строке на запись "
+                                    "(CSV, формируется при скачивании)."},
+    "download_register_button": {"en": "CSV of the records — {title}", "ru": "CSV записей — {title}"},
     "download_geojson": {"en": "GeoJSON", "ru": "GeoJSON"},
     "download_csv": {"en": "CSV", "ru": "CSV"},
     "sources": {

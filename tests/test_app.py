@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -325,3 +326,22 @@ def test_a_register_s_record_is_found_by_name_and_opened_on_the_map(register_app
     assert hit.label("en") == "Иванов Иван — 15.08.1937, г. Москва (record)"
     group = map_args(at)["feature_group"]
     assert '"register": "victims"' in group and '"date": "1937-08-15"' in group and '"month": 23251' in group
+
+
+def test_a_register_s_window_is_offered_as_a_streamed_file(register_app: AppTest) -> None:
+    """Its layer on: the page states what the file holds and links the download route, never holds the file."""
+    at = register_app
+    (link,) = [e for e in at.get("link_button") if e.proto.label.startswith("CSV of the records")]
+    assert link.proto.label == "CSV of the records — Register"
+    assert link.proto.url == "/mapapp/registers/victims.csv?start=1934-01&end=1953-12&lang=en"
+    # both records are in 1934–1953, one dated to the day and one to its year alone, a year the window holds whole
+    assert any(c.value.startswith("Register — the window: 2 records, one row each") for c in at.caption)
+    assert not [b for b in at.get("download_button") if "Register" in b.proto.label]
+
+
+def test_a_register_s_file_is_not_offered_with_its_layer_off(register_app: AppTest) -> None:
+    at = register_app
+    at.session_state["state"] = replace(at.session_state["state"], layers=("nkvd",))
+    at.run()
+    assert not at.exception
+    assert not [e for e in at.get("link_button") if e.proto.label.startswith("CSV of the records")]

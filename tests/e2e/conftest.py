@@ -82,7 +82,8 @@ def artifacts_dir() -> Path:
 @contextmanager
 def serve_app(log_stem: str, artifacts_dir: Path, extra_env: dict[str, str] | None = None,
               port: int | None = None) -> Iterator[str]:
-    """Run ``streamlit run streamlit_app.py`` on ``port`` (default: a free one) until the block ends; yield its URL.
+    """Run ``streamlit run app.py`` (the page and its download route) on ``port`` (default: a free one) until the
+    block ends; yield its URL.
 
     Fails the test with the server's stderr if it exits or does not answer its health check in time.
     """
@@ -102,7 +103,7 @@ def serve_app(log_stem: str, artifacts_dir: Path, extra_env: dict[str, str] | No
     stderr_log = artifacts_dir / f"{log_stem}.stderr.log"
     with open(stdout_log, "wb") as out, open(stderr_log, "wb") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1",
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
              "--server.port", str(port), "--server.headless", "true"],
             cwd=REPO, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
     try:
@@ -126,7 +127,7 @@ def serve_app(log_stem: str, artifacts_dir: Path, extra_env: dict[str, str] | No
 
 @pytest.fixture(scope="session")
 def app_url(artifacts_dir: Path) -> Iterator[str]:
-    """Serve ``streamlit_app.py`` on a free port for the whole session; yield its base URL."""
+    """Serve ``app.py`` on a free port for the whole session; yield its base URL."""
     with serve_app("streamlit", artifacts_dir) as url:
         yield url
 

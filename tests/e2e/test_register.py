@@ -5,15 +5,18 @@ through its records as the records file holds them."""
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 import tomllib
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pytest
-from playwright.sync_api import Browser, Frame, Page, Route
+from playwright.sync_api import Browser, Frame, Page, Route, expect
 
 from benchmarks.gen_victims import generate
 from mapapp import GEODATA_DIR
@@ -22,9 +25,10 @@ from mapapp.ingest.place_strings import project_resolver
 from mapapp.ingest.register import import_register
 from mapapp.model.aggregates import LEVEL_ZOOMS
 from mapapp.model.registers import load_register
+from mapapp.webmap.register_download import IN_WINDOW
 
 from .conftest import REPO, VIEWPORT, request_failures, serve_app, wait_for_app
-from .test_map import map_frame, month_index
+from .test_map import map_frame, month_index, move_sliders
 
 SAMPLE = REPO / "benchmarks" / "victims"
 
@@ -84,6 +88,32 @@ def test_the_browser_sums_the_window_as_the_aggregates_do(page: Page, register_u
     sure, may, cells = expected(register_geodata, "h3r2", month_index(start), month_index(end))
     assert (got["sure"], got["may"], got["circles"]) == (sure, may, cells)
     assert sure + may > 0
+    assert request_failures(page) == []
+    assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_the_windows_records_download_as_a_file_the_server_streams(page: Page, register_url: str,
+                                                                   register_geodata: Path) -> None:
+    """The slider moves the page's link; the file behind it, from the real server, holds every record the map counts
+    for the window, one row each, the ones known only to a year it holds in part marked so, the source last."""
+    page.goto(register_url)
+    wait_for_app(page)
+    frame = map_frame(page)
+    move_sliders(frame, "1937-08", "1938-11")
+    link = page.locator("a[href*='/mapapp/registers/victims.csv']")
+    expect(link).to_have_attribute("href", "/mapapp/registers/victims.csv?start=1937-08&end=1938-11&lang=en",
+                                   timeout=20_000)  # after the map's report reran the page
+    got = page.request.get(register_url + str(link.get_attribute("href")))
+    assert got.status == 200 and got.headers["content-type"] == "text/csv; charset=utf-8"
+    assert got.headers["content-disposition"] == 'attachment; filename="mapapp-1937-08-1938-11-victims.csv"'
+    rows = list(csv.reader(io.StringIO(got.text())))
+    body = rows[1:rows.index([])]
+    column = rows[0].index("in_window")
+    sure, may, _ = expected(register_geodata, "site", month_index("1937-08"), month_index("1938-11"))
+    assert sure > 100 and may > 0
+    assert Counter(r[column] for r in body) == {IN_WINDOW["en"][0]: sure, IN_WINDOW["en"][1]: may}
+    assert len({r[0] for r in body}) == len(body)  # each record once
+    assert rows[-1][0] == "source"
     assert request_failures(page) == []
     assert page.console_errors == []  # type: ignore[attr-defined]
 
