@@ -1305,7 +1305,7 @@
     // The events list, kept: each event's item is built once and rebuilt only when the names of its places shown
     // change, and the list is rewritten only when its items differ. A slider step that leaves the list as it was
     // (most of them, at a month a step) touches no node of it.
-    var listItems = {}, listShown = [], listKeep = {};
+    var listItems = {}, listShown = [], listKeep = {}, listEmpty = el("li", "mapapp-empty", S.no_events);
     function eventItem(e, places) {
       var li = el("li"), b = el("button", "mapapp-list-item");
       b.type = "button";
@@ -1333,7 +1333,6 @@
       listBody.replaceChildren.apply(listBody, items);
       listShown = items;
     }
-    var listEmpty = el("li", "mapapp-empty", S.no_events);
 
     function focus(ids) {
       ids = (ids || []).filter(function (id) { return markers[id]; });

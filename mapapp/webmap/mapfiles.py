@@ -77,9 +77,9 @@ def collection_features(c: Collection, lang: Lang) -> Any:
     count). Sites (years in the name): their layer, outline, types, the curated place they are. Both come as
     ``{"attributes": [[id, texts], ...], "features": [...]}``: each feature's ``attrs`` lists, per declared
     attribute, the index of its text in that attribute's ``texts`` (null: none). Six camp types or fourteen regions
-    are written once, not once per location (the Russian camps file fell from 382 to 249 KB). Records: ``{"streets": [...], "rows": [...]}``, each address a row ``[id, lon,
-    lat, shard, street, name, months]`` (thousands of them: no key names), ``street`` 1 when it stands for a street's
-    houses without coordinates, ``name`` the address as ``[k, rest]`` (``streets[k] + rest``, :func:`_split_name`) or
+    are written once, not once per location (the Russian camps file fell from 382 to 249 KB). Records:
+    ``{"streets": [...], "rows": [...]}``, each address a row ``[id, lon, lat, shard, street, name, months]``
+    (thousands of them: no key names), ``street`` 1 when it stands for a street's houses without coordinates, ``name`` the address as ``[k, rest]`` (``streets[k] + rest``, :func:`_split_name`) or
     whole when it has no comma, ``months`` its records' month indices, sorted (a window's count is two binary
     searches), written as the first and then each one's step from the one before (0 for the same month: five digits
     each would be a fifth of the file); the address in Latin letters comes with its people (the shard)."""
@@ -94,16 +94,10 @@ def collection_features(c: Collection, lang: Lang) -> Any:
             rows.append([f.id, f.lon, f.lat, shard[f.id], int(f.precision == "street"), _split_name(f.name_ru, streets),
                          [m - p for m, p in zip(months, [0, *months], strict=False)]])
         return {"streets": list(streets), "rows": rows}
-    texts: dict[str, list[str]] = {a: [] for a in attributes}
-    index: dict[str, dict[str, int]] = {a: {} for a in attributes}
+    index: dict[str, dict[str, int]] = {a: {} for a in attributes}  # each text → its place, in order of first use
 
     def code(attribute: str, text: str) -> int | None:
-        if not text:
-            return None
-        if text not in index[attribute]:
-            index[attribute][text] = len(texts[attribute])
-            texts[attribute].append(text)
-        return index[attribute][text]
+        return index[attribute].setdefault(text, len(index[attribute])) if text else None
 
     out = []
     for f in c.features:
@@ -118,7 +112,7 @@ def collection_features(c: Collection, lang: Lang) -> Any:
             item.update(layer=c.layer_of(f), place=f.place, outline=f.outline, years=f.years_text,
                         types=[t[lang] for t in f.types])
         out.append(item)
-    return {"attributes": [[a, texts[a]] for a in attributes], "features": out}
+    return {"attributes": [[a, list(index[a])] for a in attributes], "features": out}
 
 
 def _split_name(name: str, streets: dict[str, int]) -> str | list[Any]:

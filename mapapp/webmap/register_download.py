@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +31,7 @@ import pyarrow.parquet as pq
 import shapely
 
 from mapapp.i18n import Lang, format_number, t
+from mapapp.model.dates import month_of
 from mapapp.model.registers import Register
 from mapapp.model.viewstate import MapState, parse_month
 from mapapp.webmap.download import FORMULA_STARTS, PLAIN_NUMBER, csv_cell
@@ -55,7 +57,7 @@ class Window:
     def of(cls, state: MapState, span_start: date) -> Window:
         """The window a map of ``state`` shows (from ``span_start``, the data's first day, in "as of" mode)."""
         start, end = state.window(span_start)
-        return cls(start.year * 12 + start.month - 1, end.year * 12 + end.month - 1)
+        return cls(month_of(start), month_of(end))
 
     def months(self) -> tuple[str, str]:
         """``("1937-08", "1938-11")``."""
@@ -71,13 +73,15 @@ class Window:
         return window
 
 
+#: :data:`~mapapp.webmap.download.FORMULA_STARTS` and a whole plain number, as patterns for pyarrow.
+_FORMULA = "^(?:" + "|".join(re.escape(c) for c in FORMULA_STARTS) + ")"
+_NUMBER = f"^(?:{PLAIN_NUMBER.pattern})$"
+
+
 def _safe(column: pa.Array) -> pa.Array:
     """A text column with :func:`~mapapp.webmap.download.csv_cell`'s rule applied to every cell, vectorised."""
     text = pc.cast(column, pa.string())
-    risky = pc.or_(pc.starts_with(text, FORMULA_STARTS[0]), pc.starts_with(text, FORMULA_STARTS[1]))
-    for start in FORMULA_STARTS[2:]:
-        risky = pc.or_(risky, pc.starts_with(text, start))
-    risky = pc.and_(risky, pc.invert(pc.match_substring_regex(text, f"^(?:{PLAIN_NUMBER.pattern})$")))
+    risky = pc.and_(pc.match_substring_regex(text, _FORMULA), pc.invert(pc.match_substring_regex(text, _NUMBER)))
     return pc.if_else(pc.fill_null(risky, False), pc.binary_join_element_wise("'", text, ""), text)
 
 
@@ -120,9 +124,7 @@ def register_csv(reg: Register, window: Window, lang: Lang, batch: int = BATCH) 
     """The records of ``reg`` in ``window`` as UTF-8 CSV, in chunks (see the module's docstring)."""
     fields = [f"f_{fid}" for fid, _ in reg.fields]
     header = [*COLUMNS, *(fid for fid, _ in reg.fields)]
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow(header)
-    yield out.getvalue().encode("utf-8")
+    yield _csv_lines([header])
     sites = _Sites(reg, lang)
     yes, maybe = IN_WINDOW[lang]
     options = pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
@@ -149,11 +151,14 @@ def register_csv(reg: Register, window: Window, lang: Lang, batch: int = BATCH) 
         sink = pa.BufferOutputStream()
         pacsv.write_csv(table, sink, options)
         yield sink.getvalue().to_pybytes()
+    yield _csv_lines([[], ["source", csv_cell(credit_line(reg, lang))]])
+
+
+def _csv_lines(rows: list[list[str]]) -> bytes:
+    """``rows`` as the batches are written: every cell quoted, UTF-8."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow([])
-    writer.writerow(["source", csv_cell(credit_line(reg, lang))])
-    yield out.getvalue().encode("utf-8")
+    csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)
+    return out.getvalue().encode("utf-8")
 
 
 def credit_line(reg: Register, lang: Lang) -> str:

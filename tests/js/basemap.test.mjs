@@ -2,15 +2,10 @@
 // drawn, is never replaced by a coarser one. Run by tests/test_js_units.py (`node --test tests/js/`).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { JSDOM } from "jsdom";
+import { page } from "./page.mjs";
 
-const SOURCE = readFileSync(new URL("../../mapapp/web/basemap.js", import.meta.url), "utf8");
-const dom = new JSDOM("<!DOCTYPE html><body></body>", { runScripts: "outside-only" });
-const active = process.env.__STRYKER_ACTIVE_MUTANT__;
-if (active !== undefined) dom.window.process = { env: { __STRYKER_ACTIVE_MUTANT__: active } };
-dom.window.eval(SOURCE);
-const B = dom.window.mapappBasemap;
+const w = page("basemap.js");
+const B = w.mapappBasemap;
 
 const COARSE = { url: "110m", minZoom: 0 };
 const FINE = { url: "50m", minZoom: 4 };
@@ -46,8 +41,8 @@ function harness(levels, zoom) {
     removeLayer: (layer) => shown.delete(layer.url),
   };
   // Each drawn layer remembers its file through the GeoJSON the stand-in topojson makes of it.
-  dom.window.topojson = { feature: (topo) => ({ features: [], url: topo.url }) };
-  dom.window.L = { geoJSON: (gj) => ({ url: gj.url, addTo() { shown.add(this.url); return this; } }) };
+  w.topojson = { feature: (topo) => ({ features: [], url: topo.url }) };
+  w.L = { geoJSON: (gj) => ({ url: gj.url, addTo() { shown.add(this.url); return this; } }) };
   let drawn = 0;
   const view = B.attach(map, levels, "basemap", (url, what, then) => pending.push({ url, then }), () => { drawn += 1; });
   return {

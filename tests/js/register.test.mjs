@@ -3,17 +3,9 @@
 // Run by tests/test_js_units.py (`node --test tests/js/`).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { JSDOM } from "jsdom";
+import { page } from "./page.mjs";
 
-const SOURCE = readFileSync(new URL("../../mapapp/web/register.js", import.meta.url), "utf8");
-const dom = new JSDOM("<!DOCTYPE html><body></body>", { runScripts: "outside-only" });
-// Under Stryker the file is instrumented and reads the mutant to switch on from process.env: hand the page the
-// one it runs (as timecontrol.test.mjs does).
-const active = process.env.__STRYKER_ACTIVE_MUTANT__;
-if (active !== undefined) dom.window.process = { env: { __STRYKER_ACTIVE_MUTANT__: active } };
-dom.window.eval(SOURCE);
-const R = dom.window.mapappRegister;
+const R = page("register.js").mapappRegister;
 const m = (ym) => { const [y, mo] = ym.split("-").map(Number); return y * 12 + mo - 1; };
 
 /** Records [cell, year, month (0: the year only)] → year files as register_web.py writes them. */

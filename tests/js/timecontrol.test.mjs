@@ -3,10 +3,8 @@
 // and by Stryker (stryker.config.json) to see which changes to the control these tests would miss.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { JSDOM } from "jsdom";
+import { page } from "./page.mjs";
 
-const SOURCE = readFileSync(new URL("../../mapapp/web/timecontrol.js", import.meta.url), "utf8");
 const SHORT = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const LONG = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
               "November", "December"];
@@ -49,16 +47,12 @@ function clock() {
 
 /** A control on a fresh page: the window 1934-01..1953-12 over a span 1893-01..2016-12, the purge's track. */
 function make({ reduced = false, typed = true, series, state, span, histogram, noMedia = false } = {}) {
-  const dom = new JSDOM("<!DOCTYPE html><body></body>", { runScripts: "outside-only" });
-  const w = dom.window, c = clock();
-  w.setTimeout = c.setTimeout; w.setInterval = c.setInterval; w.clearTimeout = c.clear; w.clearInterval = c.clear;
+  const c = clock();
   const media = { matches: reduced, listeners: [], addEventListener(_, f) { this.listeners.push(f); } };
-  if (!noMedia) w.matchMedia = () => media;
-  // Under Stryker the file is instrumented and reads the mutant to switch on from process.env: hand the page the
-  // one variable it looks for (it runs in jsdom's realm, not Node's).
-  const active = process.env.__STRYKER_ACTIVE_MUTANT__;
-  if (active !== undefined) w.process = { env: { __STRYKER_ACTIVE_MUTANT__: active } };
-  w.eval(SOURCE);
+  const w = page("timecontrol.js", (w) => {
+    w.setTimeout = c.setTimeout; w.setInterval = c.setInterval; w.clearTimeout = c.clear; w.clearInterval = c.clear;
+    if (!noMedia) w.matchMedia = () => media;
+  });
   const el = (tag, cls, t) => {
     const n = w.document.createElement(tag);
     if (cls) n.className = cls;

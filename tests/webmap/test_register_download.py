@@ -8,6 +8,7 @@ import io
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -170,3 +171,12 @@ def test_the_summary_counts_and_says_what_may_be_in(tmp_path: Path) -> None:
     assert text.startswith("Register — the window: 1 records, and 1 known only to a year")
     assert summary_text(reg, Window.parse("1937-01", "1938-12"), "en").startswith("Register — the window: 3 records,")
     assert "1 known only" not in summary_text(reg, Window.parse("1937-01", "1938-12"), "en")
+
+
+@given(st.lists(st.one_of(st.text(max_size=12), st.sampled_from(["=1+1", "\tx", "\rx", "-5", "-1+1", "+7 лет",
+                                                                 "@a", "-2e3", ".5", "+"])), max_size=30))
+def test_the_vectorised_rule_is_csv_cells_rule(texts: list[str]) -> None:
+    from mapapp.webmap.download import csv_cell
+    from mapapp.webmap.register_download import _safe
+
+    assert _safe(pa.array(texts, pa.string())).to_pylist() == [csv_cell(x) for x in texts]
