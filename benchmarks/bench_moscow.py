@@ -107,7 +107,7 @@ CHANGE_JS = """async ([start, end, rangeText, people, cid]) => {
   const to = document.querySelector('.mapapp-slider-to input');
   const range = document.querySelector('.mapapp-range');
   const api = window.mapappApi;
-  const agrees = () => range.textContent === rangeText && api.recordsShown(cid).people === people;
+  const agrees = () => !api.drawPending() && range.textContent === rangeText && api.recordsShown(cid).people === people;
   const frame = () => new Promise(resolve => requestAnimationFrame(() => resolve()));
   const set = (input, value) => { input.value = String(value); input.dispatchEvent(new Event('input', {bubbles: true})); };
   const current = api.state().end.split('-');

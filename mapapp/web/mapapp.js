@@ -543,11 +543,25 @@
     listNode.appendChild(listHead);
     listNode.appendChild(listBody);
 
+    // A window change redraws the map once, in the next frame, however many inputs made it: a drag sends inputs
+    // faster than frames, and one change can move both handles (the bench's random windows, a typed range).
+    // The canvas is drawn in the same frame, not the one after: the circles never lag the dates shown.
+    var redrawPending = false;
+    function refreshSoon() {
+      if (redrawPending) return;
+      redrawPending = true;
+      requestAnimationFrame(function () { redrawPending = false; refresh(); drawNow(); });
+    }
+    function drawNow() { // Leaflet's canvas draws in its own animation frame: draw its pending redraw here
+      if (!collCanvas._redrawRequest) return;
+      L.Util.cancelAnimFrame(collCanvas._redrawRequest);
+      collCanvas._redraw();
+    }
     var time = addPanel("bottomleft", "mapapp-time");
     var timeCtl = window.mapappTime.create({
       el: el, S: S, st: st, months: months, label: label, fill: fill, monthIndex: monthIndex, monthText: monthText,
       monthsLong: data.months_long, spanMin: spanMin, spanMax: spanMax, histogram: data.histogram, typed: !data.kiosk,
-      onChange: function () { refresh(); }
+      onChange: refreshSoon
     });
     time.appendChild(timeCtl.node);
     var play = timeCtl.play, pause = timeCtl.pause;
@@ -579,7 +593,7 @@
       var colour = /^#[0-9a-fA-F]{6}$/.test(layer.colour) ? layer.colour : "#777777";
       var big = data.kiosk ? 44 : 30;
       return { c: c, colour: colour, big: big, markers: [], byId: {}, groups: {}, group: L.layerGroup().addTo(map),
-               drawn: null, open: null, shown: [] };
+               drawn: null, order: null, open: null, shown: [] };
     });
     function radiusOf(view, v) {
       if (v === null) return data.kiosk ? 7 : 4;
@@ -644,10 +658,8 @@
         var on = !!st.layers[view.c.layer], key = on + ":" + year;
         if (view.drawn !== key) {
           view.drawn = key;
-          view.group.clearLayers();
-          view.shown = [];
+          var items = [];
           if (on) {
-            var items = [];
             view.markers.forEach(function (m) {
               var v = featValue(m.feature, year);
               if (v === undefined) return;
@@ -657,9 +669,18 @@
             });
             // larger circles first, so smaller ones stay on top and can be touched
             items.sort(function (a, b) { return b[0] - a[0]; });
-            items.forEach(function (it) { view.group.addLayer(it[1]); view.shown.push(String(it[1].feature.id)); });
-            view.shown.sort();
           }
+          // Only the circles that end come off; the order is remade, if it changed, by bringing each to the front
+          // in turn (on the canvas a relink, not the layer events of taking it off and putting it back).
+          var want = {}, order = items.map(function (it) { want[L.stamp(it[1])] = true; return it[1].feature.id; }).join(",");
+          view.group.eachLayer(function (m) { if (!want[L.stamp(m)]) view.group.removeLayer(m); });
+          if (order !== view.order) {
+            view.order = order;
+            items.forEach(function (it) {
+              if (view.group.hasLayer(it[1])) it[1].bringToFront(); else view.group.addLayer(it[1]);
+            });
+          }
+          view.shown = items.map(function (it) { return String(it[1].feature.id); }).sort();
           if (view.open && view.byId[view.open]) {
             var om = view.byId[view.open];
             if (view.group.hasLayer(om)) om.setPopupContent(featurePopup(view, om.feature));
@@ -880,14 +901,19 @@
         var key = year + ":" + close + ":" + data.layers.map(function (l) { return st.layers[l.id] ? 1 : 0; }).join("");
         if (view.drawn === key) return;
         view.drawn = key;
-        view.group.clearLayers();
         view.shown = [];
+        // only what changed comes off or goes on: most window changes leave most sites as they were
+        var want = [];
         view.items.forEach(function (it) {
           var f = it.f;
           if (!st.layers[f.layer] || !siteOperates(f, year)) return;
           var part = close ? it.outline || it.marker : it.marker;
-          if (part) { view.group.addLayer(part); view.shown.push(String(f.id)); }
+          if (part) { want.push(part); view.shown.push(String(f.id)); }
         });
+        var keep = {};
+        want.forEach(function (part) { keep[L.stamp(part)] = true; });
+        view.group.eachLayer(function (part) { if (!keep[L.stamp(part)]) view.group.removeLayer(part); });
+        want.forEach(function (part) { if (!view.group.hasLayer(part)) view.group.addLayer(part); });
         view.shown.sort();
       });
     }
@@ -991,8 +1017,15 @@
       view.drawn = null;
       if (later) refresh();
     }
+    // An address's circle stays on the canvas once made: a window without its people hides it (count 0: drawn
+    // and hit as nothing) instead of taking it off the map, whose layer events cost more than the drawing.
+    var AddressDot = L.CircleMarker.extend({
+      _empty: function () { return !this.count || L.CircleMarker.prototype._empty.call(this); },
+      _containsPoint: function (p) { return !!this.count && L.CircleMarker.prototype._containsPoint.call(this, p); }
+    });
+    function shownDot(view, m) { return !!m && !!m.count && map.hasLayer(view.group) && view.group.hasLayer(m); }
     function addressMarker(view, f, n) {
-      var m = L.circleMarker([f.lat, f.lon], recStyle(view, n));
+      var m = new AddressDot([f.lat, f.lon], recStyle(view, n));
       m.feature = f;
       m.count = n;
       m.bindTooltip(el("span"), { direction: "top", className: "mapapp-label" });
@@ -1020,8 +1053,8 @@
         view.live = live; // the ids (sorted) only when asked: recordsShown
         var items = [];
         if (close) {
-          // One marker per address, made the first time it is shown and kept: a window change only resizes,
-          // adds or removes markers (the canvas redraws once a frame), never rebuilds them.
+          // One marker per address, made the first time it is near the view and kept: a window change only
+          // resizes, shows or hides markers (the canvas redraws once a frame), never rebuilds them.
           // only the addresses in and around the view: the others are drawn when the map moves to them
           var now = {}, fresh = [], near = map.getBounds().pad(0.5);
           live.forEach(function (x) {
@@ -1030,12 +1063,17 @@
             now[f.id] = true;
             if (!m) { m = view.markers[f.id] = addressMarker(view, f, n); fresh.push([n, m]); return; }
             if (m.count !== n) { m.count = n; m.setRadius(recRadius(view, n)); }
-            if (!view.group.hasLayer(m)) fresh.push([n, m]);
           });
-          view.group.eachLayer(function (m) { if (!now[m.feature.id]) view.group.removeLayer(m); });
+          view.group.eachLayer(function (m) {
+            if (now[m.feature.id] || !m.count) return;
+            m.count = 0;
+            m.closeTooltip();
+            m.closePopup();
+            m.redraw();
+          });
           fresh.sort(function (a, b) { return b[0] - a[0]; }); // the larger first, so the smaller stay on top
           fresh.forEach(function (it) { view.group.addLayer(it[1]); });
-          if (view.open && view.markers[view.open] && view.group.hasLayer(view.markers[view.open])) {
+          if (view.open && shownDot(view, view.markers[view.open])) {
             var om = view.markers[view.open];
             if (om.isPopupOpen()) om.setPopupContent(addressPopup(view, om.feature));
           }
@@ -1441,6 +1479,13 @@
         return m && v.group.hasLayer(m) ? { radius: m.getRadius(), dash: m.options.dashArray || null,
                                             fill: m.options.fillOpacity ? m.options.fillColor : null } : null;
       },
+      collectionOrder: function (id) { // a collection's circles in the canvas's drawing order (the later on top)
+        var v = colls.filter(function (x) { return x.c.id === id; })[0], out = [];
+        for (var o = collCanvas._drawFirst; v && o; o = o.next) {
+          if (v.group.hasLayer(o.layer)) out.push(String(o.layer.feature.id));
+        }
+        return out;
+      },
       collectionsLoaded: function () { return colls.every(function (v) { return v.markers.length > 0; }); },
       focusFeatures: focusFeatures,
       // Sites and addresses drawn now (ids, sorted), people counted, and the path of a person chosen in search.
@@ -1459,7 +1504,8 @@
       recordsShown: function (id) {
         var v = recViews.filter(function (x) { return x.c.id === id; })[0];
         return v ? { addresses: (v.live || []).map(function (x) { return String(x[0].id); }).sort(), people: v.people,
-                     circles: (map.hasLayer(v.group) ? v.group.getLayers().length : 0) + v.cells.getLayers().length }
+                     circles: v.group.getLayers().filter(function (m) { return shownDot(v, m); }).length
+                       + v.cells.getLayers().length }
           : null;
       },
       registerShown: function (id) { // what a register draws: its level, circles, sure and may counts
@@ -1477,7 +1523,7 @@
       openAddress: function (id, fid) {
         var v = recViews.filter(function (x) { return x.c.id === id; })[0];
         var hit = v && v.markers[String(fid)];
-        if (hit && map.hasLayer(v.group) && v.group.hasLayer(hit)) { hit.openPopup(); return true; }
+        if (shownDot(v, hit)) { hit.openPopup(); return true; }
         return false;
       },
       focusRecord: focusRecord,
@@ -1488,6 +1534,8 @@
         return !!part;
       },
       bordersSnapshot: function () { return bordersShown; },
+      // whether a change is still to be drawn: the benchmark's slider timing ends only once the map shows it
+      drawPending: function () { return redrawPending || !!collCanvas._redrawRequest; },
       setWindow: function (start, end) { st.start = monthIndex(start); st.end = monthIndex(end); refresh(); },
       setMode: function (mode) { st.mode = mode; refresh(); },
       focus: focus, play: play, pause: pause,

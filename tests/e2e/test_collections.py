@@ -77,6 +77,21 @@ def test_sizes_follow_the_slider_area_proportional_to_prisoners(open_app: Callab
     assert_offline(page)
 
 
+def test_the_smaller_circles_stay_on_top_as_the_years_change(open_app: Callable[..., Page],
+                                                              camps: Collection) -> None:
+    page, frame = open_map(open_app)
+    loaded(frame)
+    # years whose locations differ and whose figures reorder the circles: each change keeps some circles on
+    for year in (1939, 1934, 1944, 1950, 1938, 1953):
+        move_sliders(frame, f"{year}-01", f"{year}-12")
+        order = frame.evaluate(f"() => mapappApi.collectionOrder('{CAMPS}')")
+        assert sorted(order) == sorted(f.id for f in camps.operating(year)) == shown(frame)
+        radii = [c["radius"] for fid in order if (c := circle(frame, fid)) is not None]
+        assert len(radii) == len(order)
+        assert radii == sorted(radii, reverse=True), year  # drawn largest first: the smallest last, on top
+    assert_offline(page)
+
+
 @pytest.mark.parametrize(("end", "on"), [("1952-12", False), ("1953-01", True), ("1954-12", True),
                                          ("1955-01", False)])
 def test_a_location_shows_from_its_first_to_its_last_year(open_app: Callable[..., Page], camps: Collection,

@@ -95,6 +95,7 @@ def move_sliders(frame: Frame, start: str, end: str) -> None:
     order = [("to", end_i), ("from", start_i)] if end_i >= current_end else [("from", start_i), ("to", end_i)]
     for which, value in order:
         frame.locator(f".mapapp-slider-{which} input").fill(str(value))
+    frame.wait_for_function("() => !mapappApi.drawPending()")  # the map redraws in the frame after the inputs
     state = frame.evaluate("() => mapappApi.state()")
     assert (state["start"], state["end"]) == (start, end), state
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -25,7 +26,7 @@ from mapapp.webmap.mapview import Dataset, focus_record, load_dataset
 
 from .conftest import serve_app, wait_for_app
 from .hostile import FOUND_JS, payload
-from .test_map import assert_offline, map_frame, move_sliders, open_map, shoot
+from .test_map import IFRAME, assert_offline, map_frame, move_sliders, open_map, shoot
 
 PEOPLE, SITES = "moscow-executions", "topography-of-terror"
 PERSONS = DATA_DIR / "collections" / PEOPLE / "persons.csv"
@@ -105,6 +106,61 @@ def test_an_address_popup_lists_its_people(open_app: Callable[..., Page], ds: Da
     in_window = popup.locator(".mapapp-people-window .mapapp-person-record").count()
     assert in_window == top.count(date(1937, 8, 1), date(1938, 11, 30))
     shoot(page, artifacts_dir / "moscow-address-popup.png")
+    assert_offline(page)
+
+
+CLICK_AT_JS = """([lat, lon]) => { const p = map_div.latLngToContainerPoint([lat, lon]);
+  const r = map_div.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }"""
+
+
+def metres(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Distance on the sphere between two (lat, lon), in metres (enough to keep a click clear of neighbours)."""
+    (la1, lo1), (la2, lo2) = (tuple(math.radians(v) for v in p) for p in (a, b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+
+
+def test_an_address_without_people_in_the_window_is_neither_drawn_nor_touched(open_app: Callable[..., Page],
+                                                                             ds: Dataset) -> None:
+    people = collection(ds, PEOPLE)
+    wide, narrow = (date(1937, 8, 1), date(1938, 11, 30)), (date(1941, 1, 1), date(1941, 12, 31))
+    others = [(f.lat, f.lon) for f in people.features] + [(f.lat, f.lon) for f in collection(ds, SITES).features] \
+        + [(p.lat, p.lon) for p in ds.places.values()]
+    # an address with people shot in 1937–38 and none in 1941, nothing else drawn within 150 m of it
+    f = next(f for f in people.features if f.count(*wide) and not f.count(*narrow)
+             and all(metres((f.lat, f.lon), o) > 150 for o in others if o != (f.lat, f.lon)))
+    page, frame = open_map(open_app)
+    loaded(frame)
+    move_sliders(frame, "1937-08", "1938-11")
+    set_view(frame, f.lat, f.lon, 17)
+    popup = frame.locator(".leaflet-popup-content .mapapp-address")
+
+    def click() -> None:
+        x, y = frame.evaluate(CLICK_AT_JS, [f.lat, f.lon])
+        box = page.locator(IFRAME).last.bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + x, box["y"] + y)
+
+    def circles() -> int:
+        return frame.evaluate(f"() => mapappApi.recordsShown('{PEOPLE}').circles")
+
+    click()
+    expect(popup).to_have_count(1)
+    frame.wait_for_timeout(500)  # the popup's pan is over
+    wide_circles = circles()
+    move_sliders(frame, "1941-01", "1941-12")  # its people are outside the window: the popup closes
+    expect(popup).to_have_count(0)
+    assert f.id not in frame.evaluate(f"() => mapappApi.recordsShown('{PEOPLE}').addresses")
+    narrow_circles = circles()
+    assert narrow_circles < wide_circles
+    click()  # where it was, nothing answers
+    frame.wait_for_timeout(300)
+    expect(popup).to_have_count(0)
+    assert not frame.evaluate("([c, f]) => mapappApi.openAddress(c, f)", [PEOPLE, f.id])
+    move_sliders(frame, "1937-08", "1938-11")  # and back: drawn and touched again
+    assert circles() > narrow_circles
+    click()
+    expect(popup).to_have_count(1)
     assert_offline(page)
 
 
