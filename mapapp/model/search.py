@@ -82,7 +82,7 @@ class Hit:
         return collection, group
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Entry:
     key: str  # normalised name or word
     is_word: bool  # a single word of a name: equal to the query counts as a prefix, not exact
@@ -206,6 +206,7 @@ def _records(c: Collection) -> list[_Entry]:
         for spelled in [r.name, *latin]:
             for order in name_orders(spelled):
                 keys.setdefault(normalise(order), order)
-        entries += [_Entry(key, False, "record", f"{c.id}/{r.id}", latin[0], r.name, matched, item["en"] + when,
-                           item["ru"] + when) for key, matched in keys.items()]
+        rid, item_en, item_ru = f"{c.id}/{r.id}", item["en"] + when, item["ru"] + when  # shared by its entries
+        entries += [_Entry(key, False, "record", rid, latin[0], r.name, matched, item_en, item_ru)
+                    for key, matched in keys.items()]
     return entries
