@@ -572,8 +572,23 @@
     // data.collectionRenderer "svg": a benchmark knob only (MAPAPP_COLLECTION_RENDERER, mapview.payload)
     var collCanvas = data.collectionRenderer === "svg" ? L.svg({ padding: 0.3 })
       : L.canvas({ padding: 0.3, tolerance: data.kiosk ? 12 : 3 });
+    // A circle that stays on the canvas once added: a window it is not in hides it (shown false: drawn and hit as
+    // nothing) instead of taking it off the map, whose layer events cost more than the drawing (a camp's circle,
+    // an address's).
+    var KeptCircle = L.CircleMarker.extend({
+      _empty: function () { return !this.shown || L.CircleMarker.prototype._empty.call(this); },
+      _containsPoint: function (p) { return !!this.shown && L.CircleMarker.prototype._containsPoint.call(this, p); }
+    });
+    function hide(m) {
+      if (!m.shown) return;
+      m.shown = false;
+      m.closeTooltip();
+      m.closePopup();
+      m.redraw();
+    }
     var locale = data.lang === "ru" ? "ru-RU" : "en-GB";
-    function fmt(n) { return Number(n).toLocaleString(locale); }
+    var numbers = new Intl.NumberFormat(locale); // toLocaleString makes a formatter a call
+    function fmt(n) { return numbers.format(Number(n)); }
     function fill(text, values) {
       return String(text).replace(/\{(\w+)\}/g, function (m, k) { return values[k] !== undefined ? values[k] : m; });
     }
@@ -624,7 +639,8 @@
     }
     function loadCollection(view, features) {
       features.forEach(function (f) {
-        var m = L.circleMarker([f.lat, f.lon], { renderer: collCanvas, bubblingMouseEvents: false });
+        var m = new KeptCircle([f.lat, f.lon], { renderer: collCanvas, bubblingMouseEvents: false });
+        m.shown = false;
         m.feature = f;
         m.bindTooltip(el("span", null, featName(f)), { direction: "top", className: "mapapp-label" });
         m.bindPopup(el("div", "mapapp-popup"), popupOptions(380, 260));
@@ -664,16 +680,17 @@
               var v = featValue(m.feature, year);
               if (v === undefined) return;
               var style = circleStyle(view, v);
+              m.shown = true;
               m.setStyle(style); // a CircleMarker's setStyle sets its radius too
               items.push([style.radius, m]);
             });
             // larger circles first, so smaller ones stay on top and can be touched
             items.sort(function (a, b) { return b[0] - a[0]; });
           }
-          // Only the circles that end come off; the order is remade, if it changed, by bringing each to the front
-          // in turn (on the canvas a relink, not the layer events of taking it off and putting it back).
+          // The circles that end are hidden (KeptCircle); the order is remade, if it changed, by bringing each to
+          // the front in turn (on the canvas a relink, not the layer events of taking it off and putting it back).
           var want = {}, order = items.map(function (it) { want[L.stamp(it[1])] = true; return it[1].feature.id; }).join(",");
-          view.group.eachLayer(function (m) { if (!want[L.stamp(m)]) view.group.removeLayer(m); });
+          view.group.eachLayer(function (m) { if (!want[L.stamp(m)]) hide(m); });
           if (order !== view.order) {
             view.order = order;
             items.forEach(function (it) {
@@ -683,7 +700,7 @@
           view.shown = items.map(function (it) { return String(it[1].feature.id); }).sort();
           if (view.open && view.byId[view.open]) {
             var om = view.byId[view.open];
-            if (view.group.hasLayer(om)) om.setPopupContent(featurePopup(view, om.feature));
+            if (om.shown) om.setPopupContent(featurePopup(view, om.feature));
             else om.closePopup();
           }
         }
@@ -1017,15 +1034,10 @@
       view.drawn = null;
       if (later) refresh();
     }
-    // An address's circle stays on the canvas once made: a window without its people hides it (count 0: drawn
-    // and hit as nothing) instead of taking it off the map, whose layer events cost more than the drawing.
-    var AddressDot = L.CircleMarker.extend({
-      _empty: function () { return !this.count || L.CircleMarker.prototype._empty.call(this); },
-      _containsPoint: function (p) { return !!this.count && L.CircleMarker.prototype._containsPoint.call(this, p); }
-    });
-    function shownDot(view, m) { return !!m && !!m.count && map.hasLayer(view.group) && view.group.hasLayer(m); }
+    function shownDot(view, m) { return !!m && m.shown && map.hasLayer(view.group) && view.group.hasLayer(m); }
     function addressMarker(view, f, n) {
-      var m = new AddressDot([f.lat, f.lon], recStyle(view, n));
+      var m = new KeptCircle([f.lat, f.lon], recStyle(view, n));
+      m.shown = true;
       m.feature = f;
       m.count = n;
       m.bindTooltip(el("span"), { direction: "top", className: "mapapp-label" });
@@ -1062,15 +1074,9 @@
             if (!near.contains(f.ll)) return;
             now[f.id] = true;
             if (!m) { m = view.markers[f.id] = addressMarker(view, f, n); fresh.push([n, m]); return; }
-            if (m.count !== n) { m.count = n; m.setRadius(recRadius(view, n)); }
+            if (m.count !== n || !m.shown) { m.count = n; m.shown = true; m.setRadius(recRadius(view, n)); }
           });
-          view.group.eachLayer(function (m) {
-            if (now[m.feature.id] || !m.count) return;
-            m.count = 0;
-            m.closeTooltip();
-            m.closePopup();
-            m.redraw();
-          });
+          view.group.eachLayer(function (m) { if (!now[m.feature.id]) hide(m); });
           fresh.sort(function (a, b) { return b[0] - a[0]; }); // the larger first, so the smaller stay on top
           fresh.forEach(function (it) { view.group.addLayer(it[1]); });
           if (view.open && shownDot(view, view.markers[view.open])) {
@@ -1476,13 +1482,13 @@
       },
       collectionCircle: function (id, fid) {
         var v = colls.filter(function (x) { return x.c.id === id; })[0], m = v && v.byId[String(fid)];
-        return m && v.group.hasLayer(m) ? { radius: m.getRadius(), dash: m.options.dashArray || null,
+        return m && m.shown && v.group.hasLayer(m) ? { radius: m.getRadius(), dash: m.options.dashArray || null,
                                             fill: m.options.fillOpacity ? m.options.fillColor : null } : null;
       },
       collectionOrder: function (id) { // a collection's circles in the canvas's drawing order (the later on top)
         var v = colls.filter(function (x) { return x.c.id === id; })[0], out = [];
         for (var o = collCanvas._drawFirst; v && o; o = o.next) {
-          if (v.group.hasLayer(o.layer)) out.push(String(o.layer.feature.id));
+          if (o.layer.shown && v.group.hasLayer(o.layer)) out.push(String(o.layer.feature.id));
         }
         return out;
       },
