@@ -506,8 +506,9 @@ def code() -> str:
     run = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     if run.returncode:
         return "not a git work tree"
-    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True).stdout.strip()
+    # RESULTS.md itself is the file a run rewrites: an earlier run's numbers are not a change of the code measured
+    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no", "--", ".",
+                            ":(exclude)benchmarks/RESULTS.md"], capture_output=True, text=True).stdout.strip()
     return f"commit {run.stdout.strip()}" + (" with uncommitted changes" if dirty else "")
 
 
