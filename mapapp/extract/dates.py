@@ -227,7 +227,7 @@ def find_dates(text: str, lang: Lang, year: int | None = None) -> list[DateMenti
             first = _partial(read.first, first_year)
             last = _partial(read.last, last_year)
         except ValueError:
-            continue  # "31 June 1937" is not a date: not read as one
+            continue  # "29 February" in a passage's year that has none (a written year was checked in _matches)
         if first.earliest() > last.latest():
             continue
         out.append(DateMention(start, end, text[start:end], first, last, read.precision, reason, relative))

@@ -579,6 +579,7 @@
       _empty: function () { return !this.shown || L.CircleMarker.prototype._empty.call(this); },
       _containsPoint: function (p) { return !!this.shown && L.CircleMarker.prototype._containsPoint.call(this, p); }
     });
+    function shownIn(view, m) { return !!m && m.shown && map.hasLayer(view.group) && view.group.hasLayer(m); }
     function hide(m) {
       if (!m.shown) return;
       m.shown = false;
@@ -689,7 +690,9 @@
           }
           // The circles that end are hidden (KeptCircle); the order is remade, if it changed, by bringing each to
           // the front in turn (on the canvas a relink, not the layer events of taking it off and putting it back).
-          var want = {}, order = items.map(function (it) { want[L.stamp(it[1])] = true; return it[1].feature.id; }).join(",");
+          var want = {};
+          items.forEach(function (it) { want[L.stamp(it[1])] = true; });
+          var order = items.map(function (it) { return it[1].feature.id; }).join(",");
           view.group.eachLayer(function (m) { if (!want[L.stamp(m)]) hide(m); });
           if (order !== view.order) {
             view.order = order;
@@ -920,15 +923,13 @@
         view.drawn = key;
         view.shown = [];
         // only what changed comes off or goes on: most window changes leave most sites as they were
-        var want = [];
+        var want = [], keep = {};
         view.items.forEach(function (it) {
           var f = it.f;
           if (!st.layers[f.layer] || !siteOperates(f, year)) return;
           var part = close ? it.outline || it.marker : it.marker;
-          if (part) { want.push(part); view.shown.push(String(f.id)); }
+          if (part) { want.push(part); keep[L.stamp(part)] = true; view.shown.push(String(f.id)); }
         });
-        var keep = {};
-        want.forEach(function (part) { keep[L.stamp(part)] = true; });
         view.group.eachLayer(function (part) { if (!keep[L.stamp(part)]) view.group.removeLayer(part); });
         want.forEach(function (part) { if (!view.group.hasLayer(part)) view.group.addLayer(part); });
         view.shown.sort();
@@ -1034,7 +1035,6 @@
       view.drawn = null;
       if (later) refresh();
     }
-    function shownDot(view, m) { return !!m && m.shown && map.hasLayer(view.group) && view.group.hasLayer(m); }
     function addressMarker(view, f, n) {
       var m = new KeptCircle([f.lat, f.lon], recStyle(view, n));
       m.shown = true;
@@ -1079,7 +1079,7 @@
           view.group.eachLayer(function (m) { if (!now[m.feature.id]) hide(m); });
           fresh.sort(function (a, b) { return b[0] - a[0]; }); // the larger first, so the smaller stay on top
           fresh.forEach(function (it) { view.group.addLayer(it[1]); });
-          if (view.open && shownDot(view, view.markers[view.open])) {
+          if (view.open && shownIn(view, view.markers[view.open])) {
             var om = view.markers[view.open];
             if (om.isPopupOpen()) om.setPopupContent(addressPopup(view, om.feature));
           }
@@ -1482,13 +1482,13 @@
       },
       collectionCircle: function (id, fid) {
         var v = colls.filter(function (x) { return x.c.id === id; })[0], m = v && v.byId[String(fid)];
-        return m && m.shown && v.group.hasLayer(m) ? { radius: m.getRadius(), dash: m.options.dashArray || null,
-                                            fill: m.options.fillOpacity ? m.options.fillColor : null } : null;
+        return shownIn(v, m) ? { radius: m.getRadius(), dash: m.options.dashArray || null,
+                                 fill: m.options.fillOpacity ? m.options.fillColor : null } : null;
       },
       collectionOrder: function (id) { // a collection's circles in the canvas's drawing order (the later on top)
         var v = colls.filter(function (x) { return x.c.id === id; })[0], out = [];
         for (var o = collCanvas._drawFirst; v && o; o = o.next) {
-          if (o.layer.shown && v.group.hasLayer(o.layer)) out.push(String(o.layer.feature.id));
+          if (shownIn(v, o.layer)) out.push(String(o.layer.feature.id));
         }
         return out;
       },
@@ -1510,7 +1510,7 @@
       recordsShown: function (id) {
         var v = recViews.filter(function (x) { return x.c.id === id; })[0];
         return v ? { addresses: (v.live || []).map(function (x) { return String(x[0].id); }).sort(), people: v.people,
-                     circles: v.group.getLayers().filter(function (m) { return shownDot(v, m); }).length
+                     circles: v.group.getLayers().filter(function (m) { return shownIn(v, m); }).length
                        + v.cells.getLayers().length }
           : null;
       },
@@ -1529,7 +1529,7 @@
       openAddress: function (id, fid) {
         var v = recViews.filter(function (x) { return x.c.id === id; })[0];
         var hit = v && v.markers[String(fid)];
-        if (shownDot(v, hit)) { hit.openPopup(); return true; }
+        if (shownIn(v, hit)) { hit.openPopup(); return true; }
         return false;
       },
       focusRecord: focusRecord,
